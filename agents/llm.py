@@ -1,0 +1,107 @@
+"""The one place that builds LakePilot's chat model.
+
+OpenAI, Azure OpenAI and Databricks model-serving endpoints all speak the OpenAI protocol, so
+one configuration covers them, read from the `lakepilot_llm` connection:
+
+    host      base URL: https://api.openai.com/v1 | https://<res>.openai.azure.com |
+              https://<workspace>/serving-endpoints
+    password  the API key / Databricks token (never logged, never put in a prompt)
+    extra     {"provider": "openai"|"azure"|"databricks", "model": "...",
+               "api_version": "...", "deployment": "...", "timeout": 30, "max_iterations": 6}
+
+Inside Airflow the DAG task resolves the connection and passes an `LLMConfig` in; the CLI reads
+the same connection from `AIRFLOW_CONN_LAKEPILOT_LLM` (JSON or URI form).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Literal
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from pydantic import BaseModel, Field, SecretStr
+
+Provider = Literal["openai", "azure", "databricks"]
+ENV_CONN = "AIRFLOW_CONN_LAKEPILOT_LLM"
+
+
+class LLMConfig(BaseModel):
+    """How to reach the chat model. `api_key` is a SecretStr: it prints as '**********'."""
+
+    provider: Provider = "openai"
+    base_url: str | None = None
+    api_key: SecretStr
+    model: str = "gpt-4o-mini"
+    api_version: str | None = None
+    deployment: str | None = None
+    timeout_s: float = Field(default=30.0, gt=0)
+    max_iterations: int = Field(default=6, ge=1, le=20)
+    temperature: float = 0.0
+
+    def label(self) -> str:
+        """Safe description for logs and recorded outputs (no key)."""
+        return f"{self.provider}:{self.deployment or self.model}"
+
+    @classmethod
+    def from_connection_fields(
+        cls, host: str | None, password: str | None, extra: dict[str, Any] | str | None
+    ) -> LLMConfig:
+        """Build from an Airflow connection's host, password and extra."""
+        extra_dict: dict[str, Any] = json.loads(extra) if isinstance(extra, str) and extra else dict(extra or {})
+        if not password:
+            raise ValueError("the lakepilot_llm connection has no API key (password)")
+        return cls(
+            provider=extra_dict.get("provider", "openai"),
+            base_url=host or extra_dict.get("base_url"),
+            api_key=SecretStr(password),
+            model=extra_dict.get("model", "gpt-4o-mini"),
+            api_version=extra_dict.get("api_version"),
+            deployment=extra_dict.get("deployment"),
+            timeout_s=float(extra_dict.get("timeout", 30)),
+            max_iterations=int(extra_dict.get("max_iterations", 6)),
+        )
+
+    @classmethod
+    def from_env(cls) -> LLMConfig | None:
+        """From `AIRFLOW_CONN_LAKEPILOT_LLM` (JSON or URI), or None when no LLM is configured."""
+        raw = os.environ.get(ENV_CONN, "").strip()
+        if not raw:
+            return None
+        if raw.startswith("{"):
+            data = json.loads(raw)
+            return cls.from_connection_fields(data.get("host"), data.get("password"), data.get("extra"))
+        parts = urlsplit(raw)
+        extra = dict(parse_qsl(parts.query))
+        if "__extra__" in extra:
+            extra = json.loads(extra["__extra__"])
+        scheme = extra.pop("scheme", "https")
+        host = f"{scheme}://{parts.hostname}{':' + str(parts.port) if parts.port else ''}{parts.path or ''}" if parts.hostname else None
+        return cls.from_connection_fields(host, unquote(parts.password or ""), extra)
+
+
+def build_chat_model(config: LLMConfig):
+    """A LangChain chat model for the configured provider (bounded by the config's timeout)."""
+    common: dict[str, Any] = {
+        "api_key": config.api_key,
+        "timeout": config.timeout_s,
+        "max_retries": 1,
+        "temperature": config.temperature,
+    }
+    if config.provider == "azure":
+        from langchain_openai import AzureChatOpenAI
+
+        return AzureChatOpenAI(
+            azure_endpoint=config.base_url,
+            azure_deployment=config.deployment or config.model,
+            api_version=config.api_version or "2024-10-21",
+            **common,
+        )
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(model=config.model, base_url=config.base_url, **common)
+
+
+def llm_mode_label(config: LLMConfig | None) -> str:
+    """What a user is told about the model in use."""
+    return f"llm ({config.label()})" if config else "deterministic (no LLM configured)"

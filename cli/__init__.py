@@ -1,0 +1,1 @@
+"""The `lakepilot` command line: the output layer over include/ and agents/."""

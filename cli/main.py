@@ -1,0 +1,48 @@
+"""Entry point of the `lakepilot` command.
+
+Each feature's commands live in their own module with a `register(app)` function; add the
+module to `COMMAND_MODULES`. Modules import their heavy dependencies inside commands so that
+`lakepilot --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+
+import typer
+
+COMMAND_MODULES = [
+    "cli.info_cmd",
+    "cli.workspace_cmd",
+]
+
+app = typer.Typer(
+    name="lakepilot",
+    help="LakePilot: watch, repair and provision a Databricks platform (local or real).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug detail to stderr.")) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else getattr(logging, os.environ.get("LAKEPILOT_LOG_LEVEL", "WARNING")),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(_name).register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

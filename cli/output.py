@@ -1,0 +1,45 @@
+"""Shared CLI output: a stderr console for progress and banners, stdout kept for data."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+
+err = Console(stderr=True)
+out = Console()
+
+
+def banner(text: str) -> None:
+    """One dim line on stderr saying which mode/engine is in use (never silent)."""
+    err.print(f"[dim]lakepilot · {text}[/dim]")
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print a clear error naming what was wrong, and exit non-zero."""
+    import typer
+
+    err.print(f"[bold red]error:[/bold red] {message}")
+    raise typer.Exit(code)
+
+
+def json_line(obj: Any) -> None:
+    """One JSON object per line on stdout (machine-readable output)."""
+    sys.stdout.write(json.dumps(obj, default=str, sort_keys=False) + "\n")
+    sys.stdout.flush()
+
+
+def progress():
+    """A rich progress bar on stderr."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )

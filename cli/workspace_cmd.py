@@ -1,0 +1,11 @@
+"""`lakepilot workspace ...`: the simulated workspace (generate) and the Jobs API emulator (serve)."""
+
+from __future__ import annotations
+
+import typer
+
+workspace_app = typer.Typer(help="The simulated Databricks workspace and its local Jobs API.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(workspace_app, name="workspace")

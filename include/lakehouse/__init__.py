@@ -1,0 +1,1 @@
+"""The lakehouse LakePilot reads and writes: table schemas, Delta storage, and the SQL engines."""

@@ -1,0 +1,140 @@
+"""Databricks column types ⇄ Arrow, and schema checks that name what is wrong.
+
+Schemas are written once, as Databricks DDL column lists (`system_tables.py`), and turned into
+Arrow schemas here with sqlglot, so the text a user would read in `DESCRIBE` is the source.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pyarrow as pa
+import sqlglot
+from sqlglot import exp
+
+from include.lakehouse.system_tables import PER_OBJECT_TABLES, SYSTEM_TABLES
+
+
+class SchemaMismatchError(ValueError):
+    """A table's columns are not what the Databricks table has."""
+
+
+_SCALARS: dict[exp.DataType.Type, pa.DataType] = {
+    exp.DataType.Type.TEXT: pa.string(),
+    exp.DataType.Type.VARCHAR: pa.string(),
+    exp.DataType.Type.BIGINT: pa.int64(),
+    exp.DataType.Type.INT: pa.int32(),
+    exp.DataType.Type.SMALLINT: pa.int16(),
+    exp.DataType.Type.TINYINT: pa.int8(),
+    exp.DataType.Type.DOUBLE: pa.float64(),
+    exp.DataType.Type.FLOAT: pa.float32(),
+    exp.DataType.Type.BOOLEAN: pa.bool_(),
+    exp.DataType.Type.DATE: pa.date32(),
+    # Databricks TIMESTAMP is an instant stored in UTC (Delta `timestamp`).
+    exp.DataType.Type.TIMESTAMPTZ: pa.timestamp("us", tz="UTC"),
+    exp.DataType.Type.TIMESTAMP: pa.timestamp("us", tz="UTC"),
+    exp.DataType.Type.TIMESTAMPNTZ: pa.timestamp("us"),
+    exp.DataType.Type.BINARY: pa.binary(),
+}
+
+
+def _to_arrow(dtype: exp.DataType) -> pa.DataType:
+    kind = dtype.this
+    if kind in _SCALARS:
+        return _SCALARS[kind]
+    params = dtype.expressions
+    if kind == exp.DataType.Type.DECIMAL:
+        precision, scale = (int(p.name) for p in params)
+        return pa.decimal128(precision, scale)
+    if kind == exp.DataType.Type.ARRAY:
+        return pa.list_(_to_arrow(params[0]))
+    if kind == exp.DataType.Type.MAP:
+        return pa.map_(_to_arrow(params[0]), _to_arrow(params[1]))
+    if kind == exp.DataType.Type.STRUCT:
+        return pa.struct([pa.field(col.name, _to_arrow(col.args["kind"])) for col in params])
+    raise ValueError(f"unsupported Databricks type {dtype.sql('databricks')}")
+
+
+def ddl_to_arrow(columns_ddl: str) -> pa.Schema:
+    """Arrow schema for a Databricks column list such as `a string, b map<string,bigint>`."""
+    create = sqlglot.parse_one(f"CREATE TABLE t ({columns_ddl})", read="databricks")
+    fields = [pa.field(col.name, _to_arrow(col.args["kind"])) for col in create.this.expressions]
+    return pa.schema(fields)
+
+
+@functools.cache
+def system_table_schema(full_name: str) -> pa.Schema:
+    """Arrow schema of a system table, e.g. `system.billing.usage`."""
+    try:
+        return ddl_to_arrow(SYSTEM_TABLES[full_name])
+    except KeyError:
+        known = ", ".join(sorted(SYSTEM_TABLES))
+        raise KeyError(f"{full_name} is not a system table LakePilot knows; known: {known}") from None
+
+
+@functools.cache
+def per_object_schema(kind: str) -> pa.Schema:
+    """Arrow schema of a per-object table kind (`drift_metrics`, `inference_payload`)."""
+    return ddl_to_arrow(PER_OBJECT_TABLES[kind])
+
+
+def _family(t: pa.DataType) -> str:
+    """Coarse type family: exported tables may differ in width or unit but not in meaning."""
+    if pa.types.is_integer(t):
+        return "integer"
+    if pa.types.is_floating(t):
+        return "floating"
+    if pa.types.is_decimal(t):
+        return "decimal"
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        return "string"
+    if pa.types.is_timestamp(t):
+        return "timestamp"
+    if pa.types.is_date(t):
+        return "date"
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_map(t):
+        return "map"
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_list_view(t):
+        return "array"
+    if pa.types.is_struct(t):
+        return "struct"
+    return str(t)
+
+
+def _compatible(expected: pa.DataType, found: pa.DataType) -> bool:
+    if _family(expected) != _family(found):
+        return False
+    if pa.types.is_struct(expected):
+        names = {found.field(i).name: found.field(i).type for i in range(found.num_fields)}
+        return all(
+            expected.field(i).name in names
+            and _compatible(expected.field(i).type, names[expected.field(i).name])
+            for i in range(expected.num_fields)
+        )
+    if pa.types.is_map(expected):
+        return _compatible(expected.key_type, found.key_type) and _compatible(
+            expected.item_type, found.item_type
+        )
+    if _family(expected) == "array":
+        return _compatible(expected.value_type, found.value_type)
+    return True
+
+
+def check_schema(table: str, expected: pa.Schema, found: pa.Schema) -> None:
+    """Raise `SchemaMismatchError` naming every missing or re-typed column of `table`.
+
+    Extra columns are fine: the real system tables keep gaining them.
+    """
+    problems: list[str] = []
+    found_types = {f.name: f.type for f in found}
+    for field in expected:
+        if field.name not in found_types:
+            problems.append(f"missing column {field.name} ({field.type})")
+        elif not _compatible(field.type, found_types[field.name]):
+            problems.append(
+                f"column {field.name} is {found_types[field.name]}, expected {field.type}"
+            )
+    if problems:
+        raise SchemaMismatchError(f"table {table} does not have the Databricks schema: " + "; ".join(problems))

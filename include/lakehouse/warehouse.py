@@ -1,0 +1,221 @@
+"""One SQL interface, two engines.
+
+Queries are Databricks SQL with named parameters (`:start_date`). `DatabricksWarehouse` sends
+the text unchanged through databricks-sql-connector with native (server-bound) parameters;
+`LocalWarehouse` transpiles it with sqlglot and runs it on DuckDB over the local Delta tables.
+Both return Arrow tables. Table names are resolved against what exists, never spliced from
+user text: a query can only name tables that exist in the lakehouse.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from include.config import WarehouseMode, lakehouse_root, warehouse_mode
+from include.lakehouse.delta_store import TableNotFoundError, open_table, split_name
+from include.lakehouse.schema import check_schema, system_table_schema
+from include.lakehouse.sql_files import load_sql
+from include.lakehouse.system_tables import SYSTEM_TABLES
+
+log = logging.getLogger(__name__)
+
+Params = Mapping[str, Any]
+
+
+class QueryError(RuntimeError):
+    """A query failed; the message names the query and the engine's reason."""
+
+
+class Warehouse(Protocol):
+    """What every engine offers."""
+
+    mode: WarehouseMode
+
+    def query(self, sql: str, params: Params | None = None, *, name: str = "adhoc") -> pa.Table: ...
+
+    def execute(self, sql: str, params: Params | None = None) -> None: ...
+
+    def describe(self) -> str: ...
+
+
+def query_file(warehouse: Warehouse, name: str, params: Params | None = None) -> pa.Table:
+    """Run the project SQL file `include/sql/<name>.sql` on `warehouse`."""
+    return warehouse.query(load_sql(name), params, name=name)
+
+
+def _placeholders(tree) -> set[str]:
+    from sqlglot import exp
+
+    return {p.name for p in tree.find_all(exp.Placeholder) if p.name}
+
+
+class LocalWarehouse:
+    """DuckDB over the Delta tables of a local lakehouse directory."""
+
+    mode = WarehouseMode.LOCAL
+
+    def __init__(self, root: str | os.PathLike[str] | None = None, *, threads: int | None = None) -> None:
+        self.root = lakehouse_root(root)
+        self.threads = threads
+        self._checked: dict[tuple[str, int], None] = {}
+        self._lock = threading.Lock()
+
+    def describe(self) -> str:
+        return f"local lakehouse (DuckDB over Delta) at {self.root}"
+
+    # -- translation -------------------------------------------------------------------------
+    def translate(self, sql: str) -> tuple[str, dict[str, str], set[str]]:
+        """DuckDB text for a Databricks query, the tables it reads, and its parameter names."""
+        import sqlglot
+        from sqlglot import exp
+
+        try:
+            tree = sqlglot.parse_one(sql, read="databricks")
+        except sqlglot.errors.ParseError as exc:
+            raise QueryError(f"query is not valid Databricks SQL: {exc}") from exc
+        cte_names = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+        tables: dict[str, str] = {}
+        for table in list(tree.find_all(exp.Table)):
+            if not table.name or (not table.db and table.name in cte_names):
+                continue
+            if not (table.catalog and table.db):
+                raise QueryError(
+                    f"table {table.sql('databricks')} must be named catalog.schema.table"
+                )
+            full = f"{table.catalog}.{table.db}.{table.name}"
+            split_name(full)
+            view = "__".join(split_name(full))
+            tables[full] = view
+            alias = table.alias or table.name
+            table.set("catalog", None)
+            table.set("db", None)
+            table.set("this", exp.to_identifier(view))
+            table.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+        return tree.sql("duckdb"), tables, _placeholders(tree)
+
+    # -- execution ---------------------------------------------------------------------------
+    def _dataset(self, full: str):
+        table = open_table(self.root, full)
+        if full in SYSTEM_TABLES:
+            key = (full, table.version())
+            if key not in self._checked:
+                check_schema(full, system_table_schema(full), pa.schema(table.schema().to_arrow()))
+                with self._lock:
+                    self._checked[key] = None
+        return table.to_pyarrow_dataset()
+
+    def query(self, sql: str, params: Params | None = None, *, name: str = "adhoc") -> pa.Table:
+        import duckdb
+
+        text, tables, needed = self.translate(sql)
+        params = dict(params or {})
+        missing = needed - params.keys()
+        if missing:
+            raise QueryError(f"query {name}: no value for parameter(s) {', '.join(sorted(missing))}")
+        con = duckdb.connect()
+        try:
+            con.execute("SET TimeZone='UTC'")
+            if self.threads:
+                con.execute(f"SET threads={int(self.threads)}")
+            for full, view in tables.items():
+                try:
+                    con.register(view, self._dataset(full))
+                except TableNotFoundError as exc:
+                    raise QueryError(f"query {name}: {exc}") from exc
+            try:
+                return con.sql(text, params={k: params[k] for k in needed}).to_arrow_table()
+            except duckdb.Error as exc:
+                raise QueryError(f"query {name} failed on the local engine: {exc}") from exc
+        finally:
+            con.close()
+
+    def execute(self, sql: str, params: Params | None = None) -> None:
+        raise QueryError(
+            "the local lakehouse is written through the Delta store (include.ops.store), not SQL DML"
+        )
+
+
+@dataclass(frozen=True)
+class DatabricksSqlConfig:
+    """How to reach a Databricks SQL warehouse. The token never appears in repr or logs."""
+
+    server_hostname: str
+    http_path: str
+    access_token: str
+    catalog: str | None = None
+
+    def __repr__(self) -> str:
+        return f"DatabricksSqlConfig(server_hostname={self.server_hostname!r}, http_path={self.http_path!r})"
+
+    @classmethod
+    def from_env(cls) -> DatabricksSqlConfig:
+        """From `DATABRICKS_HOST`, `DATABRICKS_HTTP_PATH`, `DATABRICKS_TOKEN` (CLI use)."""
+        missing = [v for v in ("DATABRICKS_HOST", "DATABRICKS_HTTP_PATH", "DATABRICKS_TOKEN") if not os.environ.get(v)]
+        if missing:
+            raise ValueError(f"Databricks SQL mode needs {', '.join(missing)} in the environment")
+        host = os.environ["DATABRICKS_HOST"].removeprefix("https://").rstrip("/")
+        return cls(host, os.environ["DATABRICKS_HTTP_PATH"], os.environ["DATABRICKS_TOKEN"])
+
+
+class DatabricksWarehouse:
+    """A Databricks SQL warehouse through databricks-sql-connector, native parameters."""
+
+    mode = WarehouseMode.DATABRICKS
+
+    def __init__(self, config: DatabricksSqlConfig, *, connect=None) -> None:
+        self.config = config
+        self._connect = connect
+
+    def describe(self) -> str:
+        return f"Databricks SQL warehouse {self.config.http_path} on {self.config.server_hostname}"
+
+    def _connection(self):
+        if self._connect is not None:
+            return self._connect()
+        from databricks import sql
+
+        return sql.connect(
+            server_hostname=self.config.server_hostname,
+            http_path=self.config.http_path,
+            access_token=self.config.access_token,
+            catalog=self.config.catalog,
+            user_agent_entry="lakepilot",
+        )
+
+    def query(self, sql: str, params: Params | None = None, *, name: str = "adhoc") -> pa.Table:
+        with self._connection() as conn, conn.cursor() as cur:
+            try:
+                cur.execute(sql, dict(params or {}))
+                return cur.fetchall_arrow()
+            except Exception as exc:  # the connector raises many types; name the query
+                raise QueryError(f"query {name} failed on Databricks: {exc}") from exc
+
+    def execute(self, sql: str, params: Params | None = None) -> None:
+        with self._connection() as conn, conn.cursor() as cur:
+            cur.execute(sql, dict(params or {}))
+
+
+def get_warehouse(
+    mode: WarehouseMode | str | None = None,
+    *,
+    lakehouse: str | os.PathLike[str] | None = None,
+    databricks: DatabricksSqlConfig | None = None,
+) -> Warehouse:
+    """The configured engine: local unless Databricks mode is asked for or configured."""
+    chosen = WarehouseMode(mode) if mode else (WarehouseMode.DATABRICKS if databricks else warehouse_mode())
+    if chosen is WarehouseMode.DATABRICKS:
+        return DatabricksWarehouse(databricks or DatabricksSqlConfig.from_env())
+    return LocalWarehouse(lakehouse)
+
+
+def local_root(warehouse: Warehouse) -> Path | None:
+    """The lakehouse directory of a local warehouse, else None."""
+    return warehouse.root if isinstance(warehouse, LocalWarehouse) else None

@@ -1,0 +1,44 @@
+"""A plain description of which mode every part of LakePilot runs in (never a silent fake)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from include.config import lakehouse_root, outbox_dir, state_dir, warehouse_mode
+from include.simulator.manifest import load_manifest
+
+
+def llm_mode() -> str:
+    """`llm (<provider>)` when the lakepilot_llm connection is configured, else `deterministic`."""
+    conn = os.environ.get("AIRFLOW_CONN_LAKEPILOT_LLM")
+    return "llm (lakepilot_llm connection)" if conn else "deterministic (no LLM configured)"
+
+
+def jobs_api_mode() -> str:
+    """Where Jobs API calls go: the local emulator or a real workspace."""
+    conn = os.environ.get("AIRFLOW_CONN_DATABRICKS_DEFAULT", "")
+    if not conn:
+        return "not configured"
+    return "local emulator" if "127.0.0.1" in conn or "localhost" in conn else "Databricks workspace"
+
+
+def describe_runtime(lakehouse: str | Path | None = None) -> dict[str, str]:
+    """Facts a user needs to know which mode is in use."""
+    root = lakehouse_root(lakehouse)
+    manifest = load_manifest(root)
+    if manifest:
+        data = f"simulated workspace (seed {manifest.seed}, {manifest.scale}, {manifest.start:%Y-%m-%d}..{manifest.end:%Y-%m-%d})"
+    elif (root / "system").is_dir():
+        data = "exported system tables (no simulator manifest)"
+    else:
+        data = "empty: run `lakepilot workspace generate`"
+    return {
+        "sql_engine": warehouse_mode().value,
+        "lakehouse": str(root),
+        "data": data,
+        "jobs_api": jobs_api_mode(),
+        "llm": llm_mode(),
+        "state_dir": str(state_dir()),
+        "outbox": str(outbox_dir()),
+    }

@@ -1,0 +1,1 @@
+"""The simulated Databricks workspace: realistic system-table data with injected incidents."""

@@ -1,0 +1,1 @@
+"""Airflow-side glue for LakePilot: connection resolution, sensors, triggers, operators, UI."""

@@ -1,0 +1,26 @@
+"""Shared fixtures: every test gets its own LakePilot state directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def lakepilot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point all LakePilot state (lakehouse, outbox, reports) at a fresh temp directory."""
+    home = tmp_path / "lakepilot-home"
+    monkeypatch.setenv("LAKEPILOT_HOME", str(home))
+    monkeypatch.delenv("LAKEPILOT_LAKEHOUSE", raising=False)
+    monkeypatch.delenv("LAKEPILOT_WAREHOUSE", raising=False)
+    monkeypatch.delenv("AIRFLOW_CONN_LAKEPILOT_LLM", raising=False)
+    return home
+
+
+@pytest.fixture
+def lakehouse(lakepilot_home: Path) -> Path:
+    """An empty local lakehouse root."""
+    root = lakepilot_home / "lakehouse"
+    root.mkdir(parents=True)
+    return root
