@@ -1,0 +1,1 @@
+"""Health checks: deterministic SQL over the system tables that find and measure."""
