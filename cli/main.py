@@ -16,6 +16,7 @@ import typer
 COMMAND_MODULES = [
     "cli.info_cmd",
     "cli.workspace_cmd",
+    "cli.up_cmd",
 ]
 
 app = typer.Typer(

@@ -1,0 +1,49 @@
+"""`lakepilot up`: the whole local product in one command (what `make run` calls)."""
+
+from __future__ import annotations
+
+import time
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def up(
+        scale: str = typer.Option("small", help="Simulated workspace size if one must be generated."),
+        days: int = typer.Option(45, help="Days of history to generate if absent."),
+        seed: int = typer.Option(7, help="Seed of the generated workspace."),
+    ) -> None:
+        """Generate the workspace if absent, start the emulator, mail sink and Airflow; Ctrl-C stops all."""
+        from cli.output import err, fail
+        from include.devstack.local_stack import LocalStack, LocalStackConfig
+        from include.runtime import describe_runtime
+
+        stack = LocalStack(LocalStackConfig(scale=scale, days=days, seed=seed))
+        try:
+            stack.start(progress=lambda msg: err.print(f"[cyan]▸[/cyan] {msg}"))
+        except (RuntimeError, TimeoutError, ValueError) as exc:
+            fail(str(exc))
+        facts = describe_runtime(stack.config.lakehouse)
+        password = stack.airflow.passwords.get("admin", "?")
+        err.print(
+            "\n[bold green]LakePilot is up[/bold green]\n"
+            f"  Airflow UI   {stack.airflow.base_url}   login: admin / {password}\n"
+            f"  Jobs API     http://127.0.0.1:{stack.config.emulator_port} (local emulator)\n"
+            f"  Mail         {facts['outbox']} (loopback SMTP on port {stack.config.smtp_port})\n"
+            f"  Data         {facts['data']}\n"
+            f"  SQL engine   {facts['sql_engine']}   LLM: {facts['llm']}\n"
+            f"  Logs         {stack.config.home / 'logs'} and {stack.airflow.home / 'process-logs'}\n"
+            "Press Ctrl-C to stop everything.\n"
+        )
+        try:
+            while True:
+                time.sleep(2)
+                dead = stack.dead_services()
+                if dead:
+                    err.print(f"[red]stopped unexpectedly:[/red] {', '.join(dead)}; shutting down")
+                    break
+        except KeyboardInterrupt:
+            err.print("stopping…")
+        finally:
+            stack.stop()

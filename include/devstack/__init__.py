@@ -1,0 +1,1 @@
+"""Running the local product: Airflow's environment, child processes, and its REST API."""

@@ -1,0 +1,163 @@
+"""A small client for Airflow 3's public REST API (v2), as users and tests drive it.
+
+Plain HTTP (no Airflow import): the CLI triggers DAGs and approvals through it, and the
+end-to-end tests use only it. Bearer tokens from `POST /auth/token`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+TERMINAL_RUN_STATES = {"success", "failed"}
+
+
+class AirflowApiError(RuntimeError):
+    """The Airflow API answered with an error; carries the status code."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class AirflowClient:
+    """Authenticated calls to one Airflow api-server."""
+
+    def __init__(self, base_url: str, username: str, password: str, timeout: float = 30.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.username = username
+        self._password = password
+        self.timeout = timeout
+        self._session = requests.Session()
+        self._token: str | None = None
+
+    def __repr__(self) -> str:
+        return f"AirflowClient({self.base_url!r}, user={self.username!r})"
+
+    # -- plumbing ------------------------------------------------------------------------------
+    def login(self) -> str:
+        response = self._session.post(
+            f"{self.base_url}/auth/token",
+            json={"username": self.username, "password": self._password},
+            timeout=self.timeout,
+        )
+        if response.status_code >= 300:
+            raise AirflowApiError(f"login as {self.username} failed: HTTP {response.status_code}", response.status_code)
+        self._token = response.json()["access_token"]
+        return self._token
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        if self._token is None:
+            self.login()
+        for attempt in range(2):
+            response = self._session.request(
+                method,
+                f"{self.base_url}{path}",
+                headers={"Authorization": f"Bearer {self._token}"},
+                timeout=self.timeout,
+                **kwargs,
+            )
+            if response.status_code == 401 and attempt == 0:
+                self.login()
+                continue
+            break
+        if response.status_code >= 400:
+            raise AirflowApiError(
+                f"{method} {path} → HTTP {response.status_code}: {response.text[:500]}", response.status_code
+            )
+        return response.json() if response.content else None
+
+    # -- DAGs and runs -------------------------------------------------------------------------
+    def unpause(self, dag_id: str) -> None:
+        self.request("PATCH", f"/api/v2/dags/{quote(dag_id)}", json={"is_paused": False})
+
+    def trigger(self, dag_id: str, conf: dict[str, Any] | None = None, run_id: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"logical_date": None, "conf": conf or {}}
+        if run_id:
+            body["dag_run_id"] = run_id
+        return self.request("POST", f"/api/v2/dags/{quote(dag_id)}/dagRuns", json=body)
+
+    def dag_run(self, dag_id: str, run_id: str) -> dict[str, Any]:
+        return self.request("GET", f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}")
+
+    def wait_run(self, dag_id: str, run_id: str, timeout: float = 300.0, poll: float = 1.0) -> dict[str, Any]:
+        """Poll until the run is success/failed; raise TimeoutError naming its last state."""
+        deadline = time.monotonic() + timeout
+        state = "unknown"
+        while time.monotonic() < deadline:
+            run = self.dag_run(dag_id, run_id)
+            state = run.get("state", "unknown")
+            if state in TERMINAL_RUN_STATES:
+                return run
+            time.sleep(poll)
+        raise TimeoutError(f"{dag_id}/{run_id} still {state} after {timeout:.0f}s")
+
+    def task_instances(self, dag_id: str, run_id: str) -> list[dict[str, Any]]:
+        data = self.request("GET", f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}/taskInstances")
+        return data.get("task_instances", [])
+
+    def task_state(self, dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> str | None:
+        for ti in self.task_instances(dag_id, run_id):
+            if ti["task_id"] == task_id and ti.get("map_index", -1) == map_index:
+                return ti.get("state")
+        return None
+
+    def xcom(self, dag_id: str, run_id: str, task_id: str, key: str = "return_value", map_index: int = -1) -> Any:
+        path = (
+            f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}/taskInstances/{quote(task_id)}"
+            f"/xcomEntries/{quote(key)}"
+        )
+        params = {"map_index": map_index, "deserialize": True, "stringify": False}
+        return self.request("GET", path, params=params).get("value")
+
+    def import_errors(self) -> list[dict[str, Any]]:
+        return self.request("GET", "/api/v2/importErrors").get("import_errors", [])
+
+    def dags(self) -> list[dict[str, Any]]:
+        return self.request("GET", "/api/v2/dags", params={"limit": 100}).get("dags", [])
+
+    # -- human in the loop ---------------------------------------------------------------------
+    def pending_approvals(self, dag_id: str = "~", run_id: str = "~") -> list[dict[str, Any]]:
+        data = self.request(
+            "GET",
+            f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}/hitlDetails",
+            params={"response_received": "false"},
+        )
+        return data.get("hitl_details", [])
+
+    def answer(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        options: list[str],
+        params_input: dict[str, Any] | None = None,
+        map_index: int = -1,
+    ) -> dict[str, Any]:
+        path = (
+            f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}/taskInstances/{quote(task_id)}"
+            f"/{map_index}/hitlDetails"
+        )
+        return self.request("PATCH", path, json={"chosen_options": options, "params_input": params_input or {}})
+
+    def wait_awaiting_input(
+        self, dag_id: str, run_id: str, task_id: str, timeout: float = 180.0, settle: float = 3.0
+    ) -> None:
+        """Wait until the task awaits input, then `settle` seconds more.
+
+        Answering within ~1 s of the task entering `awaiting_input` races the scheduler and can
+        fail the task (measured on Airflow 3.3); automated approvers must wait a little.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = self.task_state(dag_id, run_id, task_id)
+            if state == "awaiting_input":
+                time.sleep(settle)
+                return
+            if state in {"failed", "upstream_failed", "skipped", "success"}:
+                raise RuntimeError(f"{task_id} ended as {state} before awaiting input")
+            time.sleep(1.0)
+        raise TimeoutError(f"{task_id} in {dag_id}/{run_id} never awaited input")

@@ -1,0 +1,162 @@
+"""The whole local product as one group of processes.
+
+Order: simulated workspace (generated if absent) → Jobs API emulator → loopback SMTP sink →
+Airflow (api-server, scheduler, dag-processor, triggerer) with connections preset for local
+mode. `make run` and the end-to-end tests both use this; only ports and homes differ.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from include.config import ENV_HOME, state_dir
+from include.devstack.airflow_env import AirflowConfig, emulator_connection, smtp_connection
+from include.devstack.airflow_rest import AirflowClient
+from include.devstack.airflow_stack import start_airflow
+from include.devstack.procs import ManagedProcess, ProcessGroup, port_is_free, wait_http
+
+log = logging.getLogger(__name__)
+
+DEFAULT_EMULATOR_TOKEN = "dapi-lakepilot-local"  # noqa: S105 - a documented local-only default
+
+
+@dataclass
+class LocalStackConfig:
+    """Ports, homes and switches of one local stack."""
+
+    home: Path = field(default_factory=state_dir)
+    airflow_port: int = field(default_factory=lambda: int(os.environ.get("LAKEPILOT_AIRFLOW_PORT", "8080")))
+    emulator_port: int = field(default_factory=lambda: int(os.environ.get("LAKEPILOT_EMULATOR_PORT", "8765")))
+    smtp_port: int = field(default_factory=lambda: int(os.environ.get("LAKEPILOT_SMTP_PORT", "8025")))
+    emulator_token: str = field(default_factory=lambda: os.environ.get("LAKEPILOT_EMULATOR_TOKEN", DEFAULT_EMULATOR_TOKEN))
+    emulator_speed: float = field(default_factory=lambda: float(os.environ.get("LAKEPILOT_EMULATOR_SPEED", "60")))
+    scale: str = "small"
+    days: int = 45
+    seed: int = 7
+    database_url: str | None = None
+    users: dict[str, str] = field(default_factory=lambda: {"admin": "admin"})
+    passwords: dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    run_user: str | None = None
+
+    @property
+    def lakehouse(self) -> Path:
+        return self.home / "lakehouse"
+
+    @property
+    def airflow_home(self) -> Path:
+        return self.home / "airflow"
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "cli.main", *args]
+
+
+def _wait_port(port: int, proc: ManagedProcess, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.name} exited early; log:\n{proc.tail()}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"{proc.name} did not listen on port {port} within {timeout:.0f}s")
+
+
+class LocalStack:
+    """Start and stop the local product; `client()` talks to its Airflow."""
+
+    def __init__(self, config: LocalStackConfig | None = None) -> None:
+        self.config = config or LocalStackConfig()
+        self.group = ProcessGroup()
+        c = self.config
+        self.service_env = {
+            **os.environ,
+            ENV_HOME: str(c.home),
+            "LAKEPILOT_LAKEHOUSE": str(c.lakehouse),
+            "LAKEPILOT_EMULATOR_TOKEN": c.emulator_token,
+            **c.extra_env,
+        }
+        self.airflow = AirflowConfig(
+            home=c.airflow_home,
+            port=c.airflow_port,
+            database_url=c.database_url,
+            users=c.users,
+            passwords=c.passwords,
+            connections={
+                "databricks_default": emulator_connection(c.emulator_port, c.emulator_token),
+                "smtp_default": smtp_connection(c.smtp_port),
+            },
+            extra_env={k: v for k, v in self.service_env.items() if k.startswith("LAKEPILOT_")},
+        )
+
+    def check_ports(self) -> None:
+        c = self.config
+        for name, port, var in (
+            ("Airflow", c.airflow_port, "LAKEPILOT_AIRFLOW_PORT"),
+            ("Jobs API emulator", c.emulator_port, "LAKEPILOT_EMULATOR_PORT"),
+            ("SMTP sink", c.smtp_port, "LAKEPILOT_SMTP_PORT"),
+        ):
+            if not port_is_free(port):
+                raise RuntimeError(f"port {port} for the {name} is in use; free it or set {var}")
+
+    def ensure_workspace(self, progress: Callable[[str], None] = lambda _: None) -> bool:
+        """Generate the simulated workspace unless one (or exported tables) is present."""
+        from include.simulator.manifest import MANIFEST_FILE
+
+        c = self.config
+        if (c.lakehouse / MANIFEST_FILE).is_file() or (c.lakehouse / "system").is_dir():
+            return False
+        progress(f"generating the simulated workspace ({c.scale}, {c.days} days, seed {c.seed})")
+        from include.simulator.generate import generate_workspace
+
+        generate_workspace(c.lakehouse, days=c.days, scale=c.scale, seed=c.seed)
+        return True
+
+    def start(self, progress: Callable[[str], None] = lambda _: None) -> None:
+        """Bring everything up; on any failure, stop what was started and re-raise."""
+        c = self.config
+        try:
+            self.check_ports()
+            self.ensure_workspace(progress)
+            logs = c.home / "logs"
+            progress(f"starting the Jobs API emulator on 127.0.0.1:{c.emulator_port}")
+            emulator = self.group.add(
+                ManagedProcess(
+                    "jobs-api-emulator",
+                    _cli("workspace", "serve", "--port", str(c.emulator_port), "--lakehouse", str(c.lakehouse),
+                         "--speed", str(c.emulator_speed)),
+                    self.service_env,
+                    logs / "emulator.log",
+                )
+            )
+            wait_http(f"http://127.0.0.1:{c.emulator_port}/_emulator/health", timeout=60, proc=emulator,
+                      ok=lambda r: r.status_code == 200)
+            progress(f"starting the loopback SMTP sink on 127.0.0.1:{c.smtp_port}")
+            smtp = self.group.add(
+                ManagedProcess("smtp-sink", _cli("mail", "serve", "--port", str(c.smtp_port)), self.service_env,
+                               logs / "smtp.log")
+            )
+            _wait_port(c.smtp_port, smtp)
+            progress(f"starting Airflow on {self.airflow.base_url} (first start migrates its database)")
+            start_airflow(self.airflow, self.group, user=c.run_user)
+        except BaseException:
+            self.stop()
+            raise
+
+    def client(self, user: str = "admin") -> AirflowClient:
+        return AirflowClient(self.airflow.base_url, user, self.airflow.passwords[user])
+
+    def dead_services(self) -> list[str]:
+        return [p.name for p in self.group.dead()]
+
+    def stop(self) -> None:
+        self.group.stop()

@@ -1,0 +1,136 @@
+"""Child processes that are started together and always stopped together."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+log = logging.getLogger(__name__)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port that is free on `host` right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        return sock.connect_ex((host, port)) != 0
+
+
+def wait_http(url: str, *, timeout: float = 120.0, ok=lambda r: r.status_code < 500, proc=None) -> None:
+    """Poll `url` until it answers (or `proc` dies, or `timeout` passes)."""
+    deadline = time.monotonic() + timeout
+    last: str = "no answer"
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{proc.name} exited with code {proc.returncode} before {url} answered; see {proc.log_path}")
+        try:
+            response = requests.get(url, timeout=3)
+            if ok(response):
+                return
+            last = f"HTTP {response.status_code}"
+        except requests.RequestException as exc:
+            last = type(exc).__name__
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not become ready within {timeout:.0f}s ({last})")
+
+
+@dataclass
+class ManagedProcess:
+    """A child in its own process group, logging to a file; stop() ends the whole group."""
+
+    name: str
+    argv: Sequence[str]
+    env: Mapping[str, str]
+    log_path: Path
+    cwd: Path | None = None
+    user: str | None = None
+    _popen: subprocess.Popen | None = field(default=None, repr=False)
+
+    def start(self) -> ManagedProcess:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        logfile = open(self.log_path, "ab")  # noqa: SIM115 - owned by the child for its lifetime
+        self._popen = subprocess.Popen(  # noqa: S603 - argv is built by LakePilot, not user text
+            list(self.argv),
+            env=dict(self.env),
+            cwd=self.cwd,
+            stdout=logfile,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            user=self.user,
+        )
+        logfile.close()
+        log.info("started %s (pid %s), log %s", self.name, self._popen.pid, self.log_path)
+        return self
+
+    @property
+    def pid(self) -> int | None:
+        return self._popen.pid if self._popen else None
+
+    @property
+    def returncode(self) -> int | None:
+        return self._popen.returncode if self._popen else None
+
+    def poll(self) -> int | None:
+        return self._popen.poll() if self._popen else 0
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """SIGTERM the group, then SIGKILL what is left after `timeout`."""
+        if not self._popen or self._popen.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self._popen.pid, signal.SIGTERM)
+        try:
+            self._popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._popen.pid, signal.SIGKILL)
+            self._popen.wait(timeout=5)
+        # Children of the group (e.g. task processes) may outlive the leader: end them too.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self._popen.pid, signal.SIGKILL)
+
+    def tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return ""
+
+
+class ProcessGroup:
+    """Processes started in order and stopped in reverse order, also on errors."""
+
+    def __init__(self) -> None:
+        self.procs: list[ManagedProcess] = []
+
+    def add(self, proc: ManagedProcess) -> ManagedProcess:
+        self.procs.append(proc.start())
+        return proc
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            proc.stop()
+        self.procs.clear()
+
+    def dead(self) -> list[ManagedProcess]:
+        return [p for p in self.procs if p.poll() is not None]
+
+    def __enter__(self) -> ProcessGroup:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
