@@ -1,0 +1,1 @@
+"""Notifications: e-mail messages, sending them over SMTP, and a local loopback SMTP sink."""
