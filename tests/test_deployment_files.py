@@ -1,0 +1,95 @@
+"""docker-compose.yaml, Dockerfile and .env.example, checked statically (no Docker engine runs here)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+AIRFLOW_SERVICES = {
+    "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer",
+    "airflow-worker", "airflow-init",
+}
+# Variables only the local demo uses (ports of local services, emulator knobs): not for production.
+LOCAL_ONLY = re.compile(r"^LAKEPILOT_(EMULATOR|SMTP|AIRFLOW_(PORT|URL|USER|PASSWORD)|HOME$|LAKEHOUSE$|LOG_LEVEL$|OUTBOX$)")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yaml").read_text())
+
+
+def _pins() -> dict[str, str]:
+    pins = {}
+    for name in ("requirements.txt", "requirements-deploy.txt"):
+        for line in (ROOT / name).read_text().splitlines():
+            line = line.split("#", 1)[0].strip()
+            if "==" in line:
+                pkg, version = line.split("==")
+                pins[pkg.lower()] = version
+    return pins
+
+
+def test_compose_has_the_official_airflow3_layout(compose: dict) -> None:
+    services = set(compose["services"])
+    assert {"postgres", "redis", *AIRFLOW_SERVICES} <= services
+    commands = {name: compose["services"][name].get("command") for name in AIRFLOW_SERVICES - {"airflow-init"}}
+    assert commands == {
+        "airflow-apiserver": "api-server",
+        "airflow-scheduler": "scheduler",
+        "airflow-dag-processor": "dag-processor",
+        "airflow-triggerer": "triggerer",
+        "airflow-worker": "celery worker",
+    }
+
+
+def test_every_airflow_service_gets_connections_and_lakepilot_settings(compose: dict) -> None:
+    for name in AIRFLOW_SERVICES:
+        env = compose["services"][name]["environment"]
+        for key in ("AIRFLOW_CONN_DATABRICKS_DEFAULT", "AIRFLOW_CONN_LAKEPILOT_LLM", "AIRFLOW_CONN_SMTP_DEFAULT",
+                    "LAKEPILOT_WAREHOUSE", "LAKEPILOT_OPS_CATALOG", "LAKEPILOT_OPS_SCHEMA",
+                    "AIRFLOW__CORE__EXECUTION_API_SERVER_URL", "AIRFLOW__API_AUTH__JWT_SECRET"):
+            assert key in env, f"{name} lacks {key}"
+        assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+        mounts = {v.split(":")[1] for v in compose["services"][name]["volumes"] if v.startswith("./")}
+        assert {"/opt/airflow/dags", "/opt/airflow/plugins", "/opt/lakepilot/include", "/opt/lakepilot/agents"} <= mounts
+
+
+def test_production_uses_a_real_auth_manager(compose: dict) -> None:
+    env = compose["services"]["airflow-apiserver"]["environment"]
+    assert "FabAuthManager" in env["AIRFLOW__CORE__AUTH_MANAGER"]
+    assert "apache-airflow-providers-fab" in _pins()
+
+
+def test_required_variables_are_documented_in_env_example(compose: dict) -> None:
+    text = (ROOT / "docker-compose.yaml").read_text()
+    required = set(re.findall(r"\$\{(\w+):\?", text))
+    documented = set(re.findall(r"^(\w+)=", (ROOT / ".env.example").read_text(), flags=re.M))
+    assert required, "compose declares no required variables"
+    assert required <= documented, required - documented
+
+
+def test_image_and_versions_agree_with_requirements() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    match = re.search(r"^FROM apache/airflow:(\S+)-python(\d+\.\d+)$", dockerfile, flags=re.M)
+    assert match, "Dockerfile must build FROM apache/airflow:<version>-python<x.y>"
+    pins = _pins()
+    assert match.group(1) == pins["apache-airflow"]
+    assert match.group(2) == "3.11"
+    tf = re.search(r"TERRAFORM_VERSION=(\S+)", dockerfile)
+    assert tf and tf.group(1) == "1.11.4"
+
+
+def test_every_lakepilot_setting_the_code_reads_reaches_production(compose: dict) -> None:
+    used: set[str] = set()
+    for folder in ("include", "agents", "plugins", "dags"):
+        for path in (ROOT / folder).rglob("*.py"):
+            used |= set(re.findall(r"[\"'](LAKEPILOT_[A-Z0-9_]+)[\"']", path.read_text(encoding="utf-8")))
+    env = compose["services"]["airflow-scheduler"]["environment"]
+    documented = (ROOT / ".env.example").read_text() + (ROOT / "docs" / "deployment.md").read_text()
+    missing = sorted(v for v in used if not LOCAL_ONLY.match(v) and v not in env and v not in documented
+                     and not v.startswith("LAKEPILOT_SCHEDULE_"))
+    assert not missing, f"settings read by the code but not configurable in production: {missing}"
