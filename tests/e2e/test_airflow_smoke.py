@@ -1,4 +1,4 @@
-"""LakePilot's DAGs load in a real Airflow and run through the REST API."""
+"""LakePilot's DAGs load in a real Airflow (SQLite and PostgreSQL) and run through the REST API."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ def _wait_for_dags(client, wanted: set[str], timeout: float = 120.0) -> set[str]
     return seen
 
 
-def test_dags_load_without_import_errors_and_run(airflow_only, airflow_logs) -> None:
-    config, client = airflow_only
+@pytest.mark.parametrize("backend", ["airflow_only", "airflow_on_postgres"])
+def test_dags_load_without_import_errors_and_run(backend: str, request, airflow_logs) -> None:
+    config, client = request.getfixturevalue(backend)
     seen = _wait_for_dags(client, {"lakehouse_maintenance"})
     assert "lakehouse_maintenance" in seen, airflow_logs(config)
     assert client.import_errors() == []
@@ -29,5 +30,4 @@ def test_dags_load_without_import_errors_and_run(airflow_only, airflow_logs) -> 
     run = client.trigger("lakehouse_maintenance", run_id="smoke-1")
     final = client.wait_run("lakehouse_maintenance", run["dag_run_id"], timeout=240)
     assert final["state"] == "success", airflow_logs(config)
-    result = client.xcom("lakehouse_maintenance", "smoke-1", "compact")
-    assert result == {"tables": {}}
+    assert client.xcom("lakehouse_maintenance", "smoke-1", "compact") == {"tables": {}}
