@@ -1,0 +1,1 @@
+"""The daily health report: data, charts, HTML/text rendering, storage and delivery."""

@@ -1,0 +1,128 @@
+"""Typed contents of the daily health report (what the templates and charts receive)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from include.ops.models import SEVERITY_ORDER
+
+DomainState = Literal["ok", "findings", "errors", "not_run"]
+
+
+class CostPoint(BaseModel):
+    """List-price cost of one workspace on one day."""
+
+    day: date
+    workspace_id: str
+    usd: float
+
+
+class RunDay(BaseModel):
+    """Terminal job runs that ended on one day."""
+
+    day: date
+    runs: int
+    succeeded: int
+    failed: int
+    other: int = 0
+    sla_runs: int = 0
+    sla_met: int = 0
+
+    @property
+    def success_rate(self) -> float | None:
+        """Succeeded / (succeeded + failed); cancelled and skipped runs do not count."""
+        decided = self.succeeded + self.failed
+        return self.succeeded / decided if decided else None
+
+    @property
+    def sla_rate(self) -> float | None:
+        """Share of runs of jobs with a duration SLA that succeeded within it."""
+        return self.sla_met / self.sla_runs if self.sla_runs else None
+
+
+class DomainStatus(BaseModel):
+    """What the latest sweep of one domain (within the report window) said."""
+
+    domain: str
+    state: DomainState
+    as_of: datetime | None = None
+    findings: int = 0
+    by_severity: dict[str, int] = Field(default_factory=dict)
+    errors: list[str] = Field(default_factory=list)
+    checks_run: int = 0
+    headline: str = ""
+    path: str = ""
+    llm: str = ""
+    engine: str = ""
+
+
+class ReportFinding(BaseModel):
+    """A finding as shown in the report (already redacted)."""
+
+    finding_id: str
+    domain: str
+    check: str
+    severity: str
+    entity_type: str
+    entity_id: str
+    metric: str
+    observed: float | None = None
+    baseline: float | None = None
+    summary: str
+    explanation: str = ""
+    recommendation: str
+    evidence: list[tuple[str, str]] = Field(default_factory=list)
+    agent_path: str = "deterministic"
+    window_end: datetime
+
+    @property
+    def rank(self) -> tuple[int, str, str]:
+        return (SEVERITY_ORDER.get(self.severity, 9), self.domain, self.check)
+
+
+class KeyFigure(BaseModel):
+    """One headline number at the top of the report."""
+
+    label: str
+    value: str
+    detail: str = ""
+    tone: Literal["good", "warn", "bad", "neutral"] = "neutral"
+
+
+class ReportData(BaseModel):
+    """Everything the report shows, for one report date."""
+
+    report_date: date
+    report_at: datetime
+    findings_since: datetime
+    chart_start: date
+    engine: str
+    workspaces: dict[str, str] = Field(default_factory=dict)
+    cost: list[CostPoint] = Field(default_factory=list)
+    runs: list[RunDay] = Field(default_factory=list)
+    domains: list[DomainStatus] = Field(default_factory=list)
+    findings: list[ReportFinding] = Field(default_factory=list)
+    findings_total: int = 0
+    by_severity: dict[str, int] = Field(default_factory=dict)
+    by_domain: dict[str, int] = Field(default_factory=dict)
+    key_figures: list[KeyFigure] = Field(default_factory=list)
+    data_errors: list[str] = Field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"LakePilot platform health — {self.report_date:%a %d %b %Y}"
+
+
+def report_window(report_at: datetime) -> tuple[date, datetime]:
+    """(report_date, findings_since) for a report made at `report_at`.
+
+    The report is about the last complete UTC day before `report_at` (a report made at 07:00
+    covers yesterday), and shows the findings of sweeps in the 24 hours up to `report_at`.
+    """
+    last_day = (report_at - timedelta(microseconds=1)).date()
+    if report_at.time() != datetime.min.time():
+        last_day = report_at.date() - timedelta(days=1)
+    return last_day, report_at - timedelta(hours=24)

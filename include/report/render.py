@@ -1,0 +1,72 @@
+"""Render the report's HTML (standalone file or e-mail body) and its plain-text alternative."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from include.report.charts import ChartImage
+from include.report.models import ReportData
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+ImageMode = Literal["data", "cid"]
+
+DOMAIN_LABELS = {
+    "cost": "Cost",
+    "security": "Security",
+    "performance": "Performance",
+    "reliability": "Reliability",
+    "data_quality": "Data quality",
+    "mlops": "MLOps",
+}
+STATE_LABELS = {"ok": "healthy", "findings": "findings", "errors": "check errors", "not_run": "not run"}
+
+
+@functools.cache
+def _env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(
+        fmt_ts=fmt_ts,
+        fmt_num=fmt_num,
+        domain_label=lambda d: DOMAIN_LABELS.get(d, d),
+        state_label=lambda s: STATE_LABELS.get(s, s),
+        severities=("critical", "high", "medium", "low"),
+    )
+    return env
+
+
+def fmt_ts(value: datetime | None) -> str:
+    """`2026-05-10 06:00 UTC`."""
+    return f"{value:%Y-%m-%d %H:%M} UTC" if value else "—"
+
+
+def fmt_num(value: float | None) -> str:
+    """Readable number: thousands separators, at most two decimals, integers without any."""
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.3g}"
+
+
+def render_html(data: ReportData, charts: Sequence[ChartImage], *, generated_at: datetime, images: ImageMode = "data") -> str:
+    """The report as HTML: charts as SVG data URIs (`data`, a standalone file) or `cid:` refs (e-mail)."""
+    image_src: Callable[[ChartImage], str] = (lambda c: c.data_uri()) if images == "data" else (lambda c: f"cid:{c.name}")
+    return _env().get_template("report.html.j2").render(data=data, charts=charts, generated_at=generated_at, image_src=image_src)
+
+
+def render_text(data: ReportData, *, generated_at: datetime) -> str:
+    """The plain-text alternative (e-mail clients without HTML, and the CLI/Airflow log summary)."""
+    return _env().get_template("report.txt.j2").render(data=data, generated_at=generated_at)

@@ -1,0 +1,170 @@
+"""Make the daily report: gather, chart, render, store (MERGE by date), write the file, e-mail it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from include.config import reports_dir
+from include.notify.message import Attachment, build_message
+from include.notify.smtp import SendResult, SmtpSettings, send_message
+from include.ops.models import HealthReport, utcnow
+from include.ops.store import OpsStore, get_ops_store
+from include.report.charts import ChartImage, cost_chart, failures_chart, reliability_chart
+from include.report.data import load_report_data
+from include.report.models import ReportData
+from include.report.render import render_html, render_text
+
+log = logging.getLogger(__name__)
+
+
+class ReportBundle(BaseModel):
+    """A rendered report and what it was made from."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    data: ReportData
+    charts: list[ChartImage]
+    html: str
+    text: str
+    generated_at: datetime
+
+    @property
+    def filename(self) -> str:
+        return f"health-report-{self.data.report_date.isoformat()}.html"
+
+
+class ReportSummary(BaseModel):
+    """Small JSON-able result for XCom, the CLI and logs."""
+
+    report_date: str
+    path: str | None
+    findings: int
+    by_severity: dict[str, int]
+    by_domain: dict[str, int]
+    domains_not_run: list[str]
+    data_errors: int
+    emailed_to: list[str] = []
+
+
+def build_bundle(warehouse: Any, report_at: datetime, store: OpsStore | None = None) -> ReportBundle:
+    """Gather the data and render both HTML and text (nothing is stored or sent)."""
+    store = store or get_ops_store(warehouse)
+    data = load_report_data(warehouse, store, report_at)
+    cost_missing = any(e.startswith("cost") for e in data.data_errors)
+    runs_missing = any(e.startswith("job run") for e in data.data_errors)
+    charts = [
+        cost_chart(data.cost, data.chart_start, data.report_date, data.workspaces, unavailable=cost_missing),
+        reliability_chart(data.runs, data.chart_start, data.report_date, unavailable=runs_missing),
+        failures_chart(data.runs, data.chart_start, data.report_date, unavailable=runs_missing),
+    ]
+    generated_at = utcnow()
+    return ReportBundle(
+        data=data,
+        charts=charts,
+        html=render_html(data, charts, generated_at=generated_at, images="data"),
+        text=render_text(data, generated_at=generated_at),
+        generated_at=generated_at,
+    )
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def _summary(bundle: ReportBundle, path: str | None, emailed_to: list[str] | None = None) -> ReportSummary:
+    data = bundle.data
+    return ReportSummary(
+        report_date=data.report_date.isoformat(),
+        path=path,
+        findings=data.findings_total,
+        by_severity=data.by_severity,
+        by_domain=data.by_domain,
+        domains_not_run=[d.domain for d in data.domains if d.state == "not_run"],
+        data_errors=len(data.data_errors),
+        emailed_to=emailed_to or [],
+    )
+
+
+def generate_report(
+    warehouse: Any, report_at: datetime, *, store: OpsStore | None = None, out_dir: Path | None = None
+) -> tuple[ReportBundle, ReportSummary]:
+    """Render the report, write it to `<reports_dir>/health-report-<date>.html`, and MERGE its row.
+
+    Re-running for the same date overwrites the file and updates the one `health_reports` row.
+    """
+    store = store or get_ops_store(warehouse)
+    bundle = build_bundle(warehouse, report_at, store)
+    path = (out_dir or reports_dir()) / bundle.filename
+    _write_atomic(path, bundle.html)
+    previous = store.read(HealthReport, {"report_date": bundle.data.report_date})
+    record = HealthReport(
+        report_date=bundle.data.report_date,
+        generated_at=bundle.generated_at,
+        title=bundle.data.title,
+        html=bundle.html,
+        path=str(path),
+        findings_by_severity=bundle.data.by_severity,
+        findings_by_domain=bundle.data.by_domain,
+        # Keep who already received this date's report: a re-render is not a re-send.
+        emailed_to=previous[0].emailed_to if previous else [],
+        warehouse=bundle.data.engine,
+    )
+    store.upsert([record])
+    log.info("health report for %s written to %s (%d findings)", bundle.data.report_date, path, bundle.data.findings_total)
+    return bundle, _summary(bundle, str(path), record.emailed_to)
+
+
+def email_report(
+    bundle: ReportBundle,
+    recipients: list[str],
+    smtp: SmtpSettings,
+    *,
+    store: OpsStore | None = None,
+) -> SendResult:
+    """Send the report (charts inline as PNG, the standalone HTML attached) and record the recipients."""
+    html = render_html(bundle.data, bundle.charts, generated_at=bundle.generated_at, images="cid")
+    attachments = [
+        Attachment(filename=f"{c.name}.png", content=c.png, mime_type="image/png", inline=True, content_id=c.name)
+        for c in bundle.charts
+    ]
+    attachments.append(Attachment(filename=bundle.filename, content=bundle.html.encode(), mime_type="text/html"))
+    counts = bundle.data.by_severity
+    worst = next((f"{n} {s}" for s, n in counts.items() if n), "no findings")
+    subject = f"[LakePilot] Platform health {bundle.data.report_date:%d %b %Y}: {worst}"
+    msg = build_message(subject, recipients, html, bundle.text, attachments, sender=smtp.sender)
+    result = send_message(msg, smtp)
+    if store is not None:
+        rows = store.read(HealthReport, {"report_date": bundle.data.report_date})
+        if rows:
+            row = rows[0]
+            row.emailed_to = sorted(set(row.emailed_to) | set(result.accepted))
+            store.upsert([row])
+    return result
+
+
+def deliver_report(
+    warehouse: Any,
+    report_at: datetime,
+    *,
+    recipients: list[str] | None = None,
+    smtp: SmtpSettings | None = None,
+    store: OpsStore | None = None,
+) -> ReportSummary:
+    """Generate, store and (when recipients and SMTP settings are given) e-mail the report."""
+    store = store or get_ops_store(warehouse)
+    bundle, summary = generate_report(warehouse, report_at, store=store)
+    if recipients and smtp:
+        result = email_report(bundle, recipients, smtp, store=store)
+        summary.emailed_to = sorted(set(summary.emailed_to) | set(result.accepted))
+    return summary

@@ -1,0 +1,100 @@
+"""The report end to end on a real local lakehouse: render, store (MERGE by date), file, e-mail."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+
+from include.config import outbox_dir, reports_dir
+from include.lakehouse.warehouse import LocalWarehouse
+from include.notify.message import html_part
+from include.notify.outbox import list_outbox, load_message
+from include.notify.sink import MailSink
+from include.notify.smtp import SmtpSettings
+from include.ops.models import HealthReport
+from include.ops.store import LocalOpsStore
+from include.report.service import deliver_report, generate_report
+from tests.include.report import sample_data as sd
+from tests.include.report import sample_ops as so
+
+AS_OF = datetime(2026, 5, 10, 6, tzinfo=UTC)
+REPORT_AT = datetime(2026, 5, 10, 7, tzinfo=UTC)
+
+
+@pytest.fixture
+def env(lakehouse):
+    sd.build(lakehouse, date(2026, 5, 9))
+    store = LocalOpsStore(lakehouse)
+    findings = so.findings_for(AS_OF)
+    store.upsert(findings)
+    store.upsert(so.domain_runs(AS_OF, findings))
+    return LocalWarehouse(lakehouse), store
+
+
+def test_report_is_written_stored_once_and_self_contained(env) -> None:
+    warehouse, store = env
+    bundle, summary = generate_report(warehouse, REPORT_AT, store=store)
+    assert summary.report_date == "2026-05-09"
+    assert summary.path == str(reports_dir() / "health-report-2026-05-09.html")
+    assert summary.by_severity == {"critical": 1, "high": 1, "medium": 1, "low": 1}
+    assert summary.domains_not_run == ["mlops"]
+    html = (reports_dir() / "health-report-2026-05-09.html").read_text()
+    # Self-contained: three charts as SVG data URIs, nothing fetched from the network.
+    assert html.count('src="data:image/svg+xml;base64,') == 3
+    assert not re.search(r'(src|href)="https?://', html)
+    # Findings ordered by severity, secrets gone, the e-mail the finding is about kept.
+    order = [html.index(s) for s in ("admin_grant", "sku_spike", "repeated_failures", "slow_queries")]
+    assert order == sorted(order)
+    assert "dapi0123456789" not in html and "[redacted]" in html
+    assert "eve@example.com" in html
+    assert "Because admin_grant crossed its threshold." in html
+    assert "could not check table_freshness" in html
+    generate_report(warehouse, REPORT_AT, store=store)
+    rows = store.read(HealthReport)
+    assert len(rows) == 1 and rows[0].report_date == date(2026, 5, 9)
+    assert rows[0].findings_by_domain == {"security": 1, "cost": 1, "reliability": 1, "performance": 1}
+    assert rows[0].path == summary.path
+    assert rows[0].html == (reports_dir() / "health-report-2026-05-09.html").read_text()
+    assert len(list(reports_dir().glob("*.html"))) == 1
+
+
+def test_findings_outside_the_window_are_not_reported(env) -> None:
+    warehouse, store = env
+    _, summary = generate_report(warehouse, datetime(2026, 5, 12, 7, tzinfo=UTC), store=store)
+    assert summary.findings == 0
+    assert sorted(summary.domains_not_run) == sorted(["cost", "security", "performance", "reliability", "data_quality", "mlops"])
+
+
+def test_report_without_system_tables_says_what_is_missing(lakehouse) -> None:
+    bundle, summary = generate_report(LocalWarehouse(lakehouse), REPORT_AT, store=LocalOpsStore(lakehouse))
+    assert summary.data_errors == 2
+    html = (reports_dir() / "health-report-2026-05-09.html").read_text()
+    assert "cost trend unavailable" in html and "system.billing.usage not found" in html
+    # The charts say the data is missing rather than drawing a calm, empty period.
+    charts = {c.name: c for c in bundle.charts}
+    assert all(c.empty for c in charts.values())
+    assert {c.note for c in charts.values()} == {"data unavailable (see Data notes)"}
+
+
+def test_report_is_emailed_through_a_real_sink_and_recipients_recorded(env) -> None:
+    warehouse, store = env
+    with MailSink(port=0) as sink:
+        summary = deliver_report(
+            warehouse, REPORT_AT, recipients=["platform-team@example.com"],
+            smtp=SmtpSettings(port=sink.port, local_sink=True), store=store,
+        )
+    assert summary.emailed_to == ["platform-team@example.com"]
+    [item] = list_outbox()
+    assert item.subject == "[LakePilot] Platform health 09 May 2026: 1 critical"
+    assert item.attachments[-1] == "health-report-2026-05-09.html"
+    msg = load_message(outbox_dir() / item.path.rsplit("/", 1)[-1])
+    body = html_part(msg)
+    assert body.count('src="cid:') == 3 and "admin_grant" in body
+    cids = {p["Content-ID"] for p in msg.walk() if p["Content-ID"]}
+    assert cids == {"<cost_trend>", "<reliability_trend>", "<failures_per_day>"}
+    assert store.read(HealthReport)[0].emailed_to == ["platform-team@example.com"]
+    # Re-rendering keeps the record of who already got it.
+    generate_report(warehouse, REPORT_AT, store=store)
+    assert store.read(HealthReport)[0].emailed_to == ["platform-team@example.com"]
