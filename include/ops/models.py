@@ -118,6 +118,27 @@ class RemediationDecision(OpsRecord):
     outcome_at: datetime | None = None
     feedback: str | None = None
     decided_at: datetime = Field(default_factory=utcnow)
+    # Added by the decision engine (include/remediation, docs/remediation.md): why, and what next.
+    kind: str = ""
+    owner: str | None = None
+    termination_code: str | None = None
+    task_keys: list[str] = Field(default_factory=list)
+    rule_ids: list[str] = Field(default_factory=list)
+    rules_version: str = ""
+    guard: str | None = None
+    not_before: datetime | None = None
+    recipients: list[str] = Field(default_factory=list)
+    incident_id: str | None = None
+    duplicate_of: str | None = None
+    params_rejected: list[dict[str, Any]] = Field(default_factory=list)
+    llm_category: str | None = None
+    llm_action: str | None = None
+    llm_confidence: float | None = None
+    llm_rationale: str | None = None
+    llm_error: str | None = None
+    llm_model: str | None = None
+    policy_version: str = ""
+    engine_version: str = ""
 
     def model_post_init(self, _context: Any) -> None:
         if not self.decision_id:
