@@ -8,4 +8,7 @@ workspace_app = typer.Typer(help="The simulated Databricks workspace and its loc
 
 
 def register(app: typer.Typer) -> None:
+    from cli import workspace_serve
+
+    workspace_serve.register(workspace_app)
     app.add_typer(workspace_app, name="workspace")

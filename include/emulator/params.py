@@ -1,0 +1,112 @@
+"""Request parameters as Databricks accepts them: query string or JSON body, loosely typed.
+
+The sync hook sends GET parameters in the query string (bools as `True`/`False`, ints as
+strings); the async hook sends them as a JSON body; operators stringify numbers in POST bodies.
+Every getter names the field in its error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from include.emulator.errors import invalid
+
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no", ""}
+
+
+class Params:
+    """Typed access to one request's parameters."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.values = dict(values)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.values and self.values[name] is not None
+
+    def raw(self, name: str, default: Any = None) -> Any:
+        value = self.values.get(name)
+        return default if value is None else value
+
+    def int(self, name: str, default: int | None = None, *, required: bool = False) -> int | None:
+        value = self.values.get(name)
+        if value is None or value == "":
+            if required:
+                raise invalid(f"Missing required field: {name}")
+            return default
+        return to_int(name, value)
+
+    def req_int(self, name: str) -> int:
+        value = self.int(name, required=True)
+        assert value is not None
+        return value
+
+    def bool(self, name: str, default: bool = False) -> bool:
+        value = self.values.get(name)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return value != 0
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise invalid(f"Invalid value for {name}: {value!r} is not a boolean")
+
+    def str(self, name: str, default: str | None = None, *, required: bool = False) -> str | None:
+        value = self.values.get(name)
+        if value is None or value == "":
+            if required:
+                raise invalid(f"Missing required field: {name}")
+            return default
+        if isinstance(value, (dict, list)):
+            raise invalid(f"Invalid value for {name}: expected a string")
+        return str(value)
+
+    def dict(self, name: str, *, required: bool = False) -> dict[str, Any] | None:
+        value = self.values.get(name)
+        if value is None:
+            if required:
+                raise invalid(f"Missing required field: {name}")
+            return None
+        if not isinstance(value, dict):
+            raise invalid(f"Invalid value for {name}: expected an object")
+        return value
+
+    def list(self, name: str) -> list[Any] | None:
+        value = self.values.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            raise invalid(f"Invalid value for {name}: expected an array")
+        return value
+
+
+def to_int(name: str, value: Any) -> int:
+    """An int from an int or a numeric string (`"123"`); bools and fractions are refused."""
+    if isinstance(value, bool):
+        raise invalid(f"Invalid value for {name}: {value!r} is not an integer")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("-").isdigit():
+            return int(text)
+    raise invalid(f"Invalid value for {name}: {value!r} is not an integer")
+
+
+def string_map(name: str, value: Any) -> dict[str, str]:
+    """A `{str: str}` parameter map (job_parameters, notebook_params); values are stringified."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise invalid(f"Invalid value for {name}: expected an object of name -> value")
+    out: dict[str, str] = {}
+    for key, item in value.items():
+        if isinstance(item, (dict, list)):
+            raise invalid(f"Invalid value for {name}.{key}: expected a string")
+        out[str(key)] = "" if item is None else (str(item).lower() if isinstance(item, bool) else str(item))
+    return out

@@ -1,0 +1,219 @@
+"""The emulator's HTTP server: Starlette on uvicorn, in-process (tests, `lakepilot up`) or blocking (CLI).
+
+Auth: `Authorization: Bearer <token>` or Basic with the token as password (any user name), token
+from `LAKEPILOT_EMULATOR_TOKEN` (default `dapi-lakepilot-local`). GET parameters come from the query
+string or, as the async hook sends them, a JSON body. Every answer is JSON; bad input gets
+Databricks' `{"error_code", "message"}` with its status code, never a 500.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from include.config import lakehouse_root, state_dir
+from include.emulator import control_api
+from include.emulator.engine import DEFAULT_TOKEN, ENV_TOKEN, EmulatorConfig
+from include.emulator.errors import ApiError, endpoint_not_found, invalid_token, malformed, unauthenticated
+from include.emulator.jobs_api import job_permissions, resolve
+from include.emulator.params import Params, to_int
+from include.emulator.service import Emulator
+
+log = logging.getLogger(__name__)
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+def default_config(lakehouse: str | Path | None = None, **overrides: Any) -> EmulatorConfig:
+    """Config from the environment: lakehouse root, `<state>/emulator/state.db`, token."""
+    values: dict[str, Any] = {
+        "lakehouse": lakehouse_root(lakehouse),
+        "state_path": state_dir() / "emulator" / "state.db",
+        "token": os.environ.get(ENV_TOKEN) or DEFAULT_TOKEN,
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return EmulatorConfig(**values)
+
+
+def _check_auth(request: Request, token: str) -> None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value:
+        given = value.strip()
+    elif scheme.lower() == "basic" and value:
+        try:
+            given = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")[2]
+        except (binascii.Error, UnicodeDecodeError):
+            raise unauthenticated() from None
+    else:
+        raise unauthenticated()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        raise invalid_token()
+
+
+async def _params(request: Request) -> Params:
+    values: dict[str, Any] = dict(request.query_params)
+    raw = await request.body()
+    if raw.strip():
+        try:
+            body = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise malformed("failed to parse given JSON") from None
+        if not isinstance(body, dict):
+            raise malformed("expected a map")
+        for key, value in body.items():
+            values.setdefault(key, value)  # the query string wins, the body fills in (async hook GETs)
+    return Params(values)
+
+
+def _error(exc: ApiError) -> JSONResponse:
+    return JSONResponse(exc.body(), status_code=exc.status)
+
+
+def build_app(emulator: Emulator) -> Starlette:
+    """The ASGI app serving the Jobs API and the control API of `emulator`."""
+
+    async def api(request: Request) -> JSONResponse:
+        path = request.path_params["path"].strip("/")
+        try:
+            _check_auth(request, emulator.config.token)
+            version, _, endpoint = path.partition("/")
+            params = await _params(request)
+            if version == "2.0" and endpoint.startswith("permissions/jobs/"):
+                job_id = to_int("job_id", endpoint.rsplit("/", 1)[-1])
+                body = await run_in_threadpool(job_permissions, emulator, job_id, params, request.method)
+                return JSONResponse(body)
+            handler = resolve(request.method, version, endpoint)
+            if handler is None:
+                raise endpoint_not_found(request.method, f"/{path}")
+            return JSONResponse(await run_in_threadpool(handler, emulator, params, version))
+        except ApiError as exc:
+            return _error(exc)
+
+    async def control(request: Request) -> JSONResponse:
+        path = request.path_params["path"].strip("/")
+        try:
+            if not (request.method == "GET" and path == "health"):
+                _check_auth(request, emulator.config.token)
+            params = await _params(request)
+            return JSONResponse(await run_in_threadpool(control_api.handle, emulator, request.method, path, params))
+        except ApiError as exc:
+            return _error(exc)
+
+    async def root(request: Request) -> JSONResponse:
+        return JSONResponse({"service": "LakePilot local Databricks Jobs API emulator", "api": "/api/2.2/jobs/...",
+                             "control": "/_emulator/health", "docs": "docs/emulator.md"})
+
+    async def not_found(request: Request, exc: Exception) -> JSONResponse:
+        return _error(endpoint_not_found(request.method, request.url.path))
+
+    async def server_error(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("emulator error on %s %s", request.method, request.url.path, exc_info=exc)
+        return JSONResponse({"error_code": "INTERNAL_ERROR", "message": f"{type(exc).__name__}: {exc}"}, status_code=500)
+
+    return Starlette(
+        routes=[Route("/api/{path:path}", api, methods=_METHODS), Route("/_emulator/{path:path}", control, methods=_METHODS),
+                Route("/", root, methods=["GET"])],
+        exception_handlers={404: not_found, 405: not_found, 500: server_error, Exception: server_error},
+    )
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+class EmulatorServer:
+    """One emulator listening on `host:port` (port 0 = any free port)."""
+
+    def __init__(self, config: EmulatorConfig, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.config = config
+        self.host = host
+        self._sock = _bind(host, port)
+        self.port = int(self._sock.getsockname()[1])
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - only a display name
+        config.base_url = f"http://{shown}:{self.port}"
+        self.emulator = Emulator.open(config)
+        self._server = uvicorn.Server(uvicorn.Config(build_app(self.emulator), log_level="warning", access_log=False,
+                                                     lifespan="off", timeout_graceful_shutdown=5))
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return self.config.base_url
+
+    def start(self, timeout: float = 30.0) -> int:
+        """Serve in a background thread; returns the bound port once it accepts requests."""
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
+                                        name="emulator-http", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the emulator did not start on {self.host}:{self.port}")
+            time.sleep(0.02)
+        return self.port
+
+    def serve_forever(self, on_ready: Callable[[int], None] | None = None) -> None:
+        """Serve in this (main) thread until SIGINT/SIGTERM, then flush timelines and stop."""
+        if on_ready is not None:
+            watcher = threading.Thread(target=self._announce, args=(on_ready,), daemon=True)
+            watcher.start()
+        try:
+            self._server.run(sockets=[self._sock])
+        finally:
+            self.emulator.close()
+            self._sock.close()
+
+    def _announce(self, on_ready: Callable[[int], None]) -> None:
+        while not self._server.started and not self._server.should_exit:
+            time.sleep(0.02)
+        if self._server.started:
+            on_ready(self.port)
+
+    def stop(self) -> None:
+        """Stop serving, flush timelines, close the state file."""
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=15)
+        self.emulator.close()
+        self._sock.close()
+
+    def __enter__(self) -> EmulatorServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_emulator(lakehouse: str | Path | None = None, *, host: str = "127.0.0.1", port: int = 0, **overrides: Any) -> EmulatorServer:
+    """Start an emulator in this process (background thread); `server.port` is the bound port."""
+    server = EmulatorServer(default_config(lakehouse, **overrides), host=host, port=port)
+    server.start()
+    return server
