@@ -30,6 +30,9 @@ class HealthDomainRun(OpsRecord):
     checks_run: list[str] = Field(default_factory=list)
     errors: list[dict[str, Any]] = Field(default_factory=list)
     finding_ids: list[str] = Field(default_factory=list)
+    # The checks' own recommendations, so re-analysing (a retried task) starts from them and
+    # not from an earlier analysis' rewrite stored on the finding.
+    check_recommendations: dict[str, str] = Field(default_factory=dict)
     findings_by_severity: dict[str, int] = Field(default_factory=dict)
     rows_scanned: int = 0
     duration_s: float = 0.0

@@ -1,0 +1,195 @@
+"""Sweep → store → analyse → store: the steps the health DAGs and `lakepilot sweep` run.
+
+Idempotent by construction: findings MERGE on their stable id (domain, check, entity,
+window start) and the domain run on (domain, as_of), so re-running an interval updates rows
+instead of adding them. The analysis starts from the checks' own recommendations (kept on
+the run record), so a retried analysis gives the same result as the first.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from agents.common.models import DomainAnalysis
+from agents.common.registry import agent_module, tools_module
+from include.health.models import CheckError, DomainSweep
+from include.ops.models import Finding, utcnow
+from include.ops.store import OpsStore, get_ops_store
+from include.report.records import HealthDomainRun
+
+log = logging.getLogger(__name__)
+
+SweepFn = Callable[..., DomainSweep]
+
+
+class SweepOutcome(BaseModel):
+    """Small JSON-able result of a sweep step (XCom, CLI)."""
+
+    domain: str
+    as_of: datetime
+    findings: int
+    by_severity: dict[str, int]
+    errors: list[str]
+    checks_run: int
+    rows_scanned: int
+    engine: str
+    duration_s: float
+
+
+class AnalysisOutcome(BaseModel):
+    """Small JSON-able result of an analyse step."""
+
+    domain: str
+    as_of: datetime
+    path: str
+    llm: str
+    fallback_reason: str
+    headline: str
+    findings: int
+    tool_calls: int
+
+
+def utc(value: datetime) -> datetime:
+    """Timezone-aware UTC (naive values are taken as UTC)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _by_severity(findings: list[Finding]) -> dict[str, int]:
+    counts = Counter(f.severity for f in findings)
+    return {s: counts[s] for s in ("critical", "high", "medium", "low") if counts[s]}
+
+
+def sweep_and_store(
+    warehouse: Any,
+    domain: str,
+    as_of: datetime,
+    *,
+    store: OpsStore | None = None,
+    settings: Any = None,
+    manifest: Any = None,
+    sweep_fn: SweepFn | None = None,
+) -> tuple[DomainSweep, SweepOutcome]:
+    """Run one domain's checks for `as_of` and store the findings and the run record."""
+    store = store or get_ops_store(warehouse)
+    as_of = utc(as_of)
+    started = time.monotonic()
+    run = sweep_fn or tools_module(domain).sweep
+    sweep = run(warehouse, as_of, settings=settings, manifest=manifest)
+    if sweep.domain != domain:
+        raise ValueError(f"the {domain} sweep returned findings of domain {sweep.domain}")
+    findings = list(sweep.findings)
+    if findings:
+        store.upsert(findings)
+    record = HealthDomainRun(
+        domain=sweep.domain,
+        as_of=as_of,
+        window_start=sweep.window_start,
+        window_end=sweep.window_end,
+        engine=sweep.engine,
+        checks_run=list(sweep.checks_run),
+        errors=[e.model_dump() for e in sweep.errors],
+        finding_ids=[f.finding_id for f in findings],
+        check_recommendations={f.finding_id: f.recommendation for f in findings},
+        findings_by_severity=_by_severity(findings),
+        rows_scanned=sweep.rows_scanned,
+        duration_s=sweep.duration_s or (time.monotonic() - started),
+    )
+    store.upsert([record])
+    log.info("%s sweep as of %s: %d findings, %d check errors", domain, as_of, len(findings), len(sweep.errors))
+    return sweep, SweepOutcome(
+        domain=domain,
+        as_of=as_of,
+        findings=len(findings),
+        by_severity=record.findings_by_severity,
+        errors=[f"{e.check}: {e.error}" for e in sweep.errors],
+        checks_run=len(sweep.checks_run),
+        rows_scanned=sweep.rows_scanned,
+        engine=sweep.engine,
+        duration_s=round(record.duration_s, 3),
+    )
+
+
+def load_stored_sweep(store: OpsStore, domain: str, as_of: datetime) -> tuple[HealthDomainRun, DomainSweep]:
+    """The run record and its sweep (findings with the checks' own recommendations) from the store."""
+    as_of = utc(as_of)
+    rows = store.read(HealthDomainRun, {"domain": domain, "as_of": as_of})
+    if not rows:
+        raise LookupError(f"no {domain} sweep stored for {as_of.isoformat()}; run the sweep step first")
+    record = rows[0]
+    wanted = set(record.finding_ids)
+    findings = [f for f in store.read(Finding, {"domain": domain}) if f.finding_id in wanted]
+    missing = wanted - {f.finding_id for f in findings}
+    if missing:
+        raise LookupError(f"{len(missing)} finding(s) of the {domain} sweep at {as_of.isoformat()} are missing from the store")
+    findings = [
+        f.model_copy(update={"recommendation": record.check_recommendations.get(f.finding_id, f.recommendation)})
+        for f in findings
+    ]
+    sweep = DomainSweep(
+        domain=record.domain,
+        as_of=record.as_of,
+        window_start=record.window_start,
+        window_end=record.window_end,
+        findings=findings,
+        errors=[CheckError.model_validate(e) for e in record.errors],
+        checks_run=record.checks_run,
+        rows_scanned=record.rows_scanned,
+        duration_s=record.duration_s,
+        engine=record.engine,
+    )
+    return record, sweep
+
+
+def store_analysis(store: OpsStore, record: HealthDomainRun, sweep: DomainSweep, analysis: DomainAnalysis) -> None:
+    """Write the analysed texts onto the findings and complete the run record."""
+    notes = {a.finding_id: a for a in analysis.findings}
+    updated = [
+        f.model_copy(update={"recommendation": notes[f.finding_id].recommendation, "agent_path": notes[f.finding_id].agent_path})
+        for f in sweep.findings
+        if f.finding_id in notes
+    ]
+    if updated:
+        store.upsert(updated)
+    done = record.model_copy(update={
+        "analysed": True,
+        "path": analysis.path,
+        "llm": analysis.llm,
+        "headline": analysis.headline,
+        "fallback_reason": analysis.fallback_reason,
+        "analysis": analysis.model_dump(mode="json"),
+        "analysed_at": utcnow(),
+    })
+    store.upsert([done])
+
+
+def analyse_stored(
+    warehouse: Any,
+    domain: str,
+    as_of: datetime,
+    *,
+    llm: Any = None,
+    model: Any = None,
+    store: OpsStore | None = None,
+) -> tuple[DomainAnalysis, AnalysisOutcome]:
+    """Analyse the stored sweep of (domain, as_of) and store the result."""
+    store = store or get_ops_store(warehouse)
+    record, sweep = load_stored_sweep(store, domain, as_of)
+    analysis = agent_module(domain).analyse(sweep, llm=llm, model=model, warehouse=warehouse, store=store)
+    store_analysis(store, record, sweep, analysis)
+    return analysis, AnalysisOutcome(
+        domain=domain,
+        as_of=utc(as_of),
+        path=analysis.path,
+        llm=analysis.llm,
+        fallback_reason=analysis.fallback_reason,
+        headline=analysis.headline,
+        findings=len(analysis.findings),
+        tool_calls=analysis.tool_calls,
+    )

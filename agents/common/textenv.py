@@ -1,0 +1,53 @@
+"""Jinja2 environments for agent prompts and deterministic texts (StrictUndefined, no autoescape).
+
+A domain's own folder is searched first, then `agents/common/<kind>/`, so a domain can
+override any shared template by giving a file the same name.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+COMMON = Path(__file__).resolve().parent
+AGENTS_ROOT = COMMON.parent
+
+
+def usd(value: float | None) -> str:
+    """`$1,234.50` (`$0.42` below a dollar, `—` when unknown)."""
+    if value is None:
+        return "—"
+    return f"${value:,.2f}" if abs(value) < 1000 else f"${value:,.0f}"
+
+
+def num(value: float | None) -> str:
+    """Integers plainly, other numbers with two decimals, `—` when unknown."""
+    if value is None:
+        return "—"
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def pct(value: float | None) -> str:
+    """A fraction (0.25) as `25.0%`."""
+    return "—" if value is None else f"{value:.1%}"
+
+
+def ratio(observed: float | None, baseline: float | None) -> float | None:
+    """observed / baseline, or None when either is unknown or the baseline is zero."""
+    if observed is None or baseline in (None, 0):
+        return None
+    return observed / baseline  # type: ignore[operator]
+
+
+@functools.cache
+def environment(domain: str, kind: str) -> Environment:
+    """The environment for `kind` ('prompts' or 'templates') of one domain."""
+    loader = ChoiceLoader(
+        [FileSystemLoader(str(AGENTS_ROOT / domain / kind)), FileSystemLoader(str(COMMON / kind))]
+    )
+    env = Environment(loader=loader, undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)  # noqa: S701 - plain text, never HTML
+    env.filters.update(usd=usd, num=num, pct=pct)
+    env.globals.update(usd=usd, num=num, pct=pct, ratio=ratio)
+    return env

@@ -1,0 +1,1 @@
+"""Cost health agent: tools, prompts and per-check templates."""

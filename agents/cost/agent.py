@@ -1,0 +1,25 @@
+"""Cost agent: explains the cost sweep (deterministic, or LLM with fallback)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.common.agent import DomainAgent
+from agents.common.keynumbers import distinct_entities, usd_numbers
+from agents.common.models import DomainAnalysis, KeyNumber
+from agents.cost import tools
+from include.health.models import DomainSweep
+from include.ops.models import Finding
+
+
+def key_numbers(sweep: DomainSweep, findings: list[Finding]) -> list[KeyNumber]:
+    """Cost-specific numbers, computed from the findings."""
+    return usd_numbers(findings) + distinct_entities(findings, "workspaces affected", {"workspace"})
+
+
+AGENT = DomainAgent(tools.DOMAIN, key_numbers=key_numbers, queries=tools.queries)
+
+
+def analyse(sweep: DomainSweep, **kwargs: Any) -> DomainAnalysis:
+    """Analyse one cost sweep; see `DomainAgent.analyse` for the options."""
+    return AGENT.analyse(sweep, **kwargs)

@@ -1,0 +1,1 @@
+"""Data quality health agent: tools, prompts and per-check templates."""

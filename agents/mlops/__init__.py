@@ -1,0 +1,1 @@
+"""MLOps health agent: tools, prompts and per-check templates."""

@@ -1,0 +1,1 @@
+"""Performance health agent: tools, prompts and per-check templates."""

@@ -1,0 +1,1 @@
+"""Reliability health agent: tools, prompts and per-check templates."""

@@ -1,0 +1,1 @@
+"""Security health agent: tools, prompts and per-check templates."""

@@ -1,0 +1,87 @@
+"""The no-LLM path: severity order, per-check and default templates, headline, key numbers, redaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agents.common.deterministic import DeterministicWriter
+from agents.common.registry import agent_module
+from include.health.models import DomainSweep
+from include.ops.models import DOMAINS
+from include.report.redact import Redactor
+from tests.agents.common.fakes import AS_OF, cost_sweep
+
+
+def test_findings_come_out_in_severity_order_with_texts() -> None:
+    analysis = agent_module("cost").analyse(cost_sweep())
+    assert analysis.path == "deterministic" and analysis.llm == "deterministic (no LLM configured)"
+    assert [f.severity for f in analysis.findings] == ["critical", "high", "medium"]
+    assert all(f.agent_path == "deterministic" and f.explanation and f.recommendation for f in analysis.findings)
+    idle = next(f for f in analysis.findings if f.check == "idle_cluster")
+    assert "idle_usd was 120 against a baseline of 10 (12.0x)" in idle.explanation
+    assert analysis.headline.startswith("3 cost findings (1 critical, 1 high, 1 medium); most severe: Workspace 1001 spent")
+
+
+def test_key_numbers_are_computed_not_written() -> None:
+    numbers = {k.name: k for k in agent_module("cost").analyse(cost_sweep()).key_numbers}
+    assert numbers["findings"].value == 3
+    assert numbers["critical findings"].value == 1
+    assert numbers["spend in flagged findings"].value == pytest.approx(9920.0)
+    assert numbers["above baseline"].value == pytest.approx(1500 + 200 + 110)
+    assert numbers["workspaces affected"].value == 2
+
+
+def test_check_errors_are_reported_in_the_headline() -> None:
+    sweep = cost_sweep(with_errors=True)
+    analysis = agent_module("cost").analyse(sweep)
+    assert "1 check(s) could not run: tag_coverage" in analysis.headline
+    assert analysis.errors[0].check == "tag_coverage"
+    empty = DomainSweep(domain="cost", as_of=AS_OF, window_start=AS_OF, window_end=AS_OF, checks_run=["a", "b"])
+    assert agent_module("cost").analyse(empty).headline == "No cost issues found (2 checks ran)."
+
+
+def test_secrets_never_reach_the_output() -> None:
+    writer = DeterministicWriter("cost")
+    finding = cost_sweep().findings[1]
+    out = writer.explain(finding.model_copy(update={"summary": "leaked dapi0123456789abcdef0123456789abcdef here"}), Redactor())
+    assert "dapi" not in out.summary + out.explanation and "[redacted]" in out.explanation
+
+
+def test_per_check_template_wins_and_a_broken_one_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agents.common import textenv
+
+    domain_dir = tmp_path / "cost" / "templates"
+    domain_dir.mkdir(parents=True)
+    (domain_dir / "idle_cluster.j2").write_text(
+        "{% macro explanation(f) %}Idle for {{ f.evidence.hours_idle }} h.{% endmacro %}"
+        "{% macro recommendation(f) %}Set auto-termination on {{ f.entity_id }}.{% endmacro %}"
+    )
+    (domain_dir / "sku_spike.j2").write_text(
+        "{% macro explanation(f) %}{{ f.evidence.not_there }}{% endmacro %}{% macro recommendation(f) %}x{% endmacro %}"
+    )
+    monkeypatch.setattr(textenv, "AGENTS_ROOT", tmp_path)
+    textenv.environment.cache_clear()
+    try:
+        writer = DeterministicWriter("cost")
+        sweep = cost_sweep()
+        idle = writer.explain(sweep.findings[0], Redactor())
+        assert (idle.explanation, idle.recommendation) == ("Idle for 20 h.", "Set auto-termination on 0510-abc.")
+        spike = writer.explain(sweep.findings[2], Redactor())  # StrictUndefined -> default template
+        assert spike.explanation.startswith("Jobs compute in 1002 tripled.")
+    finally:
+        textenv.environment.cache_clear()
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_every_domain_agent_runs_deterministically(domain: str) -> None:
+    sweep = cost_sweep()
+    findings = [f.model_copy(update={"domain": domain}) for f in sweep.findings]
+    analysis = agent_module(domain).analyse(sweep.model_copy(update={"domain": domain, "findings": findings}))
+    assert analysis.domain == domain and len(analysis.findings) == 3
+
+
+def test_unknown_domain_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown domain"):
+        agent_module("../etc")
