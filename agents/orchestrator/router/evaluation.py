@@ -1,0 +1,121 @@
+"""Score the router on labelled questions: exact domain-set accuracy and per-domain precision/recall.
+
+A question counts as right when the router picks exactly its domains, or, for a question
+labelled ambiguous, when it asks back instead of routing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from pydantic import BaseModel
+
+from agents.orchestrator.router.dataset import LabelledQuestion
+from agents.orchestrator.router.models import RouteResult
+from agents.orchestrator.router.router import route
+from include.ops.models import DOMAINS, Domain
+
+EVAL_NOW = datetime(2025, 3, 13, 15, 30, tzinfo=UTC)
+
+
+class DomainMetrics(BaseModel):
+    """Precision and recall of one domain over the evaluated questions."""
+
+    domain: Domain
+    precision: float
+    recall: float
+    support: int
+    predicted: int
+
+
+class EvalMiss(BaseModel):
+    """A question the router got wrong."""
+
+    id: str
+    question: str
+    expected: list[Domain]
+    ambiguous: bool
+    predicted: list[Domain]
+    clarified: bool
+
+
+class EvalReport(BaseModel):
+    """Scores of one evaluation run."""
+
+    split: str
+    total: int
+    correct: int
+    exact_accuracy: float
+    multi_intent_total: int
+    multi_intent_correct: int
+    ambiguous_total: int
+    ambiguous_clarified: int
+    per_domain: list[DomainMetrics]
+    misses: list[EvalMiss]
+
+    def summary_lines(self) -> list[str]:
+        """A small plain-text table for test output and the CLI."""
+        lines = [
+            f"router eval [{self.split}]: exact domain-set accuracy {self.exact_accuracy:.1%} "
+            f"({self.correct}/{self.total}); multi-intent {self.multi_intent_correct}/{self.multi_intent_total}; "
+            f"ambiguous asked back {self.ambiguous_clarified}/{self.ambiguous_total}",
+            f"{'domain':<14}{'precision':>10}{'recall':>8}{'support':>9}{'predicted':>11}",
+        ]
+        for m in self.per_domain:
+            lines.append(f"{m.domain:<14}{m.precision:>10.2f}{m.recall:>8.2f}{m.support:>9}{m.predicted:>11}")
+        for miss in self.misses:
+            want = "ask back" if miss.ambiguous else miss.expected
+            got = "asked back" if miss.clarified else miss.predicted
+            lines.append(f"  miss {miss.id}: {miss.question!r} expected {want}, got {got}")
+        return lines
+
+
+def _ratio(num: int, den: int) -> float:
+    return round(num / den, 4) if den else 1.0
+
+
+def evaluate(
+    items: list[LabelledQuestion],
+    split: str = "test",
+    router: Callable[[str], RouteResult] | None = None,
+) -> EvalReport:
+    """Route every item (offline by default, at a fixed `now`) and score the answers."""
+    run = router or (lambda q: route(q, now=EVAL_NOW))
+    tp = dict.fromkeys(DOMAINS, 0)
+    support = dict.fromkeys(DOMAINS, 0)
+    predicted_n = dict.fromkeys(DOMAINS, 0)
+    correct = multi_total = multi_correct = amb_total = amb_clarified = 0
+    misses: list[EvalMiss] = []
+    for item in items:
+        result = run(item.question)
+        predicted = set(result.domain_names())
+        clarified = result.clarification is not None
+        expected = set() if item.ambiguous else set(item.domains)
+        ok = clarified if item.ambiguous else (not clarified and predicted == expected)
+        correct += ok
+        if item.ambiguous:
+            amb_total += 1
+            amb_clarified += clarified
+        elif len(expected) > 1:
+            multi_total += 1
+            multi_correct += ok
+        for d in DOMAINS:
+            support[d] += d in expected
+            predicted_n[d] += d in predicted
+            tp[d] += d in expected and d in predicted
+        if not ok:
+            misses.append(EvalMiss(
+                id=item.id, question=item.question, expected=sorted(expected), ambiguous=item.ambiguous,
+                predicted=sorted(predicted), clarified=clarified,
+            ))
+    per_domain = [
+        DomainMetrics(domain=d, precision=_ratio(tp[d], predicted_n[d]), recall=_ratio(tp[d], support[d]),
+                      support=support[d], predicted=predicted_n[d])
+        for d in DOMAINS
+    ]
+    return EvalReport(
+        split=split, total=len(items), correct=correct, exact_accuracy=_ratio(correct, len(items)),
+        multi_intent_total=multi_total, multi_intent_correct=multi_correct,
+        ambiguous_total=amb_total, ambiguous_clarified=amb_clarified, per_domain=per_domain, misses=misses,
+    )

@@ -1,0 +1,87 @@
+"""Ask the configured chat model for the domains, as a typed structured output.
+
+The model can only answer with `LLMRoute` (a closed list of domains); anything else fails
+validation and the caller falls back to the offline router. The call runs in a worker thread
+bounded by the configured timeout, so a hung endpoint cannot hold up the answer.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pydantic import BaseModel, Field, ValidationError
+
+from agents.orchestrator.router.domains import DOMAIN_DESCRIPTIONS
+from include.ops.models import Domain
+
+log = logging.getLogger(__name__)
+PROMPTS = Path(__file__).resolve().parent / "prompts"
+
+
+class LLMRoute(BaseModel):
+    """Which LakePilot domains should answer the user's question."""
+
+    domains: list[Domain] = Field(
+        default_factory=list,
+        description="Every domain the question asks about; when ambiguous, the domains to offer the user.",
+    )
+    ambiguous: bool = Field(default=False, description="True when the question does not say what it is about.")
+    reason: str = Field(default="", description="One short sentence on why.")
+
+
+class LLMRouteError(RuntimeError):
+    """The model did not give a usable routing answer (error, timeout or invalid output)."""
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(PROMPTS), undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True  # noqa: S701 - prompts are not HTML
+    )
+
+
+def render_messages(question: str, previous_domains: list[Domain] | None = None) -> list[tuple[str, str]]:
+    """The (role, text) messages sent to the model."""
+    env = _env()
+    system = env.get_template("route_system.j2").render(
+        domains=DOMAIN_DESCRIPTIONS, previous_domains=previous_domains or []
+    )
+    user = env.get_template("route_user.j2").render(question=question)
+    return [("system", system), ("human", user)]
+
+
+def _invoke(chat_model: Any, messages: list[tuple[str, str]]) -> Any:
+    structured = chat_model.with_structured_output(LLMRoute, method="function_calling")
+    return structured.invoke(messages, config={"metadata": {"lakepilot_agent": "router"}})
+
+
+def ask_llm(
+    question: str, chat_model: Any, timeout_s: float, previous_domains: list[Domain] | None = None
+) -> LLMRoute:
+    """The model's routing answer, validated; raises `LLMRouteError` on any failure or timeout."""
+    messages = render_messages(question, previous_domains)
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-router")
+    try:
+        future = pool.submit(_invoke, chat_model, messages)
+        raw = future.result(timeout=timeout_s)
+    except concurrent.futures.TimeoutError as exc:
+        raise LLMRouteError(f"the model did not answer within {timeout_s:g}s") from exc
+    except Exception as exc:  # noqa: BLE001 - any provider error means: use the offline route
+        # Only the error type and HTTP status: provider messages can echo request details.
+        status = getattr(exc, "status_code", None)
+        detail = f" (HTTP {status})" if status else ""
+        raise LLMRouteError(f"the model call failed: {type(exc).__name__}{detail}") from exc
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    try:
+        answer = raw if isinstance(raw, LLMRoute) else LLMRoute.model_validate(raw)
+    except ValidationError as exc:
+        raise LLMRouteError(f"the model's answer is not a valid route: {exc.errors()[0]['msg']}") from exc
+    if not answer.domains and not answer.ambiguous:
+        raise LLMRouteError("the model named no domain and did not call the question ambiguous")
+    return answer

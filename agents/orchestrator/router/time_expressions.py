@@ -1,0 +1,353 @@
+"""Find time expressions in a question and resolve each to a UTC interval ("atoms").
+
+Each pattern resolves relative to a given `now`; `time_window.py` assembles atoms into one
+`TimeWindow` (ranges, "since", comparisons). Conventions (documented in docs/router.md): days
+and weeks are UTC, weeks start on Monday, a bare weekday or month means the most recent one
+that is not in the future, and "last <weekday>" means the most recent one before today.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from dateutil.relativedelta import relativedelta
+
+from agents.orchestrator.router.models import Granularity
+
+AtomKind = Literal["absolute", "relative", "ellipsis", "over"]
+Shift = relativedelta | timedelta
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+# Month names that are also ordinary words or abbreviations need a preposition, day or year.
+_BARE_MONTH_OK = {m for m in MONTHS if len(m) > 3 and m not in {"sept"}} - {"may"}
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "ninety": 90, "twenty-four": 24, "forty-eight": 48,
+    "a couple of": 2, "couple of": 2, "a few": 3, "few": 3,
+}
+UNIT_WORDS: dict[str, str] = {
+    "minute": "minute", "minutes": "minute", "min": "minute", "mins": "minute",
+    "hour": "hour", "hours": "hour", "hr": "hour", "hrs": "hour", "h": "hour",
+    "day": "day", "days": "day", "d": "day",
+    "week": "week", "weeks": "week", "wk": "week", "wks": "week", "w": "week",
+    "fortnight": "fortnight", "fortnights": "fortnight",
+    "month": "month", "months": "month", "mo": "month", "mos": "month",
+    "quarter": "quarter", "quarters": "quarter",
+    "year": "year", "years": "year", "yr": "year", "yrs": "year",
+}
+_UNIT_DELTA: dict[str, Shift] = {
+    "minute": timedelta(minutes=1), "hour": timedelta(hours=1), "day": timedelta(days=1),
+    "week": timedelta(days=7), "fortnight": timedelta(days=14), "month": relativedelta(months=1),
+    "quarter": relativedelta(months=3), "year": relativedelta(years=1),
+}
+
+_WD = "|".join(WEEKDAYS)
+_MON = "|".join(sorted(MONTHS, key=len, reverse=True))
+_NUM = "|".join(sorted((re.escape(k) for k in NUMBER_WORDS), key=len, reverse=True))
+_UNIT = "|".join(sorted(UNIT_WORDS, key=len, reverse=True))
+_ORD = r"(?:st|nd|rd|th)"
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One resolved time expression at `span` in the (lower-cased) text."""
+
+    start: datetime
+    end: datetime
+    granularity: Granularity
+    label: str
+    span: tuple[int, int]
+    kind: AtomKind = "absolute"
+    shift: Shift | None = None  # relative/over atoms: how far back the compared window lies
+
+
+def unit_delta(unit: str) -> Shift:
+    """The calendar step for a unit word ("week" → 7 days, "month" → 1 month)."""
+    return _UNIT_DELTA[UNIT_WORDS.get(unit, unit)]
+
+
+def period_of(granularity: Granularity, start: datetime, end: datetime) -> Shift:
+    """How far back "the period before" a window of this granularity lies."""
+    if granularity in _UNIT_DELTA:
+        return _UNIT_DELTA[granularity]
+    return end - start
+
+
+def day_start(moment: datetime) -> datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def week_start(moment: datetime) -> datetime:
+    return day_start(moment) - timedelta(days=moment.weekday())
+
+
+def month_start(moment: datetime) -> datetime:
+    return day_start(moment).replace(day=1)
+
+
+def quarter_start(moment: datetime) -> datetime:
+    return month_start(moment).replace(month=3 * ((moment.month - 1) // 3) + 1)
+
+
+def year_start(moment: datetime) -> datetime:
+    return month_start(moment).replace(month=1)
+
+
+_PERIOD_START: dict[str, Callable[[datetime], datetime]] = {
+    "day": day_start, "week": week_start, "month": month_start, "quarter": quarter_start, "year": year_start,
+}
+
+
+def _count(raw: str | None) -> int:
+    if not raw:
+        return 1
+    raw = raw.strip()
+    return int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+
+
+def _atom(m: re.Match[str], start: datetime, end: datetime, gran: Granularity, **kw: object) -> Atom:
+    return Atom(start, end, gran, " ".join(m.group(0).split()), m.span(), **kw)  # type: ignore[arg-type]
+
+
+def calendar_bounds(unit: str, back: int, now: datetime) -> tuple[datetime, datetime]:
+    """The calendar `unit` (day/week/month/quarter/year) `back` periods before the current one."""
+    start = _PERIOD_START[unit](now) - back * _UNIT_DELTA[unit]
+    return start, start + _UNIT_DELTA[unit]
+
+
+def _calendar(unit: str, back: int, now: datetime, m: re.Match[str]) -> Atom:
+    start, end = calendar_bounds(unit, back, now)
+    return _atom(m, start, end, unit)  # type: ignore[arg-type]
+
+
+def _safe_date(year: int, month: int, day: int) -> datetime | None:
+    try:
+        return datetime(year, month, day, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _latest_date(month: int, day: int, year: int | None, now: datetime) -> datetime | None:
+    """The given day-of-month, in `year` or else the most recent one not after today."""
+    if year is not None:
+        return _safe_date(year, month, day)
+    for y in (now.year, now.year - 1):
+        found = _safe_date(y, month, day)
+        if found is not None and found <= now:
+            return found
+    return None
+
+
+# --- resolvers: (match, now) -> Atom | None ---------------------------------------------------
+
+
+def _iso(m: re.Match[str], now: datetime) -> Atom | None:
+    day = _safe_date(int(m["y"]), int(m["mo"]), int(m["d"]))
+    if day is None:
+        return None
+    if m["hh"]:
+        moment = day.replace(hour=int(m["hh"]), minute=int(m["mm"]))
+        return _atom(m, moment, moment + timedelta(hours=1), "hour")
+    return _atom(m, day, day + timedelta(days=1), "day")
+
+
+def _rolling(m: re.Match[str], now: datetime) -> Atom:
+    unit = UNIT_WORDS[m["unit"]]
+    n = _count(m["n"])
+    return _atom(m, now - n * _UNIT_DELTA[unit], now, "rolling")
+
+
+def _ago(m: re.Match[str], now: datetime) -> Atom | None:
+    unit = UNIT_WORDS[m["unit"]]
+    n = _count(m["n"])
+    if unit in ("minute", "fortnight"):
+        return None
+    if unit == "hour":
+        start = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=n)
+        return _atom(m, start, start + timedelta(hours=1), "hour")
+    return _calendar(unit, n, now, m)
+
+
+def _calendar_named(m: re.Match[str], now: datetime) -> Atom:
+    unit = UNIT_WORDS[m["unit"]]
+    back = 0 if m["which"] in ("this", "current") else 1
+    return _calendar(unit, back, now, m)
+
+
+def _before_last(m: re.Match[str], now: datetime) -> Atom:
+    return _calendar(UNIT_WORDS[m["unit"]], 2, now, m)
+
+
+def _to_date(m: re.Match[str], now: datetime) -> Atom:
+    key = (m["unit"] or m["abbr"][0]).lower()
+    unit = {"w": "week", "m": "month", "q": "quarter", "y": "year"}.get(key, key)
+    return _calendar(unit, 0, now, m)
+
+
+def _day_word(m: re.Match[str], now: datetime) -> Atom:
+    word = " ".join(m.group(0).split())
+    today = day_start(now)
+    if word in ("today", "tonight"):
+        return _atom(m, today, today + timedelta(days=1), "day")
+    if word == "yesterday":
+        return _atom(m, today - timedelta(days=1), today, "day")
+    if word.startswith("the day before"):
+        return _atom(m, today - timedelta(days=2), today - timedelta(days=1), "day")
+    hours = {"this morning": (0, 12), "this afternoon": (12, 18), "this evening": (18, 24)}
+    if word in hours:
+        lo, hi = hours[word]
+        return _atom(m, today + timedelta(hours=lo), today + timedelta(hours=hi), "custom")
+    # "last night" / "overnight": 18:00 yesterday to 06:00 today (UTC).
+    return _atom(m, today - timedelta(hours=6), today + timedelta(hours=6), "custom")
+
+
+def _weekday(m: re.Match[str], now: datetime) -> Atom:
+    target = WEEKDAYS.index(m["wd"])
+    back = (now.weekday() - target) % 7
+    if m["which"] in ("last", "past", "previous") and back == 0:
+        back = 7
+    day = day_start(now) - timedelta(days=back)
+    return _atom(m, day, day + timedelta(days=1), "day")
+
+
+def _weekend(m: re.Match[str], now: datetime) -> Atom:
+    saturday = week_start(now) + timedelta(days=5)
+    if saturday > now or (m["which"] in ("last", "previous", "past") and now.weekday() >= 5):
+        saturday -= timedelta(days=7)
+    return _atom(m, saturday, saturday + timedelta(days=2), "custom")
+
+
+def _month_day(m: re.Match[str], now: datetime) -> Atom | None:
+    day = _latest_date(MONTHS[m["mon"]], int(m["day"]), int(m["year"]) if m["year"] else None, now)
+    return None if day is None else _atom(m, day, day + timedelta(days=1), "day")
+
+
+def _month(m: re.Match[str], now: datetime) -> Atom | None:
+    name, prep = m["mon"], m["prep"]
+    if not prep and not m["year"] and name not in _BARE_MONTH_OK:
+        return None
+    month = MONTHS[name]
+    if m["year"]:
+        year = int(m["year"])
+    elif prep == "last":
+        year = now.year if month < now.month else now.year - 1
+    elif prep == "this":
+        year = now.year
+    else:
+        year = now.year if month <= now.month else now.year - 1
+    start = datetime(year, month, 1, tzinfo=UTC)
+    return _atom(m, start, start + relativedelta(months=1), "month")
+
+
+def _ordinal_day(m: re.Match[str], now: datetime) -> Atom | None:
+    day = int(m["day"])
+    candidate = _safe_date(now.year, now.month, day)
+    if candidate is None or candidate > now:
+        prev = month_start(now) - relativedelta(months=1)
+        candidate = _safe_date(prev.year, prev.month, day)
+    return None if candidate is None else _atom(m, candidate, candidate + timedelta(days=1), "day")
+
+
+def _quarter(m: re.Match[str], now: datetime) -> Atom | None:
+    q = int(m["q"])
+    year = int(m["year"]) if m["year"] else now.year
+    start = datetime(year, 3 * q - 2, 1, tzinfo=UTC)
+    if not m["year"] and start > now:
+        start = start.replace(year=year - 1)
+    return _atom(m, start, start + relativedelta(months=3), "quarter")
+
+
+def _year(m: re.Match[str], now: datetime) -> Atom:
+    start = datetime(int(m["year"]), 1, 1, tzinfo=UTC)
+    return _atom(m, start, start + relativedelta(years=1), "year")
+
+
+def _unit_before(m: re.Match[str], now: datetime) -> Atom:
+    """ "the week before" / "the previous month": one unit before another window (resolved later)."""
+    unit = m["unit"] or m["unit_b"]
+    return Atom(now, now, unit, " ".join(m.group(0).split()), m.span(), "relative", unit_delta(unit))
+
+
+def _ellipsis(m: re.Match[str], now: datetime) -> Atom:
+    """ "vs last" / "before that": the period before another window, by that window's own period."""
+    return Atom(now, now, "custom", " ".join(m.group(0).split()), m.span(), "ellipsis")
+
+
+def _rolling_one(m: re.Match[str], now: datetime) -> Atom:
+    unit = UNIT_WORDS[m["unit"] or m["unit_l"]]
+    return _atom(m, now - _UNIT_DELTA[unit], now, "rolling")
+
+
+def _over(m: re.Match[str], now: datetime) -> Atom:
+    """ "week over week": the latest period, to be compared with the one before it."""
+    unit = m["unit"] or {"wow": "week", "mom": "month", "dod": "day", "qoq": "quarter", "yoy": "year"}[m["abbr"]]
+    if unit in ("day", "week"):
+        length = _UNIT_DELTA[unit]
+        label = "last 24 hours" if unit == "day" else "last 7 days"
+        return Atom(now - length, now, "rolling", label, m.span(), "over", length)
+    start, end = calendar_bounds(unit, 1, now)
+    return Atom(start, end, unit, f"last {unit}", m.span(), "over", _UNIT_DELTA[unit])  # type: ignore[arg-type]
+
+
+Resolver = Callable[[re.Match[str], datetime], Atom | None]
+_U = "day|week|month|quarter|year"
+# Order matters: where two patterns overlap, the earlier one wins.
+PATTERNS: list[tuple[str, re.Pattern[str], Resolver]] = [
+    ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})(?:[t ](?P<hh>\d{2}):(?P<mm>\d{2})(?::\d{2})?(?:z|[+-]00:?00)?)?\b"), _iso),
+    ("over", re.compile(rf"\b(?:(?P<unit>{_U})[- ]over[- ](?P=unit)|(?P<abbr>wow|mom|dod|qoq|yoy))\b"), _over),
+    ("before_yesterday", re.compile(r"\bthe\s+day\s+before\s+yesterday\b"), _day_word),
+    ("before_last", re.compile(r"\b(?:the\s+)?(?P<unit>week|month|quarter|year)\s+before\s+last\b"), _before_last),
+    ("unit_before", re.compile(rf"\bthe\s+(?:(?P<unit>{_U})\s+before|(?:previous|prior)\s+(?P<unit_b>{_U}))\b"), _unit_before),
+    ("rolling", re.compile(rf"\b(?:the\s+)?(?:last|past|previous|prior|trailing)\s+(?P<n>\d+|{_NUM})\s*(?P<unit>{_UNIT})\b"), _rolling),
+    ("rolling_one", re.compile(r"\b(?:the\s+)?(?:(?:past|trailing)\s+(?P<unit>hour|day|week|fortnight|month|quarter|year)|last\s+(?P<unit_l>hour|fortnight))\b"), _rolling_one),
+    ("ago", re.compile(rf"\b(?P<n>\d+|{_NUM})\s*(?P<unit>{_UNIT})\s+ago\b"), _ago),
+    ("calendar", re.compile(r"\b(?P<which>this|current|last|previous|prior)\s+(?P<unit>week|month|quarter|year)\b"), _calendar_named),
+    ("to_date", re.compile(r"\b(?:(?P<unit>week|month|quarter|year)[- ]to[- ]date|(?P<abbr>wtd|mtd|qtd|ytd))\b"), _to_date),
+    ("day_word", re.compile(r"\b(?:today|tonight|yesterday|this\s+(?:morning|afternoon|evening)|last\s+night|overnight)\b"), _day_word),
+    ("weekend", re.compile(r"\b(?:(?P<which>last|this|past|previous)\s+|(?:over|during|on)\s+the\s+|the\s+)?weekend\b"), _weekend),
+    ("weekday", re.compile(rf"\b(?:(?P<which>last|this|past|previous|on)\s+)?(?P<wd>{_WD})\b"), _weekday),
+    ("month_day", re.compile(rf"\b(?P<mon>{_MON})\.?\s+(?P<day>\d{{1,2}}){_ORD}?(?:,?\s+(?P<year>\d{{4}}))?\b"), _month_day),
+    ("day_month", re.compile(rf"\b(?P<day>\d{{1,2}}){_ORD}?\s+(?:of\s+)?(?P<mon>{_MON})\.?(?:,?\s+(?P<year>\d{{4}}))?\b"), _month_day),
+    ("month", re.compile(rf"\b(?:(?P<prep>in|during|for|since|of|last|this|throughout)\s+)?(?P<mon>{_MON})\.?(?:\s+(?P<year>\d{{4}}))?\b"), _month),
+    ("ordinal_day", re.compile(rf"\bthe\s+(?P<day>\d{{1,2}}){_ORD}\b"), _ordinal_day),
+    ("quarter", re.compile(r"\bq(?P<q>[1-4])(?:\s+(?P<year>\d{4}))?\b"), _quarter),
+    ("year", re.compile(r"\b(?:in|during|for|since|of|throughout)\s+(?P<year>20\d{2})\b"), _year),
+    ("ellipsis", re.compile(r"(?:\bbefore\s+that|\bthe\s+(?:one|period)\s+before|\bthe\s+(?:previous|prior)\s+(?:one|period)|(?<=\bvs\s)last|(?<=\bvs\.\s)last|(?<=\bversus\s)last|\busual|\bnormal|\bbaseline)\b"), _ellipsis),
+]
+
+
+def find_atoms(text: str, now: datetime) -> list[Atom]:
+    """All non-overlapping time expressions in `text`, in order; earlier patterns win overlaps.
+
+    Absolute windows are clipped at `now`; one wholly in the future is dropped. Labels keep
+    the user's own spelling.
+    """
+    lowered = text.lower()
+    keep_case = len(lowered) == len(text)
+    taken: list[tuple[int, int]] = []
+    atoms: list[Atom] = []
+    for _name, pattern, resolve in PATTERNS:
+        for m in pattern.finditer(lowered):
+            lo, hi = m.span()
+            if any(lo < t_hi and t_lo < hi for t_lo, t_hi in taken):
+                continue
+            atom = resolve(m, now)
+            if atom is None or atom.start > now:
+                continue
+            if keep_case and atom.kind != "over":
+                atom = replace(atom, label=" ".join(text[lo:hi].split()))
+            if atom.kind == "absolute" and atom.end > now:
+                atom = replace(atom, end=now)
+            taken.append((lo, hi))
+            atoms.append(atom)
+    return sorted(atoms, key=lambda a: a.span)
