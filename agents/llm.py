@@ -80,13 +80,27 @@ class LLMConfig(BaseModel):
         return cls.from_connection_fields(host, unquote(parts.password or ""), extra)
 
 
-def build_chat_model(config: LLMConfig):
-    """A LangChain chat model for the configured provider (bounded by the config's timeout)."""
+def build_chat_model(config: LLMConfig, *, agent: str | None = None, callbacks: list[Any] | None = None,
+                     record_usage: bool = True):
+    """A LangChain chat model for the configured provider (bounded by the config's timeout).
+
+    Every model built here carries an `LLMUsageRecorder` (unless `record_usage=False`), so each
+    call's tokens, latency and estimated cost land in `lakepilot.ops.llm_calls` whichever agent
+    makes it. `agent` labels the calls (else the call's `lakepilot_agent` metadata, else the
+    Airflow task id); `callbacks` are added after the recorder.
+    """
+    handlers: list[Any] = []
+    if record_usage:
+        from include.metrics.recorder import LLMUsageRecorder
+
+        handlers.append(LLMUsageRecorder(agent=agent, provider=config.provider, model=config.deployment or config.model))
+    handlers.extend(callbacks or [])
     common: dict[str, Any] = {
         "api_key": config.api_key,
         "timeout": config.timeout_s,
         "max_retries": 1,
         "temperature": config.temperature,
+        "callbacks": handlers or None,
     }
     if config.provider == "azure":
         from langchain_openai import AzureChatOpenAI

@@ -1,0 +1,219 @@
+"""A LangChain callback handler that records every chat-model call LakePilot makes.
+
+`agents.llm.build_chat_model` attaches one to every model it builds, so each agent's calls are
+captured without the agent doing anything. Per call it measures latency, reads token usage
+from the provider's response, estimates cost from the price table, and hands an `LLMCall` to
+a sink (by default the `lakepilot.ops.llm_calls` table). Recording never breaks an agent: a
+sink failure is logged and the call goes on.
+
+Rows are written synchronously, one MERGE per call: Airflow task processes end with
+`os._exit`, so anything buffered for later would be lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from langchain_core.callbacks import BaseCallbackHandler
+
+from include.metrics.llm_calls import LLMCall
+from include.metrics.pricing import price_table
+from include.ops.models import utcnow
+from include.remediation.redact import excerpt
+
+log = logging.getLogger(__name__)
+
+Sink = Callable[[LLMCall], None]
+AGENT_METADATA_KEY = "lakepilot_agent"
+
+
+@dataclass
+class _Start:
+    t0: float
+    started_at: datetime
+    agent: str
+    model: str
+
+
+def _airflow_context() -> dict[str, str | None]:
+    """The task the call runs in (Airflow exports these to task processes)."""
+    return {
+        "dag_id": os.environ.get("AIRFLOW_CTX_DAG_ID"),
+        "task_id": os.environ.get("AIRFLOW_CTX_TASK_ID"),
+        "dag_run_id": os.environ.get("AIRFLOW_CTX_DAG_RUN_ID"),
+    }
+
+
+def _usage(response: Any) -> tuple[int, int, int, str]:
+    """(prompt, completion, total tokens, model name) from an `LLMResult`."""
+    prompt = completion = total = 0
+    model = ""
+    for generations in getattr(response, "generations", None) or []:
+        for gen in generations:
+            meta = getattr(getattr(gen, "message", None), "usage_metadata", None) or {}
+            prompt += int(meta.get("input_tokens") or 0)
+            completion += int(meta.get("output_tokens") or 0)
+            total += int(meta.get("total_tokens") or 0)
+            info = getattr(getattr(gen, "message", None), "response_metadata", None) or {}
+            model = model or str(info.get("model_name") or info.get("model") or "")
+    output = getattr(response, "llm_output", None) or {}
+    if not (prompt or completion):
+        usage = output.get("token_usage") or output.get("usage") or {}
+        prompt = int(usage.get("prompt_tokens") or usage.get("input_tokens") or 0)
+        completion = int(usage.get("completion_tokens") or usage.get("output_tokens") or 0)
+        total = int(usage.get("total_tokens") or 0)
+    model = str(output.get("model_name") or output.get("model") or model)
+    return prompt, completion, total or prompt + completion, model
+
+
+class LLMUsageRecorder(BaseCallbackHandler):
+    """Measure and record each chat-model call (latency, tokens, estimated cost, errors).
+
+    Args:
+        agent: default agent label; a call's `metadata={"lakepilot_agent": ...}` or an
+            `agent:<name>` tag overrides it; without either the Airflow task id is used.
+        provider: provider label stored with each call (e.g. `openai`).
+        model: configured model/deployment name, used when the response does not name one.
+        sink: where finished calls go; default: the `lakepilot.ops.llm_calls` table.
+    """
+
+    raise_error = False
+
+    def __init__(self, *, agent: str | None = None, provider: str = "", model: str = "", sink: Sink | None = None):
+        super().__init__()
+        self.agent = agent
+        self.provider = provider
+        self.model = model
+        self._sink = sink
+        self._starts: dict[UUID, _Start] = {}
+        self._lock = threading.Lock()
+        self.calls: deque[LLMCall] = deque(maxlen=500)
+        self.sink_failures = 0
+
+    # -- LangChain hooks -------------------------------------------------------------------------
+    def on_chat_model_start(self, serialized, messages, *, run_id: UUID, tags=None, metadata=None, **kwargs: Any):
+        self._start(run_id, tags, metadata, kwargs.get("invocation_params"))
+
+    def on_llm_start(self, serialized, prompts, *, run_id: UUID, tags=None, metadata=None, **kwargs: Any):
+        self._start(run_id, tags, metadata, kwargs.get("invocation_params"))
+
+    def on_llm_end(self, response, *, run_id: UUID, **kwargs: Any) -> None:
+        start = self._pop(run_id)
+        prompt, completion, total, model = _usage(response)
+        self._finish(run_id, start, model or start.model, prompt, completion, total, None)
+
+    def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
+        start = self._pop(run_id)
+        text = excerpt(f"{type(error).__name__}: {error}", limit=300)
+        self._finish(run_id, start, start.model, 0, 0, 0, text)
+
+    # -- internals -------------------------------------------------------------------------------
+    def _agent_for(self, tags: list[str] | None, metadata: dict[str, Any] | None) -> str:
+        if metadata and metadata.get(AGENT_METADATA_KEY):
+            return str(metadata[AGENT_METADATA_KEY])
+        for tag in tags or []:
+            if tag.startswith("agent:"):
+                return tag.removeprefix("agent:")
+        if self.agent:
+            return self.agent
+        ctx = _airflow_context()
+        return ctx["task_id"] or "unknown"
+
+    def _start(self, run_id: UUID, tags, metadata, invocation: dict[str, Any] | None) -> None:
+        invocation = invocation or {}
+        model = str(invocation.get("model") or invocation.get("model_name") or invocation.get("azure_deployment") or self.model)
+        with self._lock:
+            self._starts[run_id] = _Start(time.perf_counter(), utcnow(), self._agent_for(tags, metadata), model)
+
+    def _pop(self, run_id: UUID) -> _Start:
+        with self._lock:
+            start = self._starts.pop(run_id, None)
+        # An end without a start (handler attached mid-call) still records, with no latency.
+        return start or _Start(time.perf_counter(), utcnow(), self._agent_for(None, None), self.model)
+
+    def _finish(
+        self, run_id: UUID, start: _Start, model: str, prompt: int, completion: int, total: int, error: str | None
+    ) -> None:
+        cost, price_key = (None, None)
+        if error is None:
+            try:
+                cost, price_key = price_table().estimate(model, prompt, completion)
+            except ValueError as exc:
+                log.warning("LLM cost not estimated: %s", exc)
+        call = LLMCall(
+            call_id=str(run_id),
+            agent=start.agent,
+            provider=self.provider,
+            model=model,
+            status="error" if error else "ok",
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            total_tokens=total,
+            latency_s=round(max(time.perf_counter() - start.t0, 0.0), 6),
+            cost_usd=cost,
+            price_key=price_key,
+            error=error,
+            started_at=start.started_at,
+            ended_at=utcnow(),
+            **_airflow_context(),
+        )
+        self.calls.append(call)
+        log.info(
+            "llm call agent=%s model=%s status=%s tokens=%d latency=%.2fs cost_usd=%s",
+            call.agent, call.model, call.status, call.total_tokens, call.latency_s, call.cost_usd,
+        )
+        sink = self._sink if self._sink is not None else default_sink()
+        if sink is None:
+            return
+        try:
+            sink(call)
+        except Exception as exc:  # recording must never break the agent that made the call
+            self.sink_failures += 1
+            log.warning("could not record LLM call %s: %s", call.call_id, exc)
+
+
+def store_sink(store: Any) -> Sink:
+    """A sink that MERGEs each call into `store`'s `llm_calls` table."""
+
+    def write(call: LLMCall) -> None:
+        store.upsert([call])
+
+    return write
+
+
+_default_lock = threading.Lock()
+_default: list[Sink | None] = []
+
+
+def default_sink() -> Sink | None:
+    """The ops-table sink for this process, resolved once (None, with a warning, if unreachable)."""
+    with _default_lock:
+        if not _default:
+            _default.append(_resolve_default_sink())
+        return _default[0]
+
+
+def reset_default_sink() -> None:
+    """Forget the resolved default (tests, or after the environment changed)."""
+    with _default_lock:
+        _default.clear()
+
+
+def _resolve_default_sink() -> Sink | None:
+    from include.metrics.warehouse_env import warehouse_from_env
+    from include.ops.store import get_ops_store
+
+    try:
+        return store_sink(get_ops_store(warehouse_from_env()))
+    except ValueError as exc:
+        log.warning("LLM calls are logged but not stored in lakepilot.ops.llm_calls: %s", exc)
+        return None

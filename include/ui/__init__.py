@@ -1,0 +1,1 @@
+"""Airflow-free view models and queries behind LakePilot's pages in the Airflow UI."""
