@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "cli.info_cmd",
     "cli.workspace_cmd",
     "cli.up_cmd",
+    "cli.triage_cmd",
 ]
 
 app = typer.Typer(

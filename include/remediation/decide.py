@@ -103,7 +103,8 @@ def decide(
                 explain.append("no timeout configured to raise; retrying as is")
             else:
                 action, guard = "SEND_EMAIL", "no_allowed_change"
-                explain.append("needs a bigger cluster but no allow-listed change is possible (unknown/largest node type)")
+                why = "cluster settings not reported" if failure.cluster is None else "unknown or largest node type"
+                explain.append(f"needs a bigger cluster but no allow-listed change is possible ({why})")
     if action in RUN_STARTING and guard is None:
         transient = action == "RETRY" and policy.is_transient(verdict.category, verdict.kind)
         starts = ledger.run_starts(failure.run_id, failure.attempt)
@@ -151,7 +152,8 @@ def decide(
                 f"(decision {earlier.decision_id})"
             )
         elif action == "SEND_EMAIL" and guard is None:
-            explain.append(f"{verdict.category} needs a person: email the job owner")
+            who = "the job owner" if failure.owner else "on-call (no owner known)"
+            explain.append(f"{verdict.category} needs a person: email {who}")
         elif action == "ESCALATE" and guard is None:
             explain.append("escalate to on-call")
 
