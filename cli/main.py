@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "cli.workspace_cmd",
     "cli.up_cmd",
     "cli.triage_cmd",
+    "cli.route_cmd",
 ]
 
 app = typer.Typer(

@@ -1,0 +1,117 @@
+"""`lakepilot route`: which domain agents would answer a question (offline classifier or LLM)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+
+
+def _read_questions(source: str) -> list[tuple[Any, str]]:
+    """(id, question) pairs from a JSONL file or stdin; every bad line is named before anything runs."""
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise ValueError(f"--jsonl {source}: no such file")
+        text = path.read_text(encoding="utf-8")
+    items: list[tuple[Any, str]] = []
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"line {number}: not JSON ({exc.msg})")
+            continue
+        question = obj.get("question") if isinstance(obj, dict) else None
+        if not isinstance(question, str) or not question.strip():
+            problems.append(f"line {number}: needs a non-empty string \"question\"")
+            continue
+        items.append((obj.get("id", number), question))
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise ValueError(f"{'stdin' if source == '-' else source}: {shown}")
+    return items
+
+
+def route_line(item_id: Any, result: Any) -> dict[str, Any]:
+    """The JSON object printed for one routed question."""
+    line: dict[str, Any] = {
+        "id": item_id,
+        "domains": result.domain_names(),
+        "confidence": round(result.confidence, 4),
+    }
+    if result.clarification is not None:
+        line["clarify"] = {"question": result.clarification.question, "options": result.clarification.options}
+    if result.time_window is not None:
+        line["time_window"] = result.time_window.model_dump(mode="json")
+    line["path"] = result.path
+    if result.llm_error:
+        line["llm_error"] = result.llm_error
+    return line
+
+
+def _parse_now(raw: str | None) -> datetime | None:
+    if raw is None:
+        return None
+    try:
+        return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"--now {raw!r} is not an ISO 8601 time (e.g. 2025-03-13T15:30:00Z)") from exc
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("route")
+    def route_command(
+        question: str | None = typer.Argument(None, help="One question to route (or use --jsonl)."),
+        jsonl: str | None = typer.Option(
+            None, "--jsonl", help='File of {"id","question"} lines; "-" reads stdin. Prints one JSON line each.'
+        ),
+        now: str | None = typer.Option(None, "--now", help="Reference time for 'last Tuesday' etc. (ISO 8601; UTC)."),
+        offline: bool = typer.Option(False, "--offline", help="Never call the LLM, even if lakepilot_llm is set."),
+        evaluate: bool = typer.Option(False, "--eval", help="Score the offline router on the held-out questions."),
+    ) -> None:
+        """Route questions to the domains that should answer them (ambiguous ones get "clarify")."""
+        from cli.output import banner, fail, json_line, out, progress
+
+        if evaluate:
+            from agents.orchestrator.router.classifier import get_model
+            from agents.orchestrator.router.dataset import questions
+            from agents.orchestrator.router.evaluation import evaluate as run_eval
+
+            model = get_model()
+            banner(f"router: offline classifier, {model.trained_on} training questions, "
+                   f"cv exact {model.cv_exact_accuracy:.1%}, t_top {model.t_top}, t_extra {model.t_extra}")
+            for line in run_eval(questions("test")).summary_lines():
+                out.print(line, markup=False, highlight=False)
+            return
+        if (question is None) == (jsonl is None):
+            fail("give one question as an argument, or --jsonl FILE (or - for stdin)")
+        try:
+            reference = _parse_now(now)
+            items = _read_questions(jsonl) if jsonl is not None else [(None, question or "")]
+        except ValueError as exc:
+            fail(str(exc))
+        from agents.llm import LLMConfig, llm_mode_label
+        from agents.orchestrator.router import route
+
+        try:
+            llm = None if offline else LLMConfig.from_env()
+        except ValueError as exc:
+            fail(f"the lakepilot_llm connection is unusable: {exc}")
+        banner(f"router: {'offline classifier + rules' if llm is None else llm_mode_label(llm) + ' checked against the offline classifier'}")
+        if len(items) == 1:
+            json_line(route_line(items[0][0], route(items[0][1], now=reference, llm=llm)))
+            return
+        with progress() as bar:
+            task = bar.add_task("routing", total=len(items))
+            for item_id, text in items:
+                json_line(route_line(item_id, route(text, now=reference, llm=llm)))
+                bar.advance(task)
