@@ -164,6 +164,14 @@ class ProvisioningRun(OpsRecord):
     outcome: str = "planned"
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # Added by provisioning (all optional, so older rows still read):
+    target: str = "sandbox"
+    triggered_by: str | None = None
+    plan_hashes: dict[str, str] = Field(default_factory=dict)
+    capability_outcomes: dict[str, str] = Field(default_factory=dict)
+    approvals: list[dict[str, Any]] = Field(default_factory=list)
+    request: str = ""
+    error: str | None = None
 
 
 class ConversationTurn(OpsRecord):

@@ -1,0 +1,1 @@
+"""Provisioning: a conversation becomes a validated Terraform plan, approved in Airflow, applied exactly."""

@@ -1,0 +1,1 @@
+"""Shipped capabilities; every module here is imported by `get_registry()`."""

@@ -1,0 +1,53 @@
+"""The LLM request parser: the same `RequestFacts` as the deterministic parser, via structured output.
+
+The model only fills a typed value; capability names outside the registry are dropped here, and
+every other value is validated again when the draft becomes a plan, so model output can never
+widen what provisioning may do. Any model failure falls back to the deterministic parser.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from agents.provisioning.azure_facts import OPENAI_MODELS, REGIONS
+from agents.provisioning.capability import Question
+from agents.provisioning.facts import RequestFacts
+from agents.provisioning.registry import CapabilityRegistry, get_registry
+
+log = logging.getLogger(__name__)
+_PROMPTS = Path(__file__).resolve().parent / "prompts"
+
+
+def render_prompt(message: str, question: Question | None, draft: str, registry: CapabilityRegistry) -> str:
+    env = Environment(loader=FileSystemLoader(str(_PROMPTS)), undefined=StrictUndefined,  # noqa: S701 - plain text
+                      trim_blocks=True, lstrip_blocks=True)
+    caps = [{"name": n, "description": registry.get(n).description} for n in registry.names()]
+    name_keys = ["resource_group"] + [f"{n}.{f}" for n in registry.names() for f in registry.get(n).name_fields]
+    return env.get_template("extract_request.j2").render(
+        capabilities=caps, regions=list(REGIONS), models=list(OPENAI_MODELS), name_keys=name_keys,
+        question=question.model_dump() if question else None, draft=draft, message=message)
+
+
+def sanitise(facts: RequestFacts, registry: CapabilityRegistry) -> RequestFacts:
+    """Keep only registered capability names (the allow-list); the rest is validated downstream."""
+    facts.capabilities = [c for c in facts.capabilities if c in registry]
+    facts.drop_capabilities = [c for c in facts.drop_capabilities if c in registry]
+    return facts
+
+
+class LLMRequestParser:
+    """Parse messages with a LangChain chat model's structured output into `RequestFacts`."""
+
+    def __init__(self, model: Any, registry: CapabilityRegistry | None = None) -> None:
+        self.model = model
+        self.registry = registry or get_registry()
+
+    def parse(self, message: str, question: Question | None, draft: str) -> RequestFacts:
+        structured = self.model.with_structured_output(RequestFacts)
+        result = structured.invoke(render_prompt(message, question, draft, self.registry))
+        facts = result if isinstance(result, RequestFacts) else RequestFacts.model_validate(result)
+        return sanitise(facts, self.registry)

@@ -1,0 +1,117 @@
+"""What each task of `provision_infrastructure` calls: one function per task, dicts in and out.
+
+The DAG passes XCom values (plain dicts) and a way to pull them; these functions turn them back
+into typed models, call the pipeline, and keep `lakepilot.ops.provisioning_runs` up to date.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from agents.provisioning.pipeline import (
+    ApplyResult,
+    ApprovalDecision,
+    PlanStep,
+    apply_capability,
+    plan_capability,
+)
+from agents.provisioning.plan import PlanValidationError, ValidatedPlan, validate_plan
+from agents.provisioning.records import build_run_record, invalid_run_record
+from include.ops.models import ProvisioningRun
+from include.ops.store import OpsStore, get_ops_store
+
+log = logging.getLogger(__name__)
+
+Pull = Callable[[str], Any]
+
+
+def _store(store: OpsStore | None) -> OpsStore:
+    return store or get_ops_store()
+
+
+def start_run(conf: Mapping[str, Any], run_id: str, triggered_by: str | None,
+              store: OpsStore | None = None) -> ValidatedPlan:
+    """Validate the conf; record the run as `planning` (or `invalid`, then re-raise)."""
+    try:
+        validated = validate_plan(dict(conf))
+    except PlanValidationError as exc:
+        _store(store).upsert([invalid_run_record(run_id, dict(conf), str(exc), triggered_by)])
+        raise
+    plan = validated.plan
+    _store(store).upsert([ProvisioningRun(
+        run_id=run_id, stack=plan.stack, requester=plan.requester, capabilities=validated.order,
+        cost_estimate_usd=validated.monthly_usd, outcome="planning", target=plan.target,
+        triggered_by=triggered_by, request=plan.request,
+    )])
+    log.info("plan for stack %s valid: %s, about $%.2f/month", plan.stack, ", ".join(validated.order),
+             validated.monthly_usd)
+    return validated
+
+
+def blocked_by(validated: ValidatedPlan, capability: str, pull: Pull) -> str | None:
+    """Why `capability` must not be planned in this run (a dependency not applied), or None."""
+    for dep in validated.capabilities[capability].depends_on:
+        applied = pull(f"{dep}.apply")
+        step = pull(f"{dep}.plan")
+        if applied is None and not (step is not None and not step.get("has_changes", True)):
+            return f"{capability} depends on {dep}, which was not applied in this run"
+    return None
+
+
+def plan_step(validated: ValidatedPlan, capability: str, run_id: str,
+              env: Mapping[str, str] | None = None) -> PlanStep:
+    return plan_capability(validated, capability, run_id, env)
+
+
+def apply_step(step: PlanStep, approval: dict[str, Any] | None, confirmation: dict[str, Any] | None,
+               run_id: str, env: Mapping[str, str] | None = None) -> ApplyResult:
+    return apply_capability(
+        step,
+        ApprovalDecision.model_validate(approval) if approval else None,
+        ApprovalDecision.model_validate(confirmation) if confirmation else None,
+        run_id,
+        env,
+    )
+
+
+def _states_by_capability(states: Mapping[str, Any], capabilities: list[str]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {c: {} for c in capabilities}
+    for task_id, state in states.items():
+        group, _, step = str(task_id).partition(".")
+        if group in out and step:
+            out[group][step] = str(state.get("state") if isinstance(state, dict) else state)
+    return out
+
+
+def finish_run(run_id: str, conf: Mapping[str, Any], capabilities: list[str], pull: Pull,
+               states: Mapping[str, Any], triggered_by: str | None, store: OpsStore | None = None) -> dict[str, Any]:
+    """Record the run's final row from every step's XCom; return it as a dict."""
+    raw = pull("validate_plan")
+    if raw is None:
+        try:
+            validate_plan(dict(conf))
+            error = "validation did not complete"
+        except PlanValidationError as exc:
+            error = str(exc)
+        row = invalid_run_record(run_id, dict(conf), error, triggered_by)
+    else:
+        validated = ValidatedPlan.model_validate(raw)
+
+        def collect(suffix: str, model: type) -> dict[str, Any]:
+            found = {}
+            for name in validated.order:
+                value = pull(f"{name}.{suffix}")
+                if value:
+                    found[name] = model.model_validate(value)
+            return found
+
+        row = build_run_record(
+            run_id, validated, collect("plan", PlanStep), collect("approve", ApprovalDecision),
+            collect("confirm", ApprovalDecision), collect("apply", ApplyResult),
+            _states_by_capability(states, capabilities), triggered_by,
+        )
+    _store(store).upsert([row])
+    log.info("run %s: %s %s", run_id, row.outcome, row.capability_outcomes)
+    return row.model_dump(mode="json")

@@ -1,0 +1,1 @@
+"""Terraform for LakePilot: templates per capability, renderer, runner, plan summary, plan guard."""

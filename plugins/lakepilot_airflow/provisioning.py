@@ -1,0 +1,110 @@
+"""Airflow pieces of provisioning: the plan-approval operator and Terraform credentials.
+
+`PlanApprovalOperator` is the standard `ApprovalOperator` with what a plan approval needs: its
+subject and Markdown body come from the plan step's summary at run time, the response timeout
+and assigned users from the validated plan (timeout → the `Reject` default), and an `Approve`
+is bound to the plan file's sha256 (a file changed while awaiting approval fails the task).
+A second-confirmation task that is not needed completes at once without asking anyone.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from airflow.providers.standard.operators.hitl import ApprovalOperator
+
+log = logging.getLogger(__name__)
+
+AZURE_CONN_ID = "lakepilot_azure"
+
+
+class PlanApprovalOperator(ApprovalOperator):
+    """Approve (stage `approve`) or confirm (stage `confirm`) one capability's Terraform plan."""
+
+    def __init__(self, *, capability: str, stage: str, plan_task_id: str, validate_task_id: str, **kwargs: Any) -> None:
+        super().__init__(
+            subject=f"{stage} {capability}",
+            body="The plan summary is filled in when the task runs.",
+            defaults="Reject",
+            fail_on_reject=False,
+            **kwargs,
+        )
+        self.capability = capability
+        self.stage = stage
+        self.plan_task_id = plan_task_id
+        self.validate_task_id = validate_task_id
+
+    def _inputs(self, context: Any):
+        from agents.provisioning.pipeline import PlanStep
+        from agents.provisioning.plan import ValidatedPlan
+
+        ti = context["ti"]
+        step = PlanStep.model_validate(ti.xcom_pull(task_ids=self.plan_task_id))
+        validated = ValidatedPlan.model_validate(ti.xcom_pull(task_ids=self.validate_task_id))
+        return step, validated
+
+    def execute(self, context: Any) -> Any:
+        from agents.provisioning.pipeline import ApprovalDecision, approval_request
+
+        step, validated = self._inputs(context)
+        request = approval_request(step, self.stage, validated)  # type: ignore[arg-type]
+        if not request.required:
+            why = "no changes to apply" if not step.has_changes else "no second confirmation needed"
+            log.info("%s %s: %s", self.capability, self.stage, why)
+            if not step.has_changes:
+                self.skip(ti=context["ti"], tasks=list(context["task"].get_direct_relatives(upstream=False)))
+            return ApprovalDecision(capability=self.capability, stage=self.stage, required=False,  # type: ignore[arg-type]
+                                    approved=step.has_changes, plan_hash=step.plan_hash, note=why).model_dump(mode="json")
+        self.subject = request.subject
+        self.body = request.body
+        self.response_timeout = timedelta(seconds=request.timeout_s)
+        self.assigned_users = [{"id": u, "name": u} for u in request.approvers] or None
+        log.info("asking %s to %s %s (timeout %ss)", request.approvers or "any permitted user", self.stage,
+                 self.capability, request.timeout_s)
+        return super().execute(context)
+
+    def execute_complete(self, context: Any, event: dict[str, Any]) -> Any:
+        from airflow.exceptions import AirflowFailException
+
+        from agents.provisioning.pipeline import decide
+        from include.terraform.plan_guard import StalePlanError
+
+        result = super().execute_complete(context=context, event=event)  # skips downstream on Reject
+        step, _ = self._inputs(context)
+        user = result.get("responded_by_user") or {}
+        try:
+            decision = decide(step, self.stage, list(result.get("chosen_options") or []),  # type: ignore[arg-type]
+                              user.get("name") or user.get("id"), bool(event.get("timedout")), context["run_id"])
+        except StalePlanError as exc:
+            raise AirflowFailException(str(exc)) from exc
+        return decision.model_dump(mode="json")
+
+
+def terraform_env(target: str) -> dict[str, str]:
+    """Environment for Terraform: nothing for the sandbox; ARM_* from `lakepilot_azure` for azure.
+
+    The connection (conn_type azure): login = client id, password = client secret, extra
+    `tenant_id` and `subscription_id`. The values go to the Terraform process only — never to
+    logs, XCom or the rendered files.
+    """
+    if target != "azure":
+        return {}
+    from airflow.sdk import BaseHook
+
+    try:
+        conn = BaseHook.get_connection(AZURE_CONN_ID)
+    except Exception as exc:
+        raise ValueError(f"target azure needs the {AZURE_CONN_ID} connection (service principal)") from exc
+    extra = conn.extra_dejson
+    env = {
+        "ARM_CLIENT_ID": conn.login or "",
+        "ARM_CLIENT_SECRET": conn.password or "",
+        "ARM_TENANT_ID": extra.get("tenant_id") or extra.get("tenantId") or "",
+        "ARM_SUBSCRIPTION_ID": extra.get("subscription_id") or extra.get("subscriptionId") or "",
+    }
+    missing = [k for k, v in env.items() if not v]
+    if missing:
+        raise ValueError(f"{AZURE_CONN_ID} lacks {', '.join(missing)}")
+    return env
