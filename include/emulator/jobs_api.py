@@ -120,8 +120,9 @@ def submit_run(em: Emulator, p: Params, version: str) -> dict[str, Any]:
 
 
 def get_run(em: Emulator, p: Params, version: str) -> dict[str, Any]:
-    run = em.get_run(p.req_int("run_id"))
-    return run_view(run, _url(em), include_history=p.bool("include_history"), offset=_offset(p) if version == "2.2" else None)
+    run_id, history = p.req_int("run_id"), p.bool("include_history")
+    offset = _offset(p) if version == "2.2" else None
+    return run_view(em.get_run(run_id), _url(em), include_history=history, offset=offset)
 
 
 def get_output(em: Emulator, p: Params, version: str) -> dict[str, Any]:
