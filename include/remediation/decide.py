@@ -9,8 +9,8 @@ explained. Guards run in a fixed order and the first that applies is recorded in
   llm_only           LLM-only class, may not start runs  -> SEND_EMAIL
   low_confidence     below min_confidence_to_act         -> SEND_EMAIL
   no_allowed_change  resize needed, none on the ladder   -> SEND_EMAIL
-  breaker_open       N failed remediations in window     -> ESCALATE
   retry_limit        per-run retries used up             -> ESCALATE
+  breaker_open       N failed remediations in window     -> ESCALATE
   budget_exhausted   job's daily action budget spent     -> SEND_EMAIL
   duplicate          same failure already notified       -> IGNORE (points at the earlier decision)
 """
@@ -111,15 +111,15 @@ def decide(
         same_class = [d for d in starts if transient == (d.action == "RETRY" and policy.is_transient(d.category, d.kind))]
         limit = policy.max_retries_transient if transient else policy.max_retries_other
         failed = ledger.failed_remediations(failure.job_id, timedelta(minutes=policy.breaker_window_minutes))
-        if len(failed) >= policy.breaker_threshold:
+        if len(same_class) >= limit:
+            action, guard = "ESCALATE", "retry_limit"
+            explain.append(f"{len(same_class)} of {limit} {'transient ' if transient else ''}retries already used on this run")
+        elif len(failed) >= policy.breaker_threshold:
             action, guard = "ESCALATE", "breaker_open"
             explain.append(
                 f"circuit breaker open: {len(failed)} failed remediations of this job in the last "
                 f"{policy.breaker_window_minutes} min; no more automatic retries"
             )
-        elif len(same_class) >= limit:
-            action, guard = "ESCALATE", "retry_limit"
-            explain.append(f"{len(same_class)} of {limit} {'transient ' if transient else ''}retries already used on this run")
         elif ledger.job_starts_on(failure.job_id, now.date()) >= policy.job_daily_budget:
             action, guard = "SEND_EMAIL", "budget_exhausted"
             explain.append(f"daily budget of {policy.job_daily_budget} automatic actions for this job is spent")
