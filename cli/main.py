@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "cli.up_cmd",
     "cli.triage_cmd",
     "cli.route_cmd",
+    "cli.provision_cmd",
 ]
 
 app = typer.Typer(

@@ -85,6 +85,8 @@ class Conversation:
                 return self._say(["Cancelled: nothing was planned or triggered."], None)
             messages.append("Tell me what to change (for example: 'drop the OpenAI part', "
                             "'call the resource group rg-ml-team-prod'), or 'cancel' at the final question.")
+        elif not notes and not facts.is_empty():
+            messages.append("Nothing changed: the plan already says that.")
         elif not notes:
             messages.append("I did not understand that; here is the question again.")
         if self.session.status == "ready":

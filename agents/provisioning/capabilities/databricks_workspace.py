@@ -36,7 +36,7 @@ class WorkspaceParams(BaseModel):
     pool_idle_minutes: int = Field(default=15, ge=5, le=240)
     cluster_name: str
     min_workers: int = Field(default=1, ge=0, le=200)
-    max_workers: int = Field(default=4, ge=1, le=200)
+    max_workers: int = Field(default=8, ge=1, le=200)
     autotermination_minutes: int = Field(default=30, ge=10, le=1440)
 
     @model_validator(mode="after")
@@ -107,7 +107,7 @@ class DatabricksWorkspace(Capability):
     def build(self, draft: dict[str, Any], ctx: PlanContext, names: dict[str, str]) -> BaseModel:
         values = {k: v for k, v in draft.items() if not k.startswith("_")}
         if "pool_max_capacity" not in values:
-            values["pool_max_capacity"] = max(10, int(values.get("max_workers", 4)) + 1)
+            values["pool_max_capacity"] = max(10, int(values.get("max_workers", 8)) + 1)
         return super().build(values, ctx, names)
 
     def estimate(self, params: WorkspaceParams, ctx: PlanContext) -> CostEstimate:

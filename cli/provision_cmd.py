@@ -1,0 +1,171 @@
+"""`lakepilot provision`: a conversation becomes a plan; on yes, Airflow plans, asks approval, applies.
+
+    lakepilot provision                                  ask for the request, then converse
+    lakepilot provision --request "…"                    start from a request
+    lakepilot provision --request "…" --answers a.json   non-interactive (answers by question key)
+    lakepilot provision --plan plan.json                 trigger a plan file (validated first)
+    lakepilot provision --session prov-1a2b3c4d          resume a saved conversation
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+
+def _answers(path: Path | None) -> dict[str, list[str]]:
+    from cli.output import fail
+
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        fail(f"--answers {path}: {exc}")
+    if not isinstance(data, dict):
+        fail(f"--answers {path} must be a JSON object of question key → answer (or list of answers)")
+    return {str(k): [v] if isinstance(v, str) else [str(x) for x in v] for k, v in data.items()}
+
+
+def _show(reply: Any) -> None:
+    from cli.output import err
+
+    for message in reply.messages:
+        err.print(message, markup=False, highlight=False, soft_wrap=True)
+    if reply.question:
+        err.print(f"\n[bold cyan]?[/bold cyan] [dim]({reply.question.key})[/dim]")
+        err.print(reply.question.text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _converse(conversation: Any, reply: Any, answers: dict[str, list[str]], save: Any) -> Any:
+    from cli.output import err, fail
+
+    while reply.status == "open" and reply.question:
+        _show(reply)
+        key = reply.question.key
+        if answers:
+            queue = answers.get(key)
+            if not queue:
+                save()
+                fail(f"--answers has no answer for question '{key}': {reply.question.text.splitlines()[0]} "
+                     f"(session {conversation.session.id} saved; resume with --session)")
+            text = queue.pop(0)
+            err.print(f"[dim]> {text}[/dim]")
+        else:
+            default = reply.question.default
+            text = typer.prompt(">", default=default or "", show_default=bool(default), err=True)
+        reply = conversation.answer(text)
+        save()
+    _show(reply)
+    return reply
+
+
+def _trigger(plan: Any, session: Any | None, save: Any, as_json: bool) -> None:
+    from agents.provisioning.trigger import trigger_plan
+    from cli.output import err, fail, json_line
+    from include.devstack.airflow_rest import AirflowApiError
+
+    try:
+        run = trigger_plan(plan)
+    except (AirflowApiError, RuntimeError, OSError) as exc:
+        fail(f"could not trigger provision_infrastructure: {exc}"
+             + (f" (the plan is saved; retry with --session {session.id})" if session else ""))
+    except Exception as exc:  # requests' connection errors and the like
+        fail(f"could not reach Airflow: {type(exc).__name__}: {exc}")
+    if session is not None:
+        session.status = "triggered"
+        session.run = run.model_dump()
+        save()
+    if run.unpaused:
+        err.print("[dim](unpaused provision_infrastructure)[/dim]")
+    err.print(f"[bold green]Triggered[/bold green] {run.dag_id} run {run.dag_run_id}\n"
+              f"Approve each step in Airflow (Required actions): {run.url}")
+    if as_json:
+        json_line(run.model_dump())
+    else:
+        typer.echo(run.url)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def provision(
+        request: str | None = typer.Option(None, "--request", "-r", help="The request in plain words."),
+        answers: Path | None = typer.Option(None, "--answers", help="JSON: question key → answer(s)."),
+        plan_file: Path | None = typer.Option(None, "--plan", help="Trigger this plan JSON (validated first)."),
+        session_id: str | None = typer.Option(None, "--session", help="Resume a saved session."),
+        target: str = typer.Option("sandbox", "--target", help="sandbox (offline terraform_data) or azure."),
+        save_plan: Path | None = typer.Option(None, "--save-plan", help="Also write the confirmed plan here."),
+        no_trigger: bool = typer.Option(False, "--no-trigger", help="Stop after the plan is confirmed."),
+        as_json: bool = typer.Option(False, "--json", help="Print the triggered run as JSON."),
+    ) -> None:
+        """Describe what you need; LakePilot plans it, Airflow asks for approval and applies exactly that plan."""
+        from agents.llm import LLMConfig, build_chat_model, llm_mode_label
+        from agents.provisioning.conversation import Conversation
+        from agents.provisioning.llm_parser import LLMRequestParser
+        from agents.provisioning.plan import PlanValidationError, ProvisioningPlan, validate_plan
+        from agents.provisioning.sessions import Session, load_session, save_session
+        from cli.output import banner, err, fail
+
+        if target not in ("sandbox", "azure"):
+            fail(f"--target {target!r}: use sandbox or azure")
+        if plan_file is not None:
+            try:
+                validated = validate_plan(json.loads(plan_file.read_text()))
+            except (OSError, json.JSONDecodeError) as exc:
+                fail(f"--plan {plan_file}: {exc}")
+            except PlanValidationError as exc:
+                fail(f"--plan {plan_file}: {exc}")
+            banner(f"plan {plan_file} for stack {validated.plan.stack}, target {validated.plan.target}")
+            if not no_trigger:
+                _trigger(validated.plan, None, lambda: None, as_json)
+            return
+
+        try:
+            config = LLMConfig.from_env()
+        except ValueError as exc:
+            fail(f"the lakepilot_llm connection is not usable: {exc}")
+        banner(f"provisioning conversation · parser: {llm_mode_label(config)}")
+        llm = LLMRequestParser(build_chat_model(config)) if config else None
+        if session_id:
+            try:
+                session = load_session(session_id)
+            except (FileNotFoundError, ValueError) as exc:
+                fail(str(exc))
+        else:
+            session = Session()
+            session.draft.target = target  # type: ignore[assignment]
+        conversation = Conversation(session, llm)
+
+        def save() -> None:
+            save_session(session)
+
+        queue = _answers(answers)
+        if session_id:
+            reply = conversation.resume()
+        else:
+            text = request or (queue.pop("request", [""])[0] if queue.get("request") else "")
+            if not text:
+                if queue:
+                    fail("--answers needs --request (or a 'request' entry)")
+                text = typer.prompt("What would you like to provision?", err=True)
+            reply = conversation.start(text)
+        save()
+        err.print(f"[dim]session {session.id} (resume with --session {session.id})[/dim]")
+        if session.status == "open":
+            reply = _converse(conversation, reply, queue, save)
+        if session.status == "cancelled":
+            err.print("Nothing was triggered.")
+            raise typer.Exit(1)
+        if session.status == "triggered":
+            err.print(f"Already triggered: {session.run}")
+            return
+        plan = ProvisioningPlan.model_validate({**(session.plan or {}), "session_id": session.id})
+        if save_plan:
+            save_plan.write_text(plan.model_dump_json(indent=2))
+            err.print(f"plan written to {save_plan}")
+        if no_trigger:
+            return
+        _trigger(plan, session, save, as_json)
