@@ -34,6 +34,7 @@ C_REGULARISATION = 10.0
 CV_FOLDS = 5
 _T_TOP_GRID = np.round(np.arange(0.20, 0.80, 0.025), 3)
 _T_EXTRA_GRID = np.round(np.arange(0.30, 0.95, 0.025), 3)
+_WORD_TOKENS = r"(?u)\b\w[\w\-]*\b"  # keep hyphenated names (all-purpose, search-ranker) whole
 
 
 @dataclass
@@ -93,7 +94,7 @@ def _pipeline() -> Any:
     from sklearn.pipeline import make_pipeline, make_union
 
     features = make_union(
-        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w[\w\-]*\b"),
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=_WORD_TOKENS),
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
     )
     classifier = OneVsRestClassifier(

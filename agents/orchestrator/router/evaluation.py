@@ -54,12 +54,18 @@ class EvalReport(BaseModel):
     per_domain: list[DomainMetrics]
     misses: list[EvalMiss]
 
+    @property
+    def asked_back_misses(self) -> int:
+        """Misses where the router asked back instead of routing (the safe way to be wrong)."""
+        return sum(1 for m in self.misses if m.clarified and not m.ambiguous)
+
     def summary_lines(self) -> list[str]:
         """A small plain-text table for test output and the CLI."""
         lines = [
             f"router eval [{self.split}]: exact domain-set accuracy {self.exact_accuracy:.1%} "
             f"({self.correct}/{self.total}); multi-intent {self.multi_intent_correct}/{self.multi_intent_total}; "
-            f"ambiguous asked back {self.ambiguous_clarified}/{self.ambiguous_total}",
+            f"ambiguous asked back {self.ambiguous_clarified}/{self.ambiguous_total}; "
+            f"of {len(self.misses)} misses, {self.asked_back_misses} asked back rather than misrouted",
             f"{'domain':<14}{'precision':>10}{'recall':>8}{'support':>9}{'predicted':>11}",
         ]
         for m in self.per_domain:

@@ -64,6 +64,8 @@ def ask_llm(
     question: str, chat_model: Any, timeout_s: float, previous_domains: list[Domain] | None = None
 ) -> LLMRoute:
     """The model's routing answer, validated; raises `LLMRouteError` on any failure or timeout."""
+    from langchain_core.exceptions import OutputParserException
+
     messages = render_messages(question, previous_domains)
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-router")
     try:
@@ -71,6 +73,8 @@ def ask_llm(
         raw = future.result(timeout=timeout_s)
     except concurrent.futures.TimeoutError as exc:
         raise LLMRouteError(f"the model did not answer within {timeout_s:g}s") from exc
+    except (ValidationError, OutputParserException) as exc:
+        raise LLMRouteError(f"the model's answer is not a valid route: {str(exc).splitlines()[0][:160]}") from exc
     except Exception as exc:  # noqa: BLE001 - any provider error means: use the offline route
         # Only the error type and HTTP status: provider messages can echo request details.
         status = getattr(exc, "status_code", None)

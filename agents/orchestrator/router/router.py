@@ -12,7 +12,7 @@ from agents.orchestrator.router.decision import clarification, is_elliptic, offl
 from agents.orchestrator.router.llm_router import LLMRouteError, ask_llm
 from agents.orchestrator.router.models import RouteContext, RouteResult, TimeWindow, as_utc
 from agents.orchestrator.router.time_window import parse_time_window
-from include.ops.models import Domain, utcnow
+from include.ops.models import utcnow
 
 log = logging.getLogger(__name__)
 DEFAULT_LLM_TIMEOUT_S = 30.0
@@ -99,11 +99,13 @@ def route(
         return result.model_copy(update={"llm_model": label, "llm_error": str(exc)})
     domains, clarify, path, why = reconcile(answer, offline, scores)
     return RouteResult(
-        **{**result.model_dump(exclude={"domains", "clarification", "path", "reasons", "time_window"})},
-        time_window=window,
+        question=text,
         domains=domains,
+        time_window=window,
         clarification=clarify,
         path=path,
+        followup=result.followup,
+        scores=result.scores,
         reasons=[*reasons, *why],
         llm_model=label,
     )

@@ -250,12 +250,14 @@ def _month(m: re.Match[str], now: datetime) -> Atom | None:
 
 
 def _ordinal_day(m: re.Match[str], now: datetime) -> Atom | None:
+    """ "the 15th": the most recent month that has that day and where it is not in the future."""
     day = int(m["day"])
-    candidate = _safe_date(now.year, now.month, day)
-    if candidate is None or candidate > now:
-        prev = month_start(now) - relativedelta(months=1)
-        candidate = _safe_date(prev.year, prev.month, day)
-    return None if candidate is None else _atom(m, candidate, candidate + timedelta(days=1), "day")
+    for back in range(3):
+        month = month_start(now) - relativedelta(months=back)
+        candidate = _safe_date(month.year, month.month, day)
+        if candidate is not None and candidate <= now:
+            return _atom(m, candidate, candidate + timedelta(days=1), "day")
+    return None
 
 
 def _quarter(m: re.Match[str], now: datetime) -> Atom | None:
