@@ -16,40 +16,27 @@ from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
+from agents.orchestrator.router.calendar_units import (
+    BARE_MONTH_OK,
+    MONTHS,
+    NUMBER_WORDS,
+    UNIT_DELTA,
+    UNIT_WORDS,
+    WEEKDAYS,
+    Shift,
+    calendar_bounds,
+    day_start,
+    latest_date,
+    month_start,
+    period_of,
+    safe_date,
+    unit_delta,
+    week_start,
+)
 from agents.orchestrator.router.models import Granularity
 
 AtomKind = Literal["absolute", "relative", "ellipsis", "over"]
-Shift = relativedelta | timedelta
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}
-# Month names that are also ordinary words or abbreviations need a preposition, day or year.
-_BARE_MONTH_OK = {m for m in MONTHS if len(m) > 3 and m not in {"sept"}} - {"may"}
-NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "ninety": 90, "twenty-four": 24, "forty-eight": 48,
-    "a couple of": 2, "couple of": 2, "a few": 3, "few": 3,
-}
-UNIT_WORDS: dict[str, str] = {
-    "minute": "minute", "minutes": "minute", "min": "minute", "mins": "minute",
-    "hour": "hour", "hours": "hour", "hr": "hour", "hrs": "hour", "h": "hour",
-    "day": "day", "days": "day", "d": "day",
-    "week": "week", "weeks": "week", "wk": "week", "wks": "week", "w": "week",
-    "fortnight": "fortnight", "fortnights": "fortnight",
-    "month": "month", "months": "month", "mo": "month", "mos": "month",
-    "quarter": "quarter", "quarters": "quarter",
-    "year": "year", "years": "year", "yr": "year", "yrs": "year",
-}
-_UNIT_DELTA: dict[str, Shift] = {
-    "minute": timedelta(minutes=1), "hour": timedelta(hours=1), "day": timedelta(days=1),
-    "week": timedelta(days=7), "fortnight": timedelta(days=14), "month": relativedelta(months=1),
-    "quarter": relativedelta(months=3), "year": relativedelta(years=1),
-}
+__all__ = ["Atom", "Shift", "calendar_bounds", "find_atoms", "period_of", "unit_delta"]
 
 _WD = "|".join(WEEKDAYS)
 _MON = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -71,43 +58,6 @@ class Atom:
     shift: Shift | None = None  # relative/over atoms: how far back the compared window lies
 
 
-def unit_delta(unit: str) -> Shift:
-    """The calendar step for a unit word ("week" → 7 days, "month" → 1 month)."""
-    return _UNIT_DELTA[UNIT_WORDS.get(unit, unit)]
-
-
-def period_of(granularity: Granularity, start: datetime, end: datetime) -> Shift:
-    """How far back "the period before" a window of this granularity lies."""
-    if granularity in _UNIT_DELTA:
-        return _UNIT_DELTA[granularity]
-    return end - start
-
-
-def day_start(moment: datetime) -> datetime:
-    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def week_start(moment: datetime) -> datetime:
-    return day_start(moment) - timedelta(days=moment.weekday())
-
-
-def month_start(moment: datetime) -> datetime:
-    return day_start(moment).replace(day=1)
-
-
-def quarter_start(moment: datetime) -> datetime:
-    return month_start(moment).replace(month=3 * ((moment.month - 1) // 3) + 1)
-
-
-def year_start(moment: datetime) -> datetime:
-    return month_start(moment).replace(month=1)
-
-
-_PERIOD_START: dict[str, Callable[[datetime], datetime]] = {
-    "day": day_start, "week": week_start, "month": month_start, "quarter": quarter_start, "year": year_start,
-}
-
-
 def _count(raw: str | None) -> int:
     if not raw:
         return 1
@@ -119,40 +69,16 @@ def _atom(m: re.Match[str], start: datetime, end: datetime, gran: Granularity, *
     return Atom(start, end, gran, " ".join(m.group(0).split()), m.span(), **kw)  # type: ignore[arg-type]
 
 
-def calendar_bounds(unit: str, back: int, now: datetime) -> tuple[datetime, datetime]:
-    """The calendar `unit` (day/week/month/quarter/year) `back` periods before the current one."""
-    start = _PERIOD_START[unit](now) - back * _UNIT_DELTA[unit]
-    return start, start + _UNIT_DELTA[unit]
-
-
 def _calendar(unit: str, back: int, now: datetime, m: re.Match[str]) -> Atom:
     start, end = calendar_bounds(unit, back, now)
     return _atom(m, start, end, unit)  # type: ignore[arg-type]
-
-
-def _safe_date(year: int, month: int, day: int) -> datetime | None:
-    try:
-        return datetime(year, month, day, tzinfo=UTC)
-    except ValueError:
-        return None
-
-
-def _latest_date(month: int, day: int, year: int | None, now: datetime) -> datetime | None:
-    """The given day-of-month, in `year` or else the most recent one not after today."""
-    if year is not None:
-        return _safe_date(year, month, day)
-    for y in (now.year, now.year - 1):
-        found = _safe_date(y, month, day)
-        if found is not None and found <= now:
-            return found
-    return None
 
 
 # --- resolvers: (match, now) -> Atom | None ---------------------------------------------------
 
 
 def _iso(m: re.Match[str], now: datetime) -> Atom | None:
-    day = _safe_date(int(m["y"]), int(m["mo"]), int(m["d"]))
+    day = safe_date(int(m["y"]), int(m["mo"]), int(m["d"]))
     if day is None:
         return None
     if m["hh"]:
@@ -164,7 +90,7 @@ def _iso(m: re.Match[str], now: datetime) -> Atom | None:
 def _rolling(m: re.Match[str], now: datetime) -> Atom:
     unit = UNIT_WORDS[m["unit"]]
     n = _count(m["n"])
-    return _atom(m, now - n * _UNIT_DELTA[unit], now, "rolling")
+    return _atom(m, now - n * UNIT_DELTA[unit], now, "rolling")
 
 
 def _ago(m: re.Match[str], now: datetime) -> Atom | None:
@@ -228,13 +154,13 @@ def _weekend(m: re.Match[str], now: datetime) -> Atom:
 
 
 def _month_day(m: re.Match[str], now: datetime) -> Atom | None:
-    day = _latest_date(MONTHS[m["mon"]], int(m["day"]), int(m["year"]) if m["year"] else None, now)
+    day = latest_date(MONTHS[m["mon"]], int(m["day"]), int(m["year"]) if m["year"] else None, now)
     return None if day is None else _atom(m, day, day + timedelta(days=1), "day")
 
 
 def _month(m: re.Match[str], now: datetime) -> Atom | None:
     name, prep = m["mon"], m["prep"]
-    if not prep and not m["year"] and name not in _BARE_MONTH_OK:
+    if not prep and not m["year"] and name not in BARE_MONTH_OK:
         return None
     month = MONTHS[name]
     if m["year"]:
@@ -254,7 +180,7 @@ def _ordinal_day(m: re.Match[str], now: datetime) -> Atom | None:
     day = int(m["day"])
     for back in range(3):
         month = month_start(now) - relativedelta(months=back)
-        candidate = _safe_date(month.year, month.month, day)
+        candidate = safe_date(month.year, month.month, day)
         if candidate is not None and candidate <= now:
             return _atom(m, candidate, candidate + timedelta(days=1), "day")
     return None
@@ -287,18 +213,18 @@ def _ellipsis(m: re.Match[str], now: datetime) -> Atom:
 
 def _rolling_one(m: re.Match[str], now: datetime) -> Atom:
     unit = UNIT_WORDS[m["unit"] or m["unit_l"]]
-    return _atom(m, now - _UNIT_DELTA[unit], now, "rolling")
+    return _atom(m, now - UNIT_DELTA[unit], now, "rolling")
 
 
 def _over(m: re.Match[str], now: datetime) -> Atom:
     """ "week over week": the latest period, to be compared with the one before it."""
     unit = m["unit"] or {"wow": "week", "mom": "month", "dod": "day", "qoq": "quarter", "yoy": "year"}[m["abbr"]]
     if unit in ("day", "week"):
-        length = _UNIT_DELTA[unit]
+        length = UNIT_DELTA[unit]
         label = "last 24 hours" if unit == "day" else "last 7 days"
         return Atom(now - length, now, "rolling", label, m.span(), "over", length)
     start, end = calendar_bounds(unit, 1, now)
-    return Atom(start, end, unit, f"last {unit}", m.span(), "over", _UNIT_DELTA[unit])  # type: ignore[arg-type]
+    return Atom(start, end, unit, f"last {unit}", m.span(), "over", UNIT_DELTA[unit])  # type: ignore[arg-type]
 
 
 Resolver = Callable[[re.Match[str], datetime], Atom | None]
