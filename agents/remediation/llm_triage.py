@@ -36,8 +36,9 @@ class TriageAnalysis(BaseModel):
     )
     confidence: float = Field(ge=0.0, le=1.0, description="0..1, how sure you are of the category")
     rationale: str = Field(max_length=1000, description="at most three sentences")
-    params_change: dict[str, str | int | float] = Field(
-        default_factory=dict, description="only for RETRY_WITH_NEW_PARAMS: allowed keys and new values"
+    params_change: dict[str, str | int | float | dict[str, str | int | float]] = Field(
+        default_factory=dict,
+        description='only for RETRY_WITH_NEW_PARAMS: allowed keys and new values, e.g. {"spark.executor.memory": "16g"}',
     )
 
 

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from include.remediation.models import ClusterSettings
+from include.remediation.redact import REDACTED, redact
 
 LADDERS_FILE = Path(__file__).resolve().parent / "data" / "node_ladders.yaml"
 
@@ -32,6 +33,7 @@ SparkConfKey = Literal[
 SPARK_CONF_KEYS: tuple[str, ...] = get_args(SparkConfKey)
 _MEMORY_KEYS = {"spark.executor.memory", "spark.executor.memoryOverhead", "spark.driver.memory", "spark.driver.maxResultSize"}
 _MEMORY_VALUE = re.compile(r"^(\d{1,6})([mMgG])$")
+_SECRET_KEY = re.compile(r"(?i)(key|secret|token|password|passwd|credential|sas|sig)")
 MAX_MEMORY_GB = 512
 DEFAULT_SHUFFLE_PARTITIONS = 200
 
@@ -198,7 +200,9 @@ def check_suggestion(
             flat.append((str(key), value))
 
     def refuse(key: str, value: Any, reason: str) -> None:
-        rejected.append(Rejection(key=key[:80], value=str(value)[:80], reason=reason))
+        # Refused values are recorded for the humans reading the decision; never verbatim secrets.
+        shown = REDACTED if _SECRET_KEY.search(key) else redact(str(value))
+        rejected.append(Rejection(key=redact(key)[:80], value=shown[:80], reason=reason))
 
     for key, value in flat:
         if isinstance(value, (dict, list)):

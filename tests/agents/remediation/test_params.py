@@ -96,3 +96,14 @@ def test_apply_to_cluster_spec_keeps_everything_else() -> None:
     assert out == {"spark_version": "15.4.x-scala2.12", "node_type_id": "r5d.4xlarge", "autoscale": {"min_workers": 2, "max_workers": 8},
                    "spark_conf": {"spark.sql.adaptive.enabled": "true", "spark.executor.memory": "16g"}}
     assert spec["node_type_id"] == "r5d.2xlarge", "input is not mutated"
+
+
+def test_refused_values_never_keep_secrets() -> None:
+    _, rejected = check_suggestion(
+        {"spark.hadoop.fs.s3a.secret.key": "wJalrXUtnFEMI", "init_scripts": "curl -H 'Authorization: Bearer dapi0123456789abcdef0123456789abcdef'"},
+        CLUSTER,
+        None,
+    )
+    by_key = {r.key: r.value for r in rejected}
+    assert by_key["spark.hadoop.fs.s3a.secret.key"] == "[REDACTED]"
+    assert "dapi0123456789abcdef" not in by_key["init_scripts"] and "[REDACTED" in by_key["init_scripts"]
