@@ -90,7 +90,8 @@ class Emulator(RunOperations):
 
     # -- jobs ----------------------------------------------------------------------------------------
     def _check_settings(self, settings: dict[str, Any]) -> dict[str, Any]:
-        settings = copy.deepcopy(settings)
+        # access_control_list is sent to the permissions API by the hook, not stored with the settings
+        settings = copy.deepcopy({k: v for k, v in settings.items() if k != "access_control_list"})
         if "tasks" in settings:
             settings["tasks"] = validate_tasks(settings["tasks"], settings.get("job_clusters"), need_cluster=True)
         limit = settings.get("max_concurrent_runs")
@@ -101,7 +102,7 @@ class Emulator(RunOperations):
         return settings
 
     def create_job(self, settings: dict[str, Any]) -> int:
-        settings = self._check_settings({k: v for k, v in settings.items() if k != "access_control_list"})
+        settings = self._check_settings(settings)
         settings.setdefault("name", "Untitled")
         settings.setdefault("max_concurrent_runs", 1)
         settings.setdefault("format", "MULTI_TASK")

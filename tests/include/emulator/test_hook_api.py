@@ -157,3 +157,25 @@ def test_both_api_versions_are_served(hook, client) -> None:
         assert len(listed["jobs"]) == 2 and listed["next_page_token"] == "2"
         assert ("has_more" in listed) == (version == "2.1")
     assert client.request("GET", "/api/2.0/clusters/spark-versions")["versions"]
+
+
+def test_loosely_typed_parameters_and_job_permissions(hook, client, emulator) -> None:
+    import requests
+
+    run_id = hook.run_now({"job_id": JOB_IDS["ok"], "job_parameters": {"day": "2026-03-01", "full": True, "n": 3}})
+    headers = {"Authorization": f"Bearer {client._token}"}
+    # a GET with its parameters in a JSON body (as the async hook sends them), numbers as strings, bools capitalised
+    body = requests.get(f"{emulator.url}/api/2.2/jobs/runs/get", json={"run_id": str(run_id), "include_history": "True"},
+                        headers=headers, timeout=10).json()
+    assert body["run_id"] == run_id and body["repair_history"][0]["type"] == "ORIGINAL"
+    assert {p["name"]: p["value"] for p in body["job_parameters"]} == {"day": "2026-03-01", "full": "true", "n": "3"}
+    query = requests.get(f"{emulator.url}/api/2.2/jobs/runs/get", params={"run_id": run_id, "include_history": "false"},
+                         headers=headers, timeout=10).json()
+    assert "repair_history" not in query
+    acl = [{"user_name": "ops@example.com", "permission_level": "CAN_MANAGE_RUN"}]
+    hook.reset_job(str(JOB_IDS["ok"]), {"name": "ok_job", "access_control_list": acl, "tasks": [
+        {"task_key": "main", "existing_cluster_id": "0101-000000-shared01", "notebook_task": {"notebook_path": "/m"}}]})
+    stored = client.request("GET", f"/api/2.0/permissions/jobs/{JOB_IDS['ok']}")
+    assert stored["access_control_list"] == acl
+    settings = client.request("GET", "/api/2.2/jobs/get", params={"job_id": JOB_IDS["ok"]})["settings"]
+    assert "access_control_list" not in settings and settings["tasks"][0]["notebook_task"] == {"notebook_path": "/m"}
