@@ -8,7 +8,8 @@ workspace_app = typer.Typer(help="The simulated Databricks workspace and its loc
 
 
 def register(app: typer.Typer) -> None:
-    from cli import workspace_serve
+    from cli import workspace_generate, workspace_serve
 
+    workspace_generate.register(workspace_app)
     workspace_serve.register(workspace_app)
     app.add_typer(workspace_app, name="workspace")

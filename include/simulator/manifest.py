@@ -68,6 +68,11 @@ class JobSpec(BaseModel):
     tags: dict[str, str] = Field(default_factory=dict)
     failure_behaviour: FailureBehaviour = "none"
     failure_rate: float = 0.0
+    timeout_seconds: int | None = None
+    paused: bool = False
+    workload: Literal["ingest", "etl", "aggregate", "training", "scoring", "export"] = "etl"
+    reads: list[str] = Field(default_factory=list, description="tables the job reads (full names)")
+    writes: list[str] = Field(default_factory=list, description="tables the job writes (full names)")
 
 
 class ClusterInfo(BaseModel):
@@ -78,6 +83,8 @@ class ClusterInfo(BaseModel):
     source: Literal["UI", "API", "JOB"]
     node_type: str
     workers: int
+    auto_termination_minutes: int = 60
+    tags: dict[str, str] = Field(default_factory=dict)
 
 
 class WarehouseInfo(BaseModel):
@@ -85,6 +92,9 @@ class WarehouseInfo(BaseModel):
     warehouse_id: str
     name: str
     size: str
+    warehouse_type: Literal["CLASSIC", "PRO", "SERVERLESS"] = "PRO"
+    min_clusters: int = 1
+    max_clusters: int = 1
 
 
 class EndpointInfo(BaseModel):
@@ -94,15 +104,24 @@ class EndpointInfo(BaseModel):
     served_entity_id: str
     entity_name: str
     inference_table: str | None = None
+    entity_type: str = "CUSTOM_MODEL"
 
 
 class MonitoredTable(BaseModel):
     table_full_name: str
     drift_metrics_table: str | None = None
+    workspace_id: str | None = None
+    kind: Literal["table", "inference"] = Field(
+        "table", description="`inference`: the monitored table is a serving endpoint's payload table"
+    )
+    endpoint_name: str | None = None
 
 
 class WorkspaceManifest(BaseModel):
-    """Everything a consumer needs to know about a generated workspace."""
+    """Everything a consumer needs to know about a generated workspace.
+
+    The data covers `[start, end)`: `end` is exclusive, midnight UTC after the `--end` date.
+    """
 
     account_id: str
     seed: int

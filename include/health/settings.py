@@ -1,0 +1,89 @@
+"""Thresholds and windows of the health checks, with typed defaults.
+
+DAGs read overrides from an Airflow Variable (JSON) inside a task and pass them here;
+`HealthSettings.model_validate(json)` rejects unknown keys and wrong types by name.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class HealthSettings(BaseModel):
+    """Every knob of the deterministic checks. Units are in the field names."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Windows: a sweep at `as_of` looks at [as_of - window_hours, as_of) and compares it with
+    # baselines that end where the window starts.
+    window_hours: int = Field(24, ge=1, le=24 * 7)
+    security_window_hours: int = Field(24, ge=1, le=24 * 7, description="security buckets events by hour inside it")
+    baseline_days: int = Field(7, ge=1)
+    long_baseline_days: int = Field(30, ge=2)
+
+    # cost
+    spike_ratio: float = 2.0
+    spike_min_usd: float = 20.0
+    chargeback_tags: list[str] = Field(default_factory=lambda: ["team", "cost_center"], min_length=1, max_length=2)
+    untagged_min_usd: float = 1.0
+    idle_cpu_pct: float = 5.0
+    idle_min_hours: float = 12.0
+    idle_min_usd: float = 2.0
+    top_contributors: int = 5
+    monthly_budget_usd: dict[str, float] = Field(default_factory=dict, description="workspace_id -> USD; overrides the manifest")
+    budget_warn_ratio: float = 1.0
+
+    # security
+    failed_login_burst: int = 20
+    new_ip_history_days: int = 30
+    new_ip_min_history_logins: int = 3
+    business_hours_utc: tuple[int, int] = (7, 19)
+    business_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    read_volume_ratio: float = 5.0
+    read_volume_min: int = 200
+    read_volume_baseline_days: int = 14
+
+    # performance
+    regression_pct: float = 50.0
+    query_p95_ratio: float = 2.0
+    slow_query_ms: int = 60_000
+    min_queries: int = 20
+    queue_p95_s: float = 30.0
+    queue_ratio: float = 3.0
+    under_cpu_pct: float = 15.0
+    over_cpu_pct: float = 85.0
+    over_mem_pct: float = 90.0
+    min_cluster_hours: float = 2.0
+
+    # reliability
+    streak_min: int = 3
+    failure_rate_min: float = 0.25
+    failure_rate_increase: float = 0.2
+    failure_rate_min_runs: int = 6
+    failure_rate_min_failures: int = 3
+    sla_target_pct: float = 95.0
+    at_risk_pct: float = 85.0
+
+    # data quality
+    stale_factor: float = 1.5
+    stale_grace_hours: float = 2.0
+    stale_min_writes: int = 3
+    drift_js: float = 0.2
+    drift_psi: float = 0.25
+    sensitive_schemas: list[str] = Field(default_factory=lambda: ["pii", "finance_restricted", "hr"])
+    classification_tag: str = "classification"
+    lineage_depth: int = Field(3, ge=1, le=6)
+
+    # mlops
+    latency_ratio: float = 2.0
+    error_rate_min: float = 0.05
+    error_rate_ratio: float = 3.0
+    traffic_ratio: float = 3.0
+    min_requests: int = 100
+    training_tag: tuple[str, str] = ("workload", "ml-training")
+    drift_metrics_tables: dict[str, str] = Field(
+        default_factory=dict, description="monitored table -> its _drift_metrics table, for workspaces without a manifest"
+    )
+    inference_tables: dict[str, str] = Field(
+        default_factory=dict, description="endpoint name -> its inference (payload) table, for workspaces without a manifest"
+    )
