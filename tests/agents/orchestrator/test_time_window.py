@@ -119,6 +119,8 @@ def test_comparison_windows(now: datetime, question: str, ps: str, pe: str, cs: 
         "service principals that have not rotated secrets in 6 months",
         "values outside their normal range",
         "jobs that ran on mondays",
+        "what will it cost next Tuesday",
+        "budget for next March",
     ],
 )
 def test_questions_without_a_time_expression(question: str) -> None:
