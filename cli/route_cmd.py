@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
             banner(f"router: offline classifier, {model.trained_on} training questions, "
                    f"cv exact {model.cv_exact_accuracy:.1%}, t_top {model.t_top}, t_extra {model.t_extra}")
             for line in run_eval(questions("test")).summary_lines():
-                out.print(line, markup=False, highlight=False)
+                out.print(line, markup=False, highlight=False, soft_wrap=True)
             return
         if (question is None) == (jsonl is None):
             fail("give one question as an argument, or --jsonl FILE (or - for stdin)")
