@@ -41,7 +41,9 @@ def _failures(cases: list[dict[str, Any]]) -> list[FailureContext]:
     ]
 
 
-def _timed_decisions(failures: list[FailureContext], history: list, policy: RemediationPolicy, repeat: int) -> tuple[float, list[float]]:
+def _timed_decisions(
+    failures: list[FailureContext], history: list, policy: RemediationPolicy, repeat: int
+) -> tuple[float, list[float]]:
     latencies: list[float] = []
     start = time.perf_counter()
     for _ in range(repeat):

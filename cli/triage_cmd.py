@@ -127,7 +127,9 @@ def _fetch_failure(run_id: int, conn_id: str):
     return failure_from_run(run, outputs)
 
 
-def _triage_run(run_id: int, conn_id: str, no_llm: bool, record: bool, shadow: bool, policy_path: str | None) -> None:
+def _triage_run(
+    run_id: int, conn_id: str, no_llm: bool, record: bool, shadow: bool, policy_path: str | None
+) -> None:
     from agents.remediation.agent import remediate
     from cli.output import banner, json_line
     from include.ops.models import RemediationDecision
@@ -151,9 +153,15 @@ def register(app: typer.Typer) -> None:
     def triage(
         jsonl: str | None = typer.Option(None, "--jsonl", help="JSONL of {id, error} lines ('-' = stdin)."),
         run_id: int | None = typer.Option(None, "--run-id", help="Databricks run id to fetch and triage."),
-        conn_id: str = typer.Option("databricks_default", "--conn-id", help="Airflow connection of the workspace."),
-        no_llm: bool = typer.Option(False, "--no-llm", help="Pattern engine only, even if an LLM is configured."),
-        record: bool = typer.Option(False, "--record", help="With --run-id: store the decision in the ledger."),
+        conn_id: str = typer.Option(
+            "databricks_default", "--conn-id", help="Airflow connection of the workspace."
+        ),
+        no_llm: bool = typer.Option(
+            False, "--no-llm", help="Pattern engine only, even if an LLM is configured."
+        ),
+        record: bool = typer.Option(
+            False, "--record", help="With --run-id: store the decision in the ledger."
+        ),
         shadow: bool = typer.Option(False, "--shadow", help="With --run-id: decide in shadow mode."),
         policy: str | None = typer.Option(None, "--policy", help="JSON file of RemediationPolicy overrides."),
     ) -> None:

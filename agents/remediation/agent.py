@@ -54,12 +54,19 @@ def triage_failure(
         model, label, default_timeout = _model_and_label(llm)
     except Exception as exc:  # noqa: BLE001 - a broken LLM config must not stop triage
         log.warning("could not build the chat model: %s", exc)
-        return result.model_copy(update={"llm_configured": True, "llm_error": f"model not built: {type(exc).__name__}"})
+        return result.model_copy(
+            update={"llm_configured": True, "llm_error": f"model not built: {type(exc).__name__}"}
+        )
     if model is None:
         return result
     outcome = analyse_with_llm(failure, pattern, model, timeout_s=timeout_s or default_timeout)
     return result.model_copy(
-        update={"llm_configured": True, "llm": outcome.opinion, "llm_error": outcome.error, "llm_model": label}
+        update={
+            "llm_configured": True,
+            "llm": outcome.opinion,
+            "llm_error": outcome.error,
+            "llm_model": label,
+        }
     )
 
 

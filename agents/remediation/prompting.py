@@ -70,8 +70,16 @@ def _allowed_changes(failure: FailureContext) -> list[str]:
     lines.append(f"node_type_id: exactly {nxt}" if nxt else "node_type_id: no larger node type is known")
     workers = None
     if cluster:
-        workers = cluster.autoscale_max_workers if cluster.autoscale_max_workers is not None else cluster.num_workers
-    lines.append(f"num_workers: more than {workers}, at most double" if workers else "num_workers: unknown, do not change")
+        workers = (
+            cluster.autoscale_max_workers
+            if cluster.autoscale_max_workers is not None
+            else cluster.num_workers
+        )
+    lines.append(
+        f"num_workers: more than {workers}, at most double"
+        if workers
+        else "num_workers: unknown, do not change"
+    )
     lines.append(
         f"timeout_seconds: more than {failure.timeout_seconds}, at most double"
         if failure.timeout_seconds
@@ -93,27 +101,35 @@ def render_prompt(failure: FailureContext, pattern: PatternTriage) -> RenderedPr
         if cluster
         else "unknown (serverless or not reported)"
     )
-    system = _env().get_template("triage_system.j2").render(
-        categories=CATEGORY_MEANINGS,
-        actions=ACTION_MEANINGS,
-        allowed_changes=_allowed_changes(failure),
-        nonce=nonce,
-        tool_name=TOOL_NAME,
+    system = (
+        _env()
+        .get_template("triage_system.j2")
+        .render(
+            categories=CATEGORY_MEANINGS,
+            actions=ACTION_MEANINGS,
+            allowed_changes=_allowed_changes(failure),
+            nonce=nonce,
+            tool_name=TOOL_NAME,
+        )
     )
-    user = _env().get_template("triage_user.j2").render(
-        result_state=redact(failure.result_state or ""),
-        termination_code=redact(failure.termination_code or ""),
-        task_keys=[redact(k)[:80] for k in failure.failed_task_keys()],
-        cluster_line=redact(cluster_line),
-        timeout_line=f"{failure.timeout_seconds}s" if failure.timeout_seconds else "none",
-        pattern_category=pattern.category,
-        pattern_kind=pattern.kind,
-        pattern_confidence=pattern.confidence,
-        rule_ids=pattern.rule_ids[:5],
-        shown_chars=len(shown),
-        total_chars=len(raw),
-        nonce=nonce,
-        error_text=shown,
-        tool_name=TOOL_NAME,
+    user = (
+        _env()
+        .get_template("triage_user.j2")
+        .render(
+            result_state=redact(failure.result_state or ""),
+            termination_code=redact(failure.termination_code or ""),
+            task_keys=[redact(k)[:80] for k in failure.failed_task_keys()],
+            cluster_line=redact(cluster_line),
+            timeout_line=f"{failure.timeout_seconds}s" if failure.timeout_seconds else "none",
+            pattern_category=pattern.category,
+            pattern_kind=pattern.kind,
+            pattern_confidence=pattern.confidence,
+            rule_ids=pattern.rule_ids[:5],
+            shown_chars=len(shown),
+            total_chars=len(raw),
+            nonce=nonce,
+            error_text=shown,
+            tool_name=TOOL_NAME,
+        )
     )
     return RenderedPrompt(system=system, user=user, nonce=nonce, shown_chars=len(shown), total_chars=len(raw))

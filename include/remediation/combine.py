@@ -46,7 +46,12 @@ def combine(triage: TriageResult, policy: RemediationPolicy) -> Verdict:
         decided_by: DecidedBy = "pattern_fallback" if triage.llm_configured else "pattern"
         note = f"LLM unavailable ({triage.llm_error}); pattern decided" if triage.llm_configured else ""
         return Verdict(
-            category=p.category, kind=p.kind, confidence=p.confidence, decided_by=decided_by, action=remedy, note=note
+            category=p.category,
+            kind=p.kind,
+            confidence=p.confidence,
+            decided_by=decided_by,
+            action=remedy,
+            note=note,
         )
     matched = bool(p.matches)
     if not matched:

@@ -44,7 +44,9 @@ def _plan_change(
     """The allow-listed change for RETRY_WITH_NEW_PARAMS: the LLM's if valid, else the default."""
     rejected: list[Rejection] = []
     if verdict.llm_params:
-        change, rejected = check_suggestion(verdict.llm_params, failure.cluster, failure.timeout_seconds, policy.limits)
+        change, rejected = check_suggestion(
+            verdict.llm_params, failure.cluster, failure.timeout_seconds, policy.limits
+        )
         if not change.is_empty():
             return change, rejected
     kind = verdict.kind
@@ -69,7 +71,9 @@ def decide(
         return previous
 
     verdict = combine(triage, policy)
-    fingerprint = failure_fingerprint(failure.error_text(), failure.termination_code, failure.failed_task_keys())
+    fingerprint = failure_fingerprint(
+        failure.error_text(), failure.termination_code, failure.failed_task_keys()
+    )
     action: Action = verdict.action
     guard: str | None = None
     change = ParamsChange()
@@ -91,10 +95,14 @@ def decide(
     if action in RUN_STARTING and guard is None:
         if not verdict.may_start_runs:
             action, guard = "SEND_EMAIL", "llm_only"
-            explain.append("only the LLM recognised this failure; a person should confirm before anything reruns")
+            explain.append(
+                "only the LLM recognised this failure; a person should confirm before anything reruns"
+            )
         elif verdict.confidence < policy.min_confidence_to_act:
             action, guard = "SEND_EMAIL", "low_confidence"
-            explain.append(f"confidence {verdict.confidence:.2f} < {policy.min_confidence_to_act:.2f}: not acting")
+            explain.append(
+                f"confidence {verdict.confidence:.2f} < {policy.min_confidence_to_act:.2f}: not acting"
+            )
     if action == "RETRY_WITH_NEW_PARAMS" and guard is None:
         change, rejected = _plan_change(failure, verdict, policy)
         if change.is_empty():
@@ -103,17 +111,27 @@ def decide(
                 explain.append("no timeout configured to raise; retrying as is")
             else:
                 action, guard = "SEND_EMAIL", "no_allowed_change"
-                why = "cluster settings not reported" if failure.cluster is None else "unknown or largest node type"
+                why = (
+                    "cluster settings not reported"
+                    if failure.cluster is None
+                    else "unknown or largest node type"
+                )
                 explain.append(f"needs a bigger cluster but no allow-listed change is possible ({why})")
     if action in RUN_STARTING and guard is None:
         transient = action == "RETRY" and policy.is_transient(verdict.category, verdict.kind)
         starts = ledger.run_starts(failure.run_id, failure.attempt)
-        same_class = [d for d in starts if transient == (d.action == "RETRY" and policy.is_transient(d.category, d.kind))]
+        same_class = [
+            d
+            for d in starts
+            if transient == (d.action == "RETRY" and policy.is_transient(d.category, d.kind))
+        ]
         limit = policy.max_retries_transient if transient else policy.max_retries_other
         failed = ledger.failed_remediations(failure.job_id, timedelta(minutes=policy.breaker_window_minutes))
         if len(same_class) >= limit:
             action, guard = "ESCALATE", "retry_limit"
-            explain.append(f"{len(same_class)} of {limit} {'transient ' if transient else ''}retries already used on this run")
+            explain.append(
+                f"{len(same_class)} of {limit} {'transient ' if transient else ''}retries already used on this run"
+            )
         elif len(failed) >= policy.breaker_threshold:
             action, guard = "ESCALATE", "breaker_open"
             explain.append(
@@ -122,7 +140,9 @@ def decide(
             )
         elif ledger.job_starts_on(failure.job_id, now.date()) >= policy.job_daily_budget:
             action, guard = "SEND_EMAIL", "budget_exhausted"
-            explain.append(f"daily budget of {policy.job_daily_budget} automatic actions for this job is spent")
+            explain.append(
+                f"daily budget of {policy.job_daily_budget} automatic actions for this job is spent"
+            )
         else:
             not_before = now + _backoff(policy, len(starts))
             token = idempotency_token(failure.run_id, failure.attempt)

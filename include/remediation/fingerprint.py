@@ -42,7 +42,9 @@ def normalise_error(text: str) -> str:
     return out.strip().lower()[:FINGERPRINT_CHARS]
 
 
-def failure_fingerprint(error_text: str, termination_code: str | None = None, task_keys: list[str] | None = None) -> str:
+def failure_fingerprint(
+    error_text: str, termination_code: str | None = None, task_keys: list[str] | None = None
+) -> str:
     """16-hex-char fingerprint of a failure: normalised error + termination code + failed tasks."""
     basis = "\x1f".join(
         [normalise_error(error_text), (termination_code or "").upper(), ",".join(sorted(task_keys or []))]

@@ -32,7 +32,8 @@ class LedgerView:
         self.now = _utc(now)
         # Only decisions made before `now` exist for a decision made at `now` (replay-safe).
         self.all = sorted(
-            (d for d in history if _utc(d.decided_at) <= self.now), key=lambda d: (_utc(d.decided_at), d.attempt)
+            (d for d in history if _utc(d.decided_at) <= self.now),
+            key=lambda d: (_utc(d.decided_at), d.attempt),
         )
         self.mode = [d for d in self.all if d.shadow == shadow]
 
@@ -42,12 +43,18 @@ class LedgerView:
 
     def run_starts(self, run_id: str, before_attempt: int) -> list[RemediationDecision]:
         """Run-starting decisions on earlier attempts of this run."""
-        return [d for d in self.mode if d.run_id == run_id and d.attempt < before_attempt and d.action in RUN_STARTING]
+        return [
+            d
+            for d in self.mode
+            if d.run_id == run_id and d.attempt < before_attempt and d.action in RUN_STARTING
+        ]
 
     def job_starts_on(self, job_id: str, day: date) -> int:
         """Run-starting decisions for the job on a UTC day (the daily budget)."""
         return sum(
-            1 for d in self.mode if d.job_id == job_id and d.action in RUN_STARTING and _utc(d.decided_at).date() == day
+            1
+            for d in self.mode
+            if d.job_id == job_id and d.action in RUN_STARTING and _utc(d.decided_at).date() == day
         )
 
     def failed_remediations(self, job_id: str, window: timedelta) -> list[RemediationDecision]:

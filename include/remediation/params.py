@@ -31,7 +31,12 @@ SparkConfKey = Literal[
     "spark.sql.shuffle.partitions",
 ]
 SPARK_CONF_KEYS: tuple[str, ...] = get_args(SparkConfKey)
-_MEMORY_KEYS = {"spark.executor.memory", "spark.executor.memoryOverhead", "spark.driver.memory", "spark.driver.maxResultSize"}
+_MEMORY_KEYS = {
+    "spark.executor.memory",
+    "spark.executor.memoryOverhead",
+    "spark.driver.memory",
+    "spark.driver.maxResultSize",
+}
 _MEMORY_VALUE = re.compile(r"^(\d{1,6})([mMgG])$")
 _SECRET_KEY = re.compile(r"(?i)(key|secret|token|password|passwd|credential|sas|sig)")
 MAX_MEMORY_GB = 512
@@ -256,7 +261,10 @@ def check_suggestion(
 
 
 def default_change(
-    kind: str, current: ClusterSettings | None, timeout_seconds: int | None, limits: ParamsLimits | None = None
+    kind: str,
+    current: ClusterSettings | None,
+    timeout_seconds: int | None,
+    limits: ParamsLimits | None = None,
 ) -> ParamsChange:
     """The deterministic change for a resource or run-timeout failure (empty when none is possible).
 

@@ -97,7 +97,9 @@ def _load_cached(path: str, _mtime: int) -> RuleSet:
         except ValueError as exc:
             name = rule.get("id", f"#{i}") if isinstance(rule, dict) else f"#{i}"
             raise ValueError(f"{path}: rule {name}: {exc}") from exc
-    return RuleSet(version=data.get("version", 1), rules=data["rules"], digest=hashlib.sha256(raw).hexdigest())
+    return RuleSet(
+        version=data.get("version", 1), rules=data["rules"], digest=hashlib.sha256(raw).hexdigest()
+    )
 
 
 def _scan_window(text: str) -> str:
@@ -138,7 +140,11 @@ def classify_text(
             )
     if not matches:
         return PatternTriage(
-            category="other", kind="unknown", confidence=NO_MATCH_CONFIDENCE, matches=[], rules_version=ruleset.label
+            category="other",
+            kind="unknown",
+            confidence=NO_MATCH_CONFIDENCE,
+            matches=[],
+            rules_version=ruleset.label,
         )
     # Stable sort: equal confidences keep file order, so earlier rules take precedence.
     ranked = sorted(matches, key=lambda m: -m.confidence)

@@ -44,9 +44,23 @@ DEFAULT_REMEDY: dict[str, Action] = {
     "other/platform": "RETRY",
 }
 # Transient failures get `max_retries_transient` plain retries per run; everything else one.
-DEFAULT_TRANSIENT = ["network", "timeout/transient", "resource/capacity", "resource/quota", "other/conflict", "other/platform"]
+DEFAULT_TRANSIENT = [
+    "network",
+    "timeout/transient",
+    "resource/capacity",
+    "resource/quota",
+    "other/conflict",
+    "other/platform",
+]
 # Terminal states that are not failures to remediate (someone cancelled, or it was skipped).
-DEFAULT_NOT_FAILURES = ["USER_CANCELED", "CANCELED", "CANCELLED", "SKIPPED", "CLUSTER_TERMINATED_BY_USER", "DISABLED"]
+DEFAULT_NOT_FAILURES = [
+    "USER_CANCELED",
+    "CANCELED",
+    "CANCELLED",
+    "SKIPPED",
+    "CLUSTER_TERMINATED_BY_USER",
+    "DISABLED",
+]
 
 
 class RemediationPolicy(BaseModel):
@@ -99,4 +113,6 @@ class RemediationPolicy(BaseModel):
 
     def version(self) -> str:
         """Short hash of the policy, recorded on each decision so a replay knows what ran."""
-        return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:12]
+        return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[
+            :12
+        ]

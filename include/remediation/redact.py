@@ -43,9 +43,17 @@ _RULES: list[tuple[str, re.Pattern[str], str | Callable[[re.Match[str]], str]]] 
         ),
         lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}",
     ),
-    ("databricks_token", re.compile(r"\b(dapi|dkea|dose|dsapi)[0-9a-f]{20,}(-\d+)?\b"), "[REDACTED:databricks_token]"),
+    (
+        "databricks_token",
+        re.compile(r"\b(dapi|dkea|dose|dsapi)[0-9a-f]{20,}(-\d+)?\b"),
+        "[REDACTED:databricks_token]",
+    ),
     ("openai_key", re.compile(r"\bsk-(?:proj-|svcacct-|ant-)?[A-Za-z0-9_-]{16,}"), "[REDACTED:api_key]"),
-    ("github_token", re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"), "[REDACTED:github_token]"),
+    (
+        "github_token",
+        re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})"),
+        "[REDACTED:github_token]",
+    ),
     ("aws_access_key", re.compile(r"\b(AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b"), "[REDACTED:aws_key]"),
     ("google_api_key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), "[REDACTED:api_key]"),
     ("slack_token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}"), "[REDACTED:slack_token]"),
@@ -66,7 +74,7 @@ def redact(text: str | None) -> str:
 def find_secrets(text: str) -> list[str]:
     """Kinds of secret still visible in `text` (empty when it is clean); used by tests and guards."""
     found = []
-    for kind, pattern, replacement in _RULES:
+    for kind, pattern, _replacement in _RULES:
         if kind in ("key_value", "auth_header", "url_credentials"):
             continue
         if pattern.search(text):

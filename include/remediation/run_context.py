@@ -37,7 +37,9 @@ def failed_task_runs(run: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def cluster_settings(spec: Mapping[str, Any] | None, job_cluster_key: str | None = None) -> ClusterSettings | None:
+def cluster_settings(
+    spec: Mapping[str, Any] | None, job_cluster_key: str | None = None
+) -> ClusterSettings | None:
     """The remediable part of a `new_cluster` spec."""
     if not spec:
         return None

@@ -29,9 +29,18 @@ RUN = {
     "creator_user_name": "ana@example.com",
     "state": {"life_cycle_state": "TERMINATED", "result_state": "FAILED", "state_message": "Workload failed"},
     "status": {"termination_details": {"code": "RUN_EXECUTION_ERROR", "type": "CLIENT_ERROR"}},
-    "job_clusters": [{"job_cluster_key": "main", "new_cluster": {"node_type_id": "i3.xlarge", "num_workers": 4}}],
-    "tasks": [{"task_key": "ingest", "run_id": 12, "attempt_number": 0, "job_cluster_key": "main",
-               "state": {"result_state": "FAILED", "state_message": "Workload failed"}}],
+    "job_clusters": [
+        {"job_cluster_key": "main", "new_cluster": {"node_type_id": "i3.xlarge", "num_workers": 4}}
+    ],
+    "tasks": [
+        {
+            "task_key": "ingest",
+            "run_id": 12,
+            "attempt_number": 0,
+            "job_cluster_key": "main",
+            "state": {"result_state": "FAILED", "state_message": "Workload failed"},
+        }
+    ],
 }
 HISTORY = [{"type": "ORIGINAL", "id": 700}, {"type": "REPAIR", "id": 701}]
 OUTPUT = {"error": "java.lang.OutOfMemoryError: Java heap space", "error_trace": "at Foo(Foo.scala:1)"}
@@ -47,9 +56,21 @@ class _JobsApiStub(BaseHTTPRequestHandler):
         status, body = 404, {"error_code": "ENDPOINT_NOT_FOUND", "message": url.path}
         if url.path == "/api/2.2/jobs/runs/get":
             if query.get("run_id") != "9001":
-                status, body = 400, {"error_code": "INVALID_PARAMETER_VALUE", "message": f"Run {query.get('run_id')} does not exist"}
+                status, body = (
+                    400,
+                    {
+                        "error_code": "INVALID_PARAMETER_VALUE",
+                        "message": f"Run {query.get('run_id')} does not exist",
+                    },
+                )
             else:
-                status, body = 200, {**RUN, **({"repair_history": HISTORY} if query.get("include_history") == "true" else {})}
+                status, body = (
+                    200,
+                    {
+                        **RUN,
+                        **({"repair_history": HISTORY} if query.get("include_history") == "true" else {}),
+                    },
+                )
         elif url.path == "/api/2.2/jobs/runs/get-output" and query.get("run_id") == "12":
             status, body = 200, {**OUTPUT, "metadata": {"run_id": 12}}
         data = json.dumps(body).encode()
@@ -71,7 +92,15 @@ def jobs_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_JobsApiStub]]:
     thread.start()
     monkeypatch.setenv(
         "AIRFLOW_CONN_DATABRICKS_DEFAULT",
-        json.dumps({"conn_type": "databricks", "host": "127.0.0.1", "port": server.server_port, "schema": "http", "password": TOKEN}),
+        json.dumps(
+            {
+                "conn_type": "databricks",
+                "host": "127.0.0.1",
+                "port": server.server_port,
+                "schema": "http",
+                "password": TOKEN,
+            }
+        ),
     )
     yield _JobsApiStub
     server.shutdown()
@@ -93,14 +122,19 @@ def test_jsonl_file_in_json_lines_out_and_bad_lines_named(tmp_path: Path) -> Non
     result = CliRunner().invoke(app, ["triage", "--jsonl", str(path), "--no-llm"])
     assert result.exit_code == 1, "bad lines make the command fail, after the good ones are printed"
     out = _lines(result.stdout)
-    assert [(o["id"], o["category"], o["action"]) for o in out] == [("a", "network", "RETRY"), ("b", "data_not_found", "SEND_EMAIL")]
+    assert [(o["id"], o["category"], o["action"]) for o in out] == [
+        ("a", "network", "RETRY"),
+        ("b", "data_not_found", "SEND_EMAIL"),
+    ]
     assert set(out[0]) == {"id", "category", "action", "confidence", "reason", "decided_by"}
     assert "line 2: not JSON" in result.stderr and "line 4: expected an object" in result.stderr
     assert "deterministic (no LLM configured)" in result.stderr
 
 
 def test_jsonl_from_stdin() -> None:
-    result = CliRunner().invoke(app, ["triage", "--jsonl", "-"], input='{"id": "s", "error": "PERMISSION_DENIED: no"}\n')
+    result = CliRunner().invoke(
+        app, ["triage", "--jsonl", "-"], input='{"id": "s", "error": "PERMISSION_DENIED: no"}\n'
+    )
     assert result.exit_code == 0, result.stderr
     assert _lines(result.stdout)[0]["category"] == "permission"
 
@@ -116,7 +150,9 @@ def test_run_id_fetches_through_the_hook_and_records(jobs_api, lakepilot_home: P
     (decision,) = _lines(result.stdout)
     assert (decision["id"], decision["job_id"], decision["attempt"]) == ("9001", "881", 1)
     assert decision["category"] == "resource" and decision["action"] == "RETRY_WITH_NEW_PARAMS"
-    assert decision["params_change"] == {"node_type_id": "i3.2xlarge"} and decision["owner"] == "ana@example.com"
+    assert (
+        decision["params_change"] == {"node_type_id": "i3.2xlarge"} and decision["owner"] == "ana@example.com"
+    )
     paths = [p for p, _, _ in jobs_api.seen]
     assert paths.count("/api/2.2/jobs/runs/get") == 2 and "/api/2.2/jobs/runs/get-output" in paths
     assert {auth for _, _, auth in jobs_api.seen} == {f"Bearer {TOKEN}"}

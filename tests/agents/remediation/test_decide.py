@@ -22,14 +22,20 @@ PERM = "PERMISSION_DENIED: User does not have SELECT on Table 'main.sales.orders
 
 
 def run(f, history=(), policy=None, now=NOW) -> RemediationDecision:
-    return decide(f, TriageResult(pattern=classify_failure(f)), list(history), policy or RemediationPolicy(), now)
+    return decide(
+        f, TriageResult(pattern=classify_failure(f)), list(history), policy or RemediationPolicy(), now
+    )
 
 
 def chain(error: str, attempts: int, *, run_id: str = "1001", outcome: str = "failed", start=NOW, **kw):
     """Decisions for attempts 0..attempts-1 of one run, each minutes after the previous."""
     history: list[RemediationDecision] = []
     for attempt in range(attempts):
-        d = run(failure(error, run_id=run_id, attempt=attempt, **kw), history, now=start + timedelta(minutes=10 * attempt))
+        d = run(
+            failure(error, run_id=run_id, attempt=attempt, **kw),
+            history,
+            now=start + timedelta(minutes=10 * attempt),
+        )
         history.append(d.model_copy(update={"outcome": outcome}))
     return history
 
@@ -58,7 +64,11 @@ def test_memory_failure_gets_one_resize_then_escalates() -> None:
     assert first.action == "RETRY_WITH_NEW_PARAMS"
     assert first.params_change == {"node_type_id": "i3.2xlarge"}
     assert "i3.xlarge -> i3.2xlarge" in first.reason
-    second = run(failure(OOM, attempt=1), [first.model_copy(update={"outcome": "failed"})], now=NOW + timedelta(minutes=5))
+    second = run(
+        failure(OOM, attempt=1),
+        [first.model_copy(update={"outcome": "failed"})],
+        now=NOW + timedelta(minutes=5),
+    )
     assert second.action == "ESCALATE" and second.guard == "retry_limit"
 
 
@@ -76,7 +86,11 @@ def test_run_timeout_raises_the_timeout_within_the_cap() -> None:
 
 
 def test_permission_syntax_and_missing_data_are_never_retried() -> None:
-    for error in (PERM, "[PARSE_SYNTAX_ERROR] Syntax error at or near 'FORM'", "[TABLE_OR_VIEW_NOT_FOUND] `t`"):
+    for error in (
+        PERM,
+        "[PARSE_SYNTAX_ERROR] Syntax error at or near 'FORM'",
+        "[TABLE_OR_VIEW_NOT_FOUND] `t`",
+    ):
         d = run(failure(error))
         assert d.action == "SEND_EMAIL" and d.recipients == ["owner@example.com"], error
         assert d.idempotency_token is None
@@ -84,9 +98,7 @@ def test_permission_syntax_and_missing_data_are_never_retried() -> None:
 
 def test_daily_budget_per_job_stops_automatic_actions() -> None:
     policy = RemediationPolicy(job_daily_budget=2)
-    history = [
-        run(failure(NET, run_id=str(2000 + i)), now=NOW + timedelta(minutes=i)) for i in range(2)
-    ]
+    history = [run(failure(NET, run_id=str(2000 + i)), now=NOW + timedelta(minutes=i)) for i in range(2)]
     yesterday = run(failure(NET, run_id="1999"), now=NOW - timedelta(days=1))
     d = run(failure(NET, run_id="2005"), [*history, yesterday], policy, now=NOW + timedelta(hours=1))
     assert d.action == "SEND_EMAIL" and d.guard == "budget_exhausted"
@@ -96,7 +108,9 @@ def test_daily_budget_per_job_stops_automatic_actions() -> None:
 
 def _failed_remediations(n: int, start=NOW) -> list[RemediationDecision]:
     return [
-        run(failure(NET, run_id=str(3000 + i)), now=start + timedelta(minutes=i)).model_copy(update={"outcome": "failed"})
+        run(failure(NET, run_id=str(3000 + i)), now=start + timedelta(minutes=i)).model_copy(
+            update={"outcome": "failed"}
+        )
         for i in range(n)
     ]
 
@@ -125,17 +139,25 @@ def test_open_breaker_escalates_once_then_stays_quiet() -> None:
     first = run(failure(NET, run_id="3200"), history, policy, now=NOW + timedelta(minutes=20))
     assert first.action == "ESCALATE" and first.recipients == ["oncall@example.com", "owner@example.com"]
     second = run(failure(OOM, run_id="3201"), [*history, first], policy, now=NOW + timedelta(minutes=25))
-    assert second.action == "IGNORE" and second.guard == "duplicate" and second.duplicate_of == first.decision_id
+    assert (
+        second.action == "IGNORE" and second.guard == "duplicate" and second.duplicate_of == first.decision_id
+    )
 
 
 def test_same_failure_is_notified_once_per_window() -> None:
     first = run(failure(PERM + " (request 8a7f9e2c-11aa-4bbb-8ccc-123456789abc)", run_id="5000"))
-    again = run(failure(PERM + " (request 0b1c2d3e-11aa-4bbb-8ccc-abcdefabcdef)", run_id="5001"), [first], now=NOW + timedelta(hours=2))
+    again = run(
+        failure(PERM + " (request 0b1c2d3e-11aa-4bbb-8ccc-abcdefabcdef)", run_id="5001"),
+        [first],
+        now=NOW + timedelta(hours=2),
+    )
     assert first.fingerprint == again.fingerprint
     assert again.action == "IGNORE" and again.duplicate_of == first.decision_id and again.recipients == []
     next_day = run(failure(PERM, run_id="5002"), [first], now=NOW + timedelta(hours=25))
     assert next_day.action == "SEND_EMAIL"
-    other_error = run(failure("[TABLE_OR_VIEW_NOT_FOUND] `t`", run_id="5003"), [first], now=NOW + timedelta(hours=2))
+    other_error = run(
+        failure("[TABLE_OR_VIEW_NOT_FOUND] `t`", run_id="5003"), [first], now=NOW + timedelta(hours=2)
+    )
     assert other_error.action == "SEND_EMAIL"
 
 
@@ -157,8 +179,13 @@ def test_decide_is_pure_and_deterministic() -> None:
 
 
 def test_later_decisions_in_the_history_are_invisible_to_a_replay() -> None:
-    future = run(failure(NET, run_id="6000"), now=NOW + timedelta(hours=5)).model_copy(update={"outcome": "failed"})
-    assert run(failure(NET, run_id="6001"), [future] * 1, RemediationPolicy(job_daily_budget=1)).action == "RETRY"
+    future = run(failure(NET, run_id="6000"), now=NOW + timedelta(hours=5)).model_copy(
+        update={"outcome": "failed"}
+    )
+    assert (
+        run(failure(NET, run_id="6001"), [future] * 1, RemediationPolicy(job_daily_budget=1)).action
+        == "RETRY"
+    )
 
 
 def test_cancelled_and_skipped_runs_are_ignored() -> None:
@@ -183,7 +210,12 @@ def test_shadow_mode_decides_the_same_but_records_shadow_and_keeps_budgets_apart
     shadow = RemediationPolicy(shadow=True, job_daily_budget=1)
     d = run(failure(NET), policy=shadow)
     assert d.shadow and d.outcome == "shadow" and d.action == "RETRY"
-    live = run(failure(NET, run_id="7001"), [d], RemediationPolicy(job_daily_budget=1), now=NOW + timedelta(minutes=1))
+    live = run(
+        failure(NET, run_id="7001"),
+        [d],
+        RemediationPolicy(job_daily_budget=1),
+        now=NOW + timedelta(minutes=1),
+    )
     assert live.action == "RETRY", "shadow decisions do not consume the live budget"
     second_shadow = run(failure(NET, run_id="7002"), [d], shadow, now=NOW + timedelta(minutes=1))
     assert second_shadow.guard == "budget_exhausted", "shadow mode simulates its own budget"
@@ -194,7 +226,11 @@ def test_policy_rejects_unknown_keys_and_remedies_outside_the_allow_list() -> No
         RemediationPolicy.model_validate({"surprise": 1})
     with pytest.raises(ValidationError, match="not in allowed_actions"):
         RemediationPolicy(remedy={"permission": "RETRY"})
-    assert RemediationPolicy().version() == RemediationPolicy().version() != RemediationPolicy(shadow=True).version()
+    assert (
+        RemediationPolicy().version()
+        == RemediationPolicy().version()
+        != RemediationPolicy(shadow=True).version()
+    )
 
 
 def test_every_decision_carries_what_a_replay_needs() -> None:

@@ -87,7 +87,14 @@ def test_injection_suite_is_large_and_varied() -> None:
     assert len(records) >= 50
     assert len({r["id"] for r in records}) == len(records)
     goals = {r["goal"] for r in records}
-    assert {"widen_action", "change_target", "dangerous_params", "leak_secret", "suppress", "forge_delimiter"} <= goals
+    assert {
+        "widen_action",
+        "change_target",
+        "dangerous_params",
+        "leak_secret",
+        "suppress",
+        "forge_delimiter",
+    } <= goals
     assert sum(1 for r in records if r["secrets"]) >= 10
 
 
@@ -104,8 +111,12 @@ def test_no_payload_widens_actions_changes_the_target_or_leaks(fake_llm, alone_c
         problems = _violations(record, decision, model, policy, f)
         if problems:
             report[record["id"]] = problems
-    print(f"\ninjection suite ({'llm alone can act' if alone_can_act else 'default policy'}): "
-          f"{len(_payloads())} payloads, {len(report)} with violations; decided_by {paths}")
+    print(
+        f"\ninjection suite ({'llm alone can act' if alone_can_act else 'default policy'}): "
+        f"{len(_payloads())} payloads, {len(report)} with violations; decided_by {paths}"
+    )
     assert report == {}
     assert paths.get("pattern_fallback", 0) > 0, "out-of-schema answers must have been refused"
-    assert sum(v for k, v in paths.items() if k != "pattern_fallback") > 0, "schema-valid answers must have been weighed"
+    assert sum(v for k, v in paths.items() if k != "pattern_fallback") > 0, (
+        "schema-valid answers must have been weighed"
+    )

@@ -28,10 +28,19 @@ def test_retry_limit_and_backoff_survive_a_restart(lakehouse: Path) -> None:
     policy = RemediationPolicy()
     for attempt in range(3):
         # A fresh store object per attempt: nothing is carried in memory between decisions.
-        remediate_and_record(failure(NET, attempt=attempt), LocalOpsStore(lakehouse), policy, NOW + timedelta(minutes=10 * attempt))
-    final = remediate_and_record(failure(NET, attempt=3), LocalOpsStore(lakehouse), policy, NOW + timedelta(minutes=40))
+        remediate_and_record(
+            failure(NET, attempt=attempt),
+            LocalOpsStore(lakehouse),
+            policy,
+            NOW + timedelta(minutes=10 * attempt),
+        )
+    final = remediate_and_record(
+        failure(NET, attempt=3), LocalOpsStore(lakehouse), policy, NOW + timedelta(minutes=40)
+    )
     assert final.action == "ESCALATE" and final.guard == "retry_limit"
-    rows = sorted(LocalOpsStore(lakehouse).read(RemediationDecision, {"run_id": "1001"}), key=lambda d: d.attempt)
+    rows = sorted(
+        LocalOpsStore(lakehouse).read(RemediationDecision, {"run_id": "1001"}), key=lambda d: d.attempt
+    )
     assert [d.action for d in rows] == ["RETRY", "RETRY", "RETRY", "ESCALATE"]
     assert [d.not_before - d.decided_at for d in rows[:3]] == [timedelta(seconds=s) for s in (60, 120, 240)]
 

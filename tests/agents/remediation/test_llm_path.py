@@ -23,7 +23,13 @@ PERM = "PERMISSION_DENIED: User does not have SELECT on Table 'main.sales.orders
 
 
 def opinion(category: str, action: str, confidence: float = 0.9, **params) -> AIMessage:
-    return tool_reply(category=category, suggested_action=action, confidence=confidence, rationale="because", params_change=params)
+    return tool_reply(
+        category=category,
+        suggested_action=action,
+        confidence=confidence,
+        rationale="because",
+        params_change=params,
+    )
 
 
 def test_agreement_raises_confidence_and_records_the_llm(fake_llm) -> None:
@@ -31,22 +37,36 @@ def test_agreement_raises_confidence_and_records_the_llm(fake_llm) -> None:
     d = remediate(failure(NET), now=NOW, llm=model)
     assert d.decided_by == "pattern+llm" and d.action == "RETRY"
     assert d.confidence > classify_failure(failure(NET)).confidence
-    assert (d.llm_category, d.llm_action, d.llm_confidence, d.llm_model) == ("network", "RETRY", 0.9, "ToolCallingFake")
+    assert (d.llm_category, d.llm_action, d.llm_confidence, d.llm_model) == (
+        "network",
+        "RETRY",
+        0.9,
+        "ToolCallingFake",
+    )
     assert d.llm_rationale == "because" and d.llm_error is None
     assert len(model.seen) == 1
 
 
 def test_llm_can_choose_an_allowed_resize(fake_llm) -> None:
-    d = remediate(failure(OOM), now=NOW, llm=fake_llm(opinion("resource", "RETRY_WITH_NEW_PARAMS", num_workers=8)))
+    d = remediate(
+        failure(OOM), now=NOW, llm=fake_llm(opinion("resource", "RETRY_WITH_NEW_PARAMS", num_workers=8))
+    )
     assert d.action == "RETRY_WITH_NEW_PARAMS" and d.params_change == {"num_workers": 8}
 
 
 def test_llm_params_outside_the_allow_list_are_dropped_and_recorded(fake_llm) -> None:
-    reply = opinion("resource", "RETRY_WITH_NEW_PARAMS", **{"spark.driver.extraJavaOptions": "-javaagent:/tmp/x.jar"})
+    reply = opinion(
+        "resource", "RETRY_WITH_NEW_PARAMS", **{"spark.driver.extraJavaOptions": "-javaagent:/tmp/x.jar"}
+    )
     d = remediate(failure(OOM), now=NOW, llm=fake_llm(reply))
     assert d.params_change == {"node_type_id": "i3.2xlarge"}, "falls back to the deterministic ladder step"
-    assert d.params_rejected == [{"key": "spark.driver.extraJavaOptions", "value": "-javaagent:/tmp/x.jar",
-                                  "reason": "not an allow-listed Spark setting"}]
+    assert d.params_rejected == [
+        {
+            "key": "spark.driver.extraJavaOptions",
+            "value": "-javaagent:/tmp/x.jar",
+            "reason": "not an allow-listed Spark setting",
+        }
+    ]
 
 
 def test_llm_can_make_a_decision_more_cautious(fake_llm) -> None:
@@ -70,8 +90,11 @@ def test_confident_pattern_wins_a_disagreement_with_lowered_confidence(fake_llm)
 
 
 def test_unsure_disagreement_goes_to_a_human(fake_llm) -> None:
-    d = remediate(failure("ValueError: could not convert string to float"), now=NOW,
-                  llm=fake_llm(opinion("data_not_found", "SEND_EMAIL", 0.6)))
+    d = remediate(
+        failure("ValueError: could not convert string to float"),
+        now=NOW,
+        llm=fake_llm(opinion("data_not_found", "SEND_EMAIL", 0.6)),
+    )
     assert d.decided_by == "disagreement" and d.action == "ESCALATE" and d.guard == "disagreement"
 
 
@@ -80,8 +103,12 @@ def test_llm_only_classification_informs_but_does_not_rerun_by_default(fake_llm)
     d = remediate(failure(text), now=NOW, llm=fake_llm(opinion("network", "RETRY", 0.95)))
     assert d.decided_by == "llm" and d.category == "network" and d.confidence == 0.7
     assert d.action == "SEND_EMAIL" and d.guard == "llm_only"
-    opted_in = remediate(failure(text), policy=RemediationPolicy(llm_alone_can_act=True), now=NOW,
-                         llm=fake_llm(opinion("network", "RETRY", 0.95)))
+    opted_in = remediate(
+        failure(text),
+        policy=RemediationPolicy(llm_alone_can_act=True),
+        now=NOW,
+        llm=fake_llm(opinion("network", "RETRY", 0.95)),
+    )
     assert opted_in.action == "RETRY"
 
 
@@ -105,7 +132,9 @@ def test_out_of_schema_answer_falls_back(fake_llm) -> None:
 def test_answer_without_a_tool_call_falls_back_unless_it_is_json(fake_llm) -> None:
     prose = remediate(failure(NET), now=NOW, llm=fake_llm(AIMessage(content="I think it is the network.")))
     assert prose.decided_by == "pattern_fallback" and "without calling the tool" in prose.llm_error
-    as_json = AIMessage(content='Sure: {"category": "network", "suggested_action": "RETRY", "confidence": 0.8, "rationale": "reset"}')
+    as_json = AIMessage(
+        content='Sure: {"category": "network", "suggested_action": "RETRY", "confidence": 0.8, "rationale": "reset"}'
+    )
     assert remediate(failure(NET), now=NOW, llm=fake_llm(as_json)).decided_by == "pattern+llm"
 
 

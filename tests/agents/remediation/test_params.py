@@ -8,7 +8,9 @@ from pydantic import ValidationError
 from include.remediation.models import ClusterSettings
 from include.remediation.params import ParamsChange, check_suggestion, default_change, next_node_type
 
-CLUSTER = ClusterSettings(node_type_id="r5d.2xlarge", num_workers=4, spark_conf={"spark.executor.memory": "8g"})
+CLUSTER = ClusterSettings(
+    node_type_id="r5d.2xlarge", num_workers=4, spark_conf={"spark.executor.memory": "8g"}
+)
 
 
 @pytest.mark.parametrize(
@@ -37,7 +39,9 @@ def test_valid_suggestion_is_kept() -> None:
         3600,
     )
     assert rejected == []
-    assert change == ParamsChange(node_type_id="r5d.4xlarge", num_workers=8, spark_conf={"spark.executor.memory": "16g"})
+    assert change == ParamsChange(
+        node_type_id="r5d.4xlarge", num_workers=8, spark_conf={"spark.executor.memory": "16g"}
+    )
 
 
 @pytest.mark.parametrize(
@@ -86,21 +90,36 @@ def test_default_changes() -> None:
     assert default_change("run_timeout", CLUSTER, None).is_empty()
     assert default_change("capacity", CLUSTER, None).is_empty()
     with_driver = ClusterSettings(node_type_id="i3.xlarge", driver_node_type_id="i3.2xlarge", num_workers=2)
-    assert default_change("memory", with_driver, None) == ParamsChange(node_type_id="i3.2xlarge", driver_node_type_id="i3.4xlarge")
+    assert default_change("memory", with_driver, None) == ParamsChange(
+        node_type_id="i3.2xlarge", driver_node_type_id="i3.4xlarge"
+    )
 
 
 def test_apply_to_cluster_spec_keeps_everything_else() -> None:
-    spec = {"spark_version": "15.4.x-scala2.12", "node_type_id": "r5d.2xlarge", "autoscale": {"min_workers": 2, "max_workers": 4},
-            "spark_conf": {"spark.sql.adaptive.enabled": "true"}}
-    out = ParamsChange(node_type_id="r5d.4xlarge", num_workers=8, spark_conf={"spark.executor.memory": "16g"}).apply_to_cluster(spec)
-    assert out == {"spark_version": "15.4.x-scala2.12", "node_type_id": "r5d.4xlarge", "autoscale": {"min_workers": 2, "max_workers": 8},
-                   "spark_conf": {"spark.sql.adaptive.enabled": "true", "spark.executor.memory": "16g"}}
+    spec = {
+        "spark_version": "15.4.x-scala2.12",
+        "node_type_id": "r5d.2xlarge",
+        "autoscale": {"min_workers": 2, "max_workers": 4},
+        "spark_conf": {"spark.sql.adaptive.enabled": "true"},
+    }
+    out = ParamsChange(
+        node_type_id="r5d.4xlarge", num_workers=8, spark_conf={"spark.executor.memory": "16g"}
+    ).apply_to_cluster(spec)
+    assert out == {
+        "spark_version": "15.4.x-scala2.12",
+        "node_type_id": "r5d.4xlarge",
+        "autoscale": {"min_workers": 2, "max_workers": 8},
+        "spark_conf": {"spark.sql.adaptive.enabled": "true", "spark.executor.memory": "16g"},
+    }
     assert spec["node_type_id"] == "r5d.2xlarge", "input is not mutated"
 
 
 def test_refused_values_never_keep_secrets() -> None:
     _, rejected = check_suggestion(
-        {"spark.hadoop.fs.s3a.secret.key": "wJalrXUtnFEMI", "init_scripts": "curl -H 'Authorization: Bearer dapi0123456789abcdef0123456789abcdef'"},
+        {
+            "spark.hadoop.fs.s3a.secret.key": "wJalrXUtnFEMI",
+            "init_scripts": "curl -H 'Authorization: Bearer dapi0123456789abcdef0123456789abcdef'",
+        },
         CLUSTER,
         None,
     )

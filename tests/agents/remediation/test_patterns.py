@@ -15,9 +15,17 @@ from tests.agents.remediation.conftest import failure
 
 TABLE = [
     ("resource", "memory", "java.lang.OutOfMemoryError: GC overhead limit exceeded"),
-    ("resource", "memory", "Total size of serialized results of 12 tasks (4.1 GiB) is bigger than spark.driver.maxResultSize"),
+    (
+        "resource",
+        "memory",
+        "Total size of serialized results of 12 tasks (4.1 GiB) is bigger than spark.driver.maxResultSize",
+    ),
     ("resource", "disk", "java.io.IOException: No space left on device"),
-    ("resource", "capacity", "Terminated: CLOUD_PROVIDER_LAUNCH_FAILURE(CLOUD_FAILURE): azure_error_code:SkuNotAvailable"),
+    (
+        "resource",
+        "capacity",
+        "Terminated: CLOUD_PROVIDER_LAUNCH_FAILURE(CLOUD_FAILURE): azure_error_code:SkuNotAvailable",
+    ),
     ("resource", "quota", "HTTP 429 Too Many Requests from the storage endpoint"),
     ("resource", "budget", "BUDGET_POLICY_LIMIT_EXCEEDED: the budget policy of this job is exhausted"),
     ("timeout", "transient", "java.util.concurrent.TimeoutException: Futures timed out after [300 seconds]"),
@@ -28,17 +36,35 @@ TABLE = [
     ("permission", "grant", "PERMISSION_DENIED: User does not have SELECT on Table 'main.sales.orders'."),
     ("permission", "auth", "ExpiredToken: The provided token has expired."),
     ("syntax_code", "code", "[PARSE_SYNTAX_ERROR] Syntax error at or near 'FORM'. SQLSTATE: 42601"),
-    ("syntax_code", "code", "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter with name `amt` cannot be resolved."),
+    (
+        "syntax_code",
+        "code",
+        "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter with name `amt` cannot be resolved.",
+    ),
     ("syntax_code", "dependency", "ModuleNotFoundError: No module named 'great_expectations'"),
-    ("data_not_found", "missing", "[TABLE_OR_VIEW_NOT_FOUND] The table or view `main`.`sales`.`orders` cannot be found."),
+    (
+        "data_not_found",
+        "missing",
+        "[TABLE_OR_VIEW_NOT_FOUND] The table or view `main`.`sales`.`orders` cannot be found.",
+    ),
     ("data_not_found", "missing", "[PATH_NOT_FOUND] Path does not exist: dbfs:/mnt/raw/2026-03-01."),
-    ("data_not_found", "missing", "AmazonS3Exception: The specified key does not exist. (Status Code: 404; Error Code: NoSuchKey)"),
-    ("other", "conflict", "io.delta.exceptions.ConcurrentAppendException: Files were added to the root of the table by a concurrent update."),
+    (
+        "data_not_found",
+        "missing",
+        "AmazonS3Exception: The specified key does not exist. (Status Code: 404; Error Code: NoSuchKey)",
+    ),
+    (
+        "other",
+        "conflict",
+        "io.delta.exceptions.ConcurrentAppendException: Files were added to the root of the table by a concurrent update.",
+    ),
     ("other", "unknown", "The job finished in a state nobody has seen before"),
 ]
 
 
-@pytest.mark.parametrize(("category", "kind", "text"), TABLE, ids=[f"{c}-{k}-{i}" for i, (c, k, _) in enumerate(TABLE)])
+@pytest.mark.parametrize(
+    ("category", "kind", "text"), TABLE, ids=[f"{c}-{k}-{i}" for i, (c, k, _) in enumerate(TABLE)]
+)
 def test_category_and_kind(category: str, kind: str, text: str) -> None:
     result = classify_text(text)
     assert (result.category, result.kind) == (category, kind), result.matches
@@ -102,7 +128,13 @@ def test_signature_at_the_end_of_a_huge_output_is_still_found() -> None:
 def test_packaged_rules_load_and_cover_every_category() -> None:
     rules = load_rules()
     assert {r.category for r in rules.rules} == {
-        "timeout", "resource", "permission", "syntax_code", "network", "data_not_found", "other"
+        "timeout",
+        "resource",
+        "permission",
+        "syntax_code",
+        "network",
+        "data_not_found",
+        "other",
     }
     assert rules.label.startswith("v1:")
 
@@ -126,14 +158,18 @@ def test_duplicate_rule_ids_and_unknown_categories_are_refused(tmp_path: Path) -
     with pytest.raises(ValueError, match="duplicate rule ids: a-rule"):
         load_rules(dupes)
     unknown = tmp_path / "unknown.yaml"
-    unknown.write_text("version: 1\nrules:\n  - {id: b-rule, category: cosmic_rays, kind: x, pattern: 'x', confidence: 0.5}\n")
+    unknown.write_text(
+        "version: 1\nrules:\n  - {id: b-rule, category: cosmic_rays, kind: x, pattern: 'x', confidence: 0.5}\n"
+    )
     with pytest.raises(ValueError, match="b-rule"):
         load_rules(unknown)
 
 
 def test_custom_rules_file_is_used(tmp_path: Path) -> None:
     path = tmp_path / "rules.yaml"
-    path.write_text("version: 7\nrules:\n  - {id: custom, category: network, kind: connection, pattern: 'flaky vpn', confidence: 0.9}\n")
+    path.write_text(
+        "version: 7\nrules:\n  - {id: custom, category: network, kind: connection, pattern: 'flaky vpn', confidence: 0.9}\n"
+    )
     rules = load_rules(path)
     result = classify_text("the flaky VPN dropped", rules=rules)
     assert result.category == "network" and result.rules_version.startswith("v7:")

@@ -47,5 +47,7 @@ def test_category_accuracy(split: str, threshold: float) -> None:
         if got != case["category"]:
             misses.append(f"{case['id']}: {case['category']} -> {got}")
     accuracy = 1 - len(misses) / len(cases)
-    print(f"\ntriage {split} accuracy: {accuracy:.1%} ({len(cases) - len(misses)}/{len(cases)}); misses: {misses}")
+    print(
+        f"\ntriage {split} accuracy: {accuracy:.1%} ({len(cases) - len(misses)}/{len(cases)}); misses: {misses}"
+    )
     assert accuracy >= threshold, misses
