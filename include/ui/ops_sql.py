@@ -85,7 +85,12 @@ def run_ops_sql(warehouse: Warehouse, name: str, params: dict[str, Any] | None =
     """
     sql = render_sql(name, **constants)
     used = set(_PARAM.findall(sql))
-    return warehouse.query(sql, {k: v for k, v in (params or {}).items() if k in used}, name=name)
+    bound = {k: v for k, v in (params or {}).items() if k in used}
+    if isinstance(warehouse, LocalWarehouse):
+        from include.ui.local_engine import query_local
+
+        return query_local(warehouse, sql, bound, name=name)
+    return warehouse.query(sql, bound, name=name)
 
 
 def json_value(value: Any, default: Any) -> Any:
