@@ -12,11 +12,12 @@ import re
 
 from agents.orchestrator.router.domains import DOMAIN_TITLES
 from agents.orchestrator.router.llm_router import LLMRoute
-from agents.orchestrator.router.models import Clarification, DomainScore, RoutePath
+from agents.orchestrator.router.models import Clarification, DomainScore, RouteContext, RoutePath
 from include.ops.models import DOMAINS, Domain
 
 KEEP_CONFIDENCE = 0.9  # offline domains at or above this survive an LLM that dropped them
 LLM_PICK_CONFIDENCE = 0.8  # what a domain the LLM chose counts as, at least
+INHERITED_CONFIDENCE = 0.9  # domains carried over from the previous turn
 OPTION_FLOOR = 0.15  # a domain scoring below this is not offered in a clarification
 MAX_OPTIONS = 3
 
@@ -27,9 +28,30 @@ _ELLIPTIC = re.compile(
 )
 
 
+_ALL_OF_THEM = re.compile(r"^\s*(?:all(?:\s+of\s+them)?|both(?:\s+of\s+them)?|everything|every\s+(?:one|area|domain))\W*$", re.IGNORECASE)
+
+
 def is_elliptic(question: str) -> bool:
     """A follow-up that only makes sense with the previous turn ("why?", "which ones?")."""
     return bool(_ELLIPTIC.match(question))
+
+
+def inherited_domains(
+    question: str, chosen: list[Domain], context: RouteContext | None, window_changed: bool
+) -> list[Domain]:
+    """Domains a follow-up takes from the previous turn; empty when it names its own or none apply.
+
+    "all of them" / "both" answers a clarification with every option offered; a question that
+    names no domain but moves the window ("and the week before?") or is elliptic ("why?") keeps
+    the previous turn's domains.
+    """
+    if context is None or chosen:
+        return []
+    if context.clarification_options and _ALL_OF_THEM.match(question):
+        return list(context.clarification_options)
+    if context.domains and (window_changed or is_elliptic(question)):
+        return list(context.domains)
+    return []
 
 
 def clarification(scores: dict[Domain, float], preferred: list[Domain] | None = None) -> Clarification:

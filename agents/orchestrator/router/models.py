@@ -76,11 +76,20 @@ class RouteContext(BaseModel):
     domains: list[Domain] = Field(default_factory=list)
     time_window: TimeWindow | None = None
     question: str | None = None
+    clarification_options: list[Domain] = Field(
+        default_factory=list, description="Options the previous turn asked the user to choose from."
+    )
 
     @classmethod
     def from_result(cls, result: RouteResult) -> RouteContext:
-        """Context for the next turn after `result` was answered."""
-        return cls(domains=result.domain_names(), time_window=result.time_window, question=result.question)
+        """Context for the next turn after `result` was answered (or asked back)."""
+        options = list(result.clarification.options) if result.clarification else []
+        return cls(
+            domains=result.domain_names(),
+            time_window=result.time_window,
+            question=result.question,
+            clarification_options=options,
+        )
 
 
 class RouteResult(BaseModel):

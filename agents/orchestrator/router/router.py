@@ -8,7 +8,13 @@ from typing import Any
 
 from agents.llm import LLMConfig
 from agents.orchestrator.router.classifier import get_model
-from agents.orchestrator.router.decision import clarification, is_elliptic, offline_scores, reconcile
+from agents.orchestrator.router.decision import (
+    INHERITED_CONFIDENCE,
+    clarification,
+    inherited_domains,
+    offline_scores,
+    reconcile,
+)
 from agents.orchestrator.router.llm_router import LLMRouteError, ask_llm
 from agents.orchestrator.router.models import RouteContext, RouteResult, TimeWindow, as_utc
 from agents.orchestrator.router.time_window import parse_time_window
@@ -27,15 +33,15 @@ def _chat_model(llm: LLMConfig | Any) -> tuple[Any, float, str]:
     return llm, float(getattr(llm, "lakepilot_timeout_s", DEFAULT_LLM_TIMEOUT_S)), type(llm).__name__
 
 
-def _window(
-    question: str, now: datetime, context: RouteContext | None, reasons: list[str]
-) -> tuple[TimeWindow | None, bool]:
+def _window(question: str, now: datetime, context: RouteContext | None) -> tuple[TimeWindow | None, str]:
+    """The question's own window ("question"), the previous turn's ("inherited"), or none ("none")."""
     previous = context.time_window if context else None
     window = parse_time_window(question, now, previous=previous)
-    if window is None and previous is not None:
-        reasons.append("time window kept from the previous turn")
-        return previous, False
-    return window, window is not None
+    if window is not None:
+        return window, "question"
+    if previous is not None:
+        return previous, "inherited"
+    return None, "none"
 
 
 def route(
@@ -70,14 +76,15 @@ def route(
     scored, offline = model.decide(text)
     scores = scored.scores
     reasons = [f"rule {name} -> {domain}" for domain, names in scored.rules.items() for name in names]
-    window, window_from_question = _window(text, now, context, reasons)
-
-    followup = bool(context and context.domains) and not offline and (window_from_question or is_elliptic(text))
-    if followup and context is not None:
-        offline = list(context.domains)
-        scores = {**scores, **{d: max(scores[d], context_confidence(context)) for d in offline}}
+    window, window_source = _window(text, now, context)
+    if window_source == "inherited":
+        reasons.append("time window kept from the previous turn")
+    inherited = inherited_domains(text, offline, context, window_changed=window_source == "question")
+    if inherited:
+        offline = inherited
+        scores = {**scores, **{d: max(scores[d], INHERITED_CONFIDENCE) for d in offline}}
         reasons.append(f"follow-up: domains {offline} from the previous turn")
-    followup = followup or any(r.startswith("time window kept") for r in reasons)
+    followup = bool(inherited) or window_source == "inherited"
 
     result = RouteResult(
         question=text,
@@ -109,8 +116,3 @@ def route(
         reasons=[*reasons, *why],
         llm_model=label,
     )
-
-
-def context_confidence(context: RouteContext) -> float:
-    """Confidence carried over for domains inherited from the previous turn."""
-    return 0.9 if context.domains else 0.0

@@ -160,3 +160,20 @@ def test_dataset_loader_names_the_bad_line(tmp_path) -> None:
 def test_a_non_ambiguous_question_needs_a_domain() -> None:
     with pytest.raises(ValueError, match="at least one domain"):
         LabelledQuestion(id="x", question="q", domains=[], split="train", ambiguous=False)
+
+
+def test_answering_a_clarification_routes_with_the_first_questions_window() -> None:
+    asked = route("is everything ok since Monday?", NOW)
+    assert asked.clarification is not None and asked.time_window is not None
+    answer = route("security", NOW, context=RouteContext.from_result(asked))
+    assert answer.domain_names() == ["security"]
+    assert answer.time_window == asked.time_window and answer.followup is True
+
+
+@pytest.mark.parametrize("reply", ["all of them", "All", "everything!"])
+def test_all_of_them_answers_a_clarification_with_every_option(reply: str) -> None:
+    asked = route("is everything ok?", NOW)
+    assert asked.clarification is not None
+    answer = route(reply, NOW, context=RouteContext.from_result(asked))
+    assert answer.domain_names() == list(asked.clarification.options)
+    assert route(reply, NOW).clarification is not None, "without a clarification to answer, 'all' is still vague"
