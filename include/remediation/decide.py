@@ -200,7 +200,7 @@ def decide(
         params_change=change.as_record() if action == "RETRY_WITH_NEW_PARAMS" else {},
         params_rejected=[r.model_dump() for r in rejected],
         idempotency_token=token,
-        outcome="shadow" if policy.shadow else "pending",
+        outcome="shadow" if policy.shadow else ("ignored" if action == "IGNORE" else "pending"),
         decided_at=now,
         owner=failure.owner,
         termination_code=failure.termination_code,

@@ -191,7 +191,7 @@ def test_later_decisions_in_the_history_are_invisible_to_a_replay() -> None:
 def test_cancelled_and_skipped_runs_are_ignored() -> None:
     for code in ("USER_CANCELED", "SKIPPED"):
         d = run(failure("", termination_code=code, result_state="CANCELED"))
-        assert d.action == "IGNORE" and d.guard == "not_a_failure"
+        assert d.action == "IGNORE" and d.guard == "not_a_failure" and d.outcome == "ignored"
 
 
 def test_weak_signal_does_not_start_runs() -> None:
