@@ -12,7 +12,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -22,6 +22,7 @@ from agents.common.registry import agent_module, tools_module
 from include.health.models import CheckError, DomainSweep
 from include.ops.models import Finding, utcnow
 from include.ops.store import OpsStore, get_ops_store
+from include.report.models import as_utc
 from include.report.records import HealthDomainRun
 
 log = logging.getLogger(__name__)
@@ -56,9 +57,7 @@ class AnalysisOutcome(BaseModel):
     tool_calls: int
 
 
-def utc(value: datetime) -> datetime:
-    """Timezone-aware UTC (naive values are taken as UTC)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+utc = as_utc
 
 
 def _by_severity(findings: list[Finding]) -> dict[str, int]:

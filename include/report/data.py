@@ -20,6 +20,7 @@ from include.report.models import (
     ReportData,
     ReportFinding,
     RunDay,
+    as_utc,
     report_window,
 )
 from include.report.records import HealthDomainRun
@@ -33,8 +34,7 @@ MAX_EVIDENCE_ITEMS = 8
 MAX_EVIDENCE_CHARS = 160
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+_utc = as_utc
 
 
 def load_cost(warehouse: Warehouse, start: date, end: date) -> list[CostPoint]:

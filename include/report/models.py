@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -116,12 +116,23 @@ class ReportData(BaseModel):
         return f"LakePilot platform health — {self.report_date:%a %d %b %Y}"
 
 
+def as_utc(value: datetime) -> datetime:
+    """A plain `datetime` in UTC (naive values are taken as UTC).
+
+    Airflow hands tasks pendulum DateTimes, whose arithmetic can drop a stdlib tzinfo; a plain
+    datetime keeps comparisons with stored (aware) timestamps safe.
+    """
+    v = (value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(UTC)
+    return datetime(v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond, tzinfo=UTC)
+
+
 def report_window(report_at: datetime) -> tuple[date, datetime]:
     """(report_date, findings_since) for a report made at `report_at`.
 
     The report is about the last complete UTC day before `report_at` (a report made at 07:00
     covers yesterday), and shows the findings of sweeps in the 24 hours up to `report_at`.
     """
+    report_at = as_utc(report_at)
     last_day = (report_at - timedelta(microseconds=1)).date()
     if report_at.time() != datetime.min.time():
         last_day = report_at.date() - timedelta(days=1)

@@ -168,3 +168,23 @@ def deliver_report(
         result = email_report(bundle, recipients, smtp, store=store)
         summary.emailed_to = sorted(set(summary.emailed_to) | set(result.accepted))
     return summary
+
+
+def send_report(
+    warehouse: Any,
+    report_at: datetime,
+    recipients: list[str],
+    smtp: SmtpSettings,
+    *,
+    store: OpsStore | None = None,
+) -> SendResult:
+    """E-mail the report of `report_at` (re-rendered from the same data) and record the recipients.
+
+    The report's row must exist (run `generate_report` first); sending never creates one, so a
+    mail always matches a stored report.
+    """
+    store = store or get_ops_store(warehouse)
+    bundle = build_bundle(warehouse, report_at, store)
+    if not store.read(HealthReport, {"report_date": bundle.data.report_date}):
+        raise LookupError(f"no stored health report for {bundle.data.report_date}; render it before e-mailing")
+    return email_report(bundle, recipients, smtp, store=store)

@@ -1,0 +1,109 @@
+"""The daily health report: render from the stored sweeps and system tables, store, write, e-mail.
+
+Wiring only: the work is `include.report.service.generate_report` / `send_report`.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, dag, task
+
+REPORT_ASSET = Asset("lakepilot://reports/daily_health", group="lakepilot")
+DEFAULT_SCHEDULE = "0 7 * * *"
+DEFAULT_RECIPIENTS = "platform-team@example.com"
+
+
+def _schedule() -> str | None:
+    raw = os.environ.get("LAKEPILOT_SCHEDULE_REPORT", "").strip()
+    if not raw:
+        return DEFAULT_SCHEDULE
+    return None if raw.lower() in {"none", "off", "manual", "never"} else raw
+
+
+DOC = f"""
+### Daily platform health report
+Renders LakePilot's daily report — cost trend per workspace (usage × list price), job success rate and
+SLA compliance, failures per day, and the top findings of the last 24 hours by severity with evidence —
+as one self-contained HTML file, stores it in `lakepilot.ops.health_reports` (MERGE by date: re-running
+never duplicates) and under the reports directory, and e-mails it.
+
+* **Schedule**: `{_schedule() or "manual"}` (UTC; env `LAKEPILOT_SCHEDULE_REPORT`). It runs on a clock,
+  one hour after the daily sweeps (06:00), rather than on the sweeps' assets: the report must arrive every
+  day even when a sweep failed or found nothing, and it says which domains did not run.
+* **Covers** the last complete UTC day before the run (a 07:00 run reports on yesterday).
+* **Recipients**: env `LAKEPILOT_REPORT_RECIPIENTS` or Variable `lakepilot_report_recipients`
+  (comma-separated; `none` disables e-mail; default `{DEFAULT_RECIPIENTS}`), read inside the task.
+* **Mail**: the `smtp_default` connection (host/port/login/password, extra `from_email`, `disable_ssl`,
+  `disable_tls`); with none, the local loopback sink (`lakepilot mail serve`, port `LAKEPILOT_SMTP_PORT`
+  or 8025), which writes `.eml` files to the outbox.
+* **Where to find it**: the `render` task's log prints the summary and the file path; its XCom holds the
+  path and counts; the asset `lakepilot://reports/daily_health` carries them as event extra.
+"""
+
+
+def _report_at(context) -> datetime:
+    return context.get("data_interval_end") or context["dag_run"].run_after
+
+
+@dag(
+    dag_id="daily_health_report",
+    schedule=_schedule(),
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    tags=["lakepilot", "health", "report"],
+    doc_md=DOC,
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "owner": "lakepilot"},
+)
+def daily_health_report():
+    @task(execution_timeout=timedelta(minutes=30))
+    def render(**context) -> dict:
+        import logging
+
+        from lakepilot_airflow.connections import resolve_warehouse
+
+        from include.report.service import generate_report
+
+        bundle, summary = generate_report(resolve_warehouse(), _report_at(context))
+        log = logging.getLogger(__name__)
+        log.info("health report for %s written to %s", summary.report_date, summary.path)
+        log.info("report summary:\n%s", bundle.text)
+        return summary.model_dump(mode="json")
+
+    @task(retries=3, retry_delay=timedelta(minutes=5), outlets=[REPORT_ASSET])
+    def email(summary: dict, **context) -> dict:
+        import logging
+
+        from airflow.sdk import BaseHook, Variable
+        from lakepilot_airflow.connections import resolve_warehouse
+
+        from include.notify.smtp import SmtpSettings
+        from include.report.service import send_report
+
+        log = logging.getLogger(__name__)
+        raw = os.environ.get("LAKEPILOT_REPORT_RECIPIENTS") or Variable.get("lakepilot_report_recipients", default=None) or DEFAULT_RECIPIENTS
+        recipients = [r.strip() for r in raw.split(",") if r.strip() and r.strip().lower() != "none"]
+        extra = {"report_date": summary["report_date"], "path": summary["path"], "findings": summary["findings"],
+                 "by_severity": summary["by_severity"]}
+        context["outlet_events"][REPORT_ASSET].extra = extra
+        if not recipients:
+            log.info("e-mail disabled (recipients: none); report at %s", summary["path"])
+            return extra | {"emailed_to": []}
+        try:
+            conn = BaseHook.get_connection("smtp_default")
+        except Exception:  # not defined: use the local sink and say so
+            conn = None
+        smtp = (
+            SmtpSettings.from_connection_fields(conn.host, conn.port, conn.login, conn.password, conn.extra_dejson)
+            if conn else SmtpSettings.from_env()
+        )
+        log.info("sending the report to %s via %s", ", ".join(recipients), smtp.describe())
+        result = send_report(resolve_warehouse(), _report_at(context), recipients, smtp)
+        return extra | {"emailed_to": result.accepted, "refused": list(result.refused)}
+
+    email(render())
+
+
+daily_health_report()

@@ -1,0 +1,107 @@
+"""Six health DAGs, `health_<domain>`: sweep the domain's checks, store findings, let its agent explain them.
+
+Wiring only: the work is `agents.common.pipeline.sweep_and_store` / `analyse_stored`.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, dag, task
+
+# The six domains (include.ops.models.DOMAINS; a test keeps the two in step). Listed here so
+# parsing this file imports nothing but Airflow.
+DOMAINS = ("cost", "security", "performance", "reliability", "data_quality", "mlops")
+HOURLY, DAILY = "0 * * * *", "0 6 * * *"
+DEFAULT_SCHEDULES = {d: (HOURLY if d == "security" else DAILY) for d in DOMAINS}
+OFF = {"none", "off", "manual", "never"}
+
+DOC = """
+### Health sweep: {label}
+Runs LakePilot's deterministic **{label}** checks over the Databricks system tables as of the end of
+the data interval, stores the findings in `lakepilot.ops.findings` (MERGE on a stable id, so a re-run
+of the same interval never duplicates) with a run record in `lakepilot.ops.health_domain_runs`, then
+lets the {label} agent explain them: from templates with no LLM, or with the `lakepilot_llm`
+connection (falling back to the templates on any failure; the path taken is recorded).
+
+* **Schedule**: `{schedule}` — override with the env var `LAKEPILOT_SCHEDULE_{env}` (cron, `@daily`,
+  or `none` for manual only), read when the file is parsed.
+* **Connections** (resolved inside tasks): `databricks_default` (SQL warehouse, when
+  `LAKEPILOT_WAREHOUSE=databricks`; otherwise the local lakehouse), `lakepilot_llm` (optional).
+* **Emits** the asset `lakepilot://ops/findings/{domain}` when the sweep stored findings.
+"""
+
+
+def schedule_for(domain: str) -> str | None:
+    """Cron for a domain: `LAKEPILOT_SCHEDULE_<DOMAIN>` if set (`none` = manual only), else the default."""
+    raw = os.environ.get(f"LAKEPILOT_SCHEDULE_{domain.upper()}", "").strip()
+    if not raw:
+        return DEFAULT_SCHEDULES[domain]
+    return None if raw.lower() in OFF else raw
+
+
+def _as_of(context) -> datetime:
+    """The evaluation time: the end of the data interval (the run time for manual runs)."""
+    return context.get("data_interval_end") or context["dag_run"].run_after
+
+
+def build(domain: str):
+    findings_asset = Asset(f"lakepilot://ops/findings/{domain}", group="lakepilot")
+    label = domain.replace("_", " ")
+    schedule = schedule_for(domain)
+
+    @dag(
+        dag_id=f"health_{domain}",
+        schedule=schedule,
+        start_date=datetime(2026, 1, 1),
+        catchup=False,
+        max_active_runs=1,
+        tags=["lakepilot", "health", domain],
+        doc_md=DOC.format(label=label, domain=domain, schedule=schedule or "manual", env=domain.upper()),
+        default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "owner": "lakepilot"},
+    )
+    def health_dag():
+        @task(execution_timeout=timedelta(minutes=30))
+        def sweep(**context) -> dict:
+            from lakepilot_airflow.connections import resolve_warehouse
+
+            from agents.common.pipeline import sweep_and_store
+
+            _, outcome = sweep_and_store(resolve_warehouse(), domain, _as_of(context))
+            return outcome.model_dump(mode="json")
+
+        @task(execution_timeout=timedelta(minutes=20))
+        def analyse(swept: dict, **context) -> dict:
+            import logging
+
+            from lakepilot_airflow.connections import resolve_llm, resolve_warehouse
+
+            from agents.common.pipeline import analyse_stored
+
+            _, outcome = analyse_stored(resolve_warehouse(), domain, datetime.fromisoformat(swept["as_of"]), llm=resolve_llm())
+            logging.getLogger(__name__).info(
+                "%s analysis via the %s path (%s)%s: %s", domain, outcome.path, outcome.llm,
+                f", fallback: {outcome.fallback_reason}" if outcome.fallback_reason else "", outcome.headline,
+            )
+            return outcome.model_dump(mode="json")
+
+        @task(outlets=[findings_asset])
+        def publish(swept: dict, analysed: dict, **context) -> dict:
+            from airflow.sdk.exceptions import AirflowSkipException
+
+            if not swept["findings"]:
+                raise AirflowSkipException(f"no {domain} findings as of {swept['as_of']}: no asset event")
+            extra = {"as_of": swept["as_of"], "findings": swept["findings"], "by_severity": swept["by_severity"],
+                     "path": analysed["path"], "headline": analysed["headline"][:300]}
+            context["outlet_events"][findings_asset].extra = extra
+            return extra
+
+        swept = sweep()
+        publish(swept, analyse(swept))
+
+    return health_dag()
+
+
+for _domain in DOMAINS:
+    globals()[f"health_{_domain}"] = build(_domain)
