@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hmac
 import json
 import logging
 import os
+import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +136,23 @@ def build_app(emulator: Emulator) -> Starlette:
     )
 
 
+class _Server(uvicorn.Server):
+    """uvicorn, except that SIGINT/SIGTERM only stop serving (uvicorn re-raises them after shutdown,
+    and a re-raised SIGTERM would end the process before the timelines are flushed)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
 def _bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -158,7 +177,7 @@ class EmulatorServer:
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - only a display name
         config.base_url = f"http://{shown}:{self.port}"
         self.emulator = Emulator.open(config)
-        self._server = uvicorn.Server(uvicorn.Config(build_app(self.emulator), log_level="warning", access_log=False,
+        self._server = _Server(uvicorn.Config(build_app(self.emulator), log_level="warning", access_log=False,
                                                      lifespan="off", timeout_graceful_shutdown=5))
         self._thread: threading.Thread | None = None
 

@@ -74,7 +74,15 @@ def test_failed_run_reports_errors_per_task_and_repair_with_latest_repair_id(hoo
     assert wait_terminal(hook, run_id).result_state == "FAILED"
     assert hook.get_latest_repair_id(run_id) == first
     client.set_behaviour(job_id, "transient")
+    from airflow.providers.databricks.hooks.databricks_base import DatabricksApiError
+
+    with pytest.raises(DatabricksApiError, match="The latest repair ID needs to be provided"):
+        hook.repair_run({"run_id": run_id, "rerun_all_failed_tasks": True})
+    with pytest.raises(DatabricksApiError, match=f"is not the latest repair of run {run_id}"):
+        hook.repair_run({"run_id": run_id, "rerun_all_failed_tasks": True, "latest_repair_id": first + 1})
     second = hook.repair_run({"run_id": run_id, "rerun_all_failed_tasks": True, "latest_repair_id": first})
+    with pytest.raises(DatabricksApiError, match="still active"):
+        hook.repair_run({"run_id": run_id, "rerun_all_failed_tasks": True, "latest_repair_id": second})
     assert wait_terminal(hook, run_id).result_state == "SUCCESS"
     assert hook.get_latest_repair_id(run_id) == second
     history = client.get_run(run_id, include_history=True)["repair_history"]
