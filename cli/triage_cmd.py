@@ -118,13 +118,17 @@ def _fetch_failure(run_id: int, conn_id: str):
         warnings.simplefilter("ignore")
         from airflow.providers.databricks.hooks.databricks import GET_RUN_ENDPOINT, DatabricksHook
 
+    get_job_endpoint = ("GET", GET_RUN_ENDPOINT[1].replace("runs/get", "get"))
+
     hook = DatabricksHook(databricks_conn_id=conn_id, retry_limit=2)
     run = hook.get_run(run_id)
-    # get_run does not ask for the repair history, which gives the attempt number.
+    # get_run does not ask for the repair history (the attempt number), and the hook has no
+    # public jobs/get; both go through the hook's own request path (auth, retries, URL).
     history = hook._do_api_call(GET_RUN_ENDPOINT, {"run_id": run_id, "include_history": "true"})
     run["repair_history"] = history.get("repair_history") or []
     outputs = {str(t["run_id"]): hook.get_run_output(int(t["run_id"])) for t in failed_task_runs(run)}
-    return failure_from_run(run, outputs)
+    job = hook._do_api_call(get_job_endpoint, {"job_id": run["job_id"]}) if run.get("job_id") else None
+    return failure_from_run(run, outputs, job=job)
 
 
 def _triage_run(

@@ -72,7 +72,7 @@ def failure_from_run(
     outputs: Mapping[str, Mapping[str, Any]] | None = None,
     *,
     workspace_id: str = "",
-    job_settings: Mapping[str, Any] | None = None,
+    job: Mapping[str, Any] | None = None,
 ) -> FailureContext:
     """A `FailureContext` from `runs/get` (with history) and `runs/get-output` per failed task run.
 
@@ -80,9 +80,11 @@ def failure_from_run(
         run: the `runs/get` response (`include_history=true` gives the attempt number).
         outputs: `runs/get-output` responses keyed by task run id (str).
         workspace_id: the workspace the run belongs to.
-        job_settings: optional `jobs/get` settings, for the job-level `timeout_seconds`.
+        job: optional `jobs/get` response: the job's owner (`creator_user_name`; a run's creator is
+            whoever triggered it) and the job-level `settings.timeout_seconds`.
     """
     outputs = outputs or {}
+    job_settings = (job or {}).get("settings") or {}
     state = run.get("state") or {}
     details = (run.get("status") or {}).get("termination_details") or {}
     history = list(run.get("repair_history") or [])
@@ -104,15 +106,15 @@ def failure_from_run(
             )
         )
     timeouts = [int(t["timeout_seconds"]) for t in failed if t.get("timeout_seconds")]
-    job_timeout = (job_settings or {}).get("timeout_seconds")
+    job_timeout = job_settings.get("timeout_seconds")
     end_ms = run.get("end_time")
     return FailureContext(
         workspace_id=workspace_id,
         job_id=str(run["job_id"]),
         run_id=str(run["run_id"]),
         attempt=max(len(history) - 1, 0),
-        job_name=str(run.get("run_name") or (job_settings or {}).get("name") or ""),
-        owner=run.get("creator_user_name") or None,
+        job_name=str(job_settings.get("name") or run.get("run_name") or ""),
+        owner=(job or {}).get("creator_user_name") or run.get("creator_user_name") or None,
         result_state=state.get("result_state"),
         termination_code=details.get("code"),
         termination_type=details.get("type"),

@@ -71,6 +71,8 @@ class _JobsApiStub(BaseHTTPRequestHandler):
                         **({"repair_history": HISTORY} if query.get("include_history") == "true" else {}),
                     },
                 )
+        elif url.path == "/api/2.2/jobs/get" and query.get("job_id") == "881":
+            status, body = 200, {"job_id": 881, "creator_user_name": "owner@example.com", "settings": {"name": "nightly_sales"}}
         elif url.path == "/api/2.2/jobs/runs/get-output" and query.get("run_id") == "12":
             status, body = 200, {**OUTPUT, "metadata": {"run_id": 12}}
         data = json.dumps(body).encode()
@@ -151,10 +153,11 @@ def test_run_id_fetches_through_the_hook_and_records(jobs_api, lakepilot_home: P
     assert (decision["id"], decision["job_id"], decision["attempt"]) == ("9001", "881", 1)
     assert decision["category"] == "resource" and decision["action"] == "RETRY_WITH_NEW_PARAMS"
     assert (
-        decision["params_change"] == {"node_type_id": "i3.2xlarge"} and decision["owner"] == "ana@example.com"
+        decision["params_change"] == {"node_type_id": "i3.2xlarge"} and decision["owner"] == "owner@example.com"
     )
     paths = [p for p, _, _ in jobs_api.seen]
     assert paths.count("/api/2.2/jobs/runs/get") == 2 and "/api/2.2/jobs/runs/get-output" in paths
+    assert "/api/2.2/jobs/get" in paths, "the owner comes from the job, not from whoever triggered the run"
     assert {auth for _, _, auth in jobs_api.seen} == {f"Bearer {TOKEN}"}
     assert TOKEN not in result.stdout + result.stderr
     rows = LocalOpsStore().read(RemediationDecision)

@@ -101,7 +101,8 @@ def test_original_run_without_history_is_attempt_zero_and_autoscale_is_read() ->
             }
         ],
     }
-    f = failure_from_run(run, {}, job_settings={"timeout_seconds": 900})
+    f = failure_from_run(run, {}, job={"creator_user_name": "job-owner@example.com", "settings": {"name": "sales", "timeout_seconds": 900}})
     assert f.attempt == 0 and f.latest_repair_id is None and f.timeout_seconds == 900
+    assert f.owner == "job-owner@example.com" and f.job_name == "sales"
     assert f.cluster and f.cluster.autoscale_max_workers == 6
     assert f.tasks[0].result_state == "TIMEDOUT"
