@@ -80,6 +80,7 @@ class EmulatorCore:
         self._jobs: dict[int, Job] = {}
         self._last_schedule_check = self.clock.now()
         self._flush_due: float | None = None
+        self._next_schedule_check = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.started_at = time.time()
@@ -114,7 +115,8 @@ class EmulatorCore:
             if schedule_advance_s:
                 self.clock.jump(schedule_advance_s)
             fired = 0
-            if self.config.scheduler or schedule_advance_s:
+            if schedule_advance_s or (self.config.scheduler and time.monotonic() >= self._next_schedule_check):
+                self._next_schedule_check = time.monotonic() + 1.0  # cron has one-second resolution
                 with self.store.transaction():
                     fired = self._fire_schedules()
             finished = self._advance(now_ms())
@@ -147,7 +149,9 @@ class EmulatorCore:
             self._active.pop(run.run_id, None)
 
     def load_active(self) -> None:
+        """Load active runs and every job into memory (all later changes go through save_*)."""
         self._active = {r.run_id: r for r in self.store.active_runs()}
+        self._jobs = {j.job_id: j for j in self.store.jobs()}
 
     def run(self, run_id: int) -> Run | None:
         return self._active.get(run_id) or self.store.run(run_id)
@@ -258,7 +262,9 @@ class EmulatorCore:
         virtual_now = self.clock.now()
         after, self._last_schedule_check = self._last_schedule_check, virtual_now
         fired = 0
-        for job in self.store.jobs():
+        for job in list(self._jobs.values()):
+            if job.deleted or job.source == "submit":
+                continue
             schedule = job.settings.get("schedule") or {}
             expr = schedule.get("quartz_cron_expression")
             if not expr or schedule.get("pause_status") == "PAUSED":

@@ -85,8 +85,9 @@ class RunOperations(EmulatorCore):
             with self.store.transaction():
                 if job_id is not None:
                     self._job(job_id)
+                # all_queued_runs: only queued runs (of the job, or of the whole workspace without job_id)
                 targets = [r for r in list(self._active.values())
-                           if (job_id is None or r.job_id == job_id) and (not all_queued or r.queued or job_id is not None)]
+                           if (job_id is None or r.job_id == job_id) and (r.queued or not all_queued)]
                 for run in targets:
                     self._cancel(run)
                 return len(targets)

@@ -8,6 +8,7 @@ not back-filled (like Databricks, a job fires once for the latest due time).
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,6 +26,7 @@ def _shift_dow(field: str) -> str:
     return _DOW_NUM.sub(lambda m: str((int(m.group()) - 1) % 7), head) + sep + nth
 
 
+@functools.lru_cache(maxsize=4096)
 def to_croniter(quartz: str) -> str:
     """A croniter expression (seconds first) for a quartz cron expression."""
     fields = quartz.split()

@@ -187,3 +187,10 @@ def test_loosely_typed_parameters_and_job_permissions(hook, client, emulator) ->
     assert stored["access_control_list"] == acl
     settings = client.request("GET", "/api/2.2/jobs/get", params={"job_id": JOB_IDS["ok"]})["settings"]
     assert "access_control_list" not in settings and settings["tasks"][0]["notebook_task"] == {"notebook_path": "/m"}
+
+
+def test_cancel_all_queued_runs_leaves_running_ones(hook, client) -> None:
+    running, queued = hook.run_now({"job_id": JOB_IDS["queue"]}), hook.run_now({"job_id": JOB_IDS["queue"]})
+    client.request("POST", "/api/2.2/jobs/runs/cancel-all", json={"all_queued_runs": True})
+    assert hook.get_run_state(queued).result_state == "CANCELED"
+    assert wait_terminal(hook, running).result_state == "SUCCESS"
