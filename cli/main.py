@@ -20,6 +20,8 @@ COMMAND_MODULES = [
     "cli.triage_cmd",
     "cli.route_cmd",
     "cli.provision_cmd",
+    "cli.health_cmd",
+    "cli.mail_cmd",
 ]
 
 app = typer.Typer(

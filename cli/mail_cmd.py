@@ -1,0 +1,62 @@
+"""`lakepilot mail serve|list`: the local loopback SMTP sink and its outbox."""
+
+from __future__ import annotations
+
+import typer
+
+mail_app = typer.Typer(help="The local mail sink (loopback SMTP → .eml files in the outbox).", no_args_is_help=True)
+
+
+@mail_app.command("serve")
+def serve(
+    port: int = typer.Option(8025, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Loopback address to bind (127.0.0.1, ::1, localhost)."),
+) -> None:
+    """Accept mail on a loopback port and write each message to the outbox until Ctrl-C."""
+    import threading
+
+    from cli.output import banner, err, fail
+    from include.notify.sink import MailSink
+
+    try:
+        sink = MailSink(port=port, host=host)
+        info = sink.start()
+    except (OSError, ValueError) as exc:
+        fail(str(exc))
+    banner(f"mail sink on {info.host}:{info.port} → {info.outbox} (nothing is delivered; Ctrl-C stops)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        err.print("stopping the mail sink")
+    finally:
+        sink.stop()
+
+
+@mail_app.command("list")
+def list_(
+    as_json: bool = typer.Option(False, "--json", help="JSON lines on stdout."),
+    limit: int = typer.Option(20, "--limit", min=1, help="Newest N messages."),
+) -> None:
+    """Show the messages in the outbox, newest first."""
+    from rich.table import Table
+
+    from cli.output import banner, json_line, out
+    from include.config import outbox_dir
+    from include.notify.outbox import list_outbox
+
+    items = list_outbox()[:limit]
+    if as_json:
+        for item in items:
+            json_line(item.model_dump(mode="json"))
+        return
+    banner(f"outbox {outbox_dir()} · {len(items)} message(s) shown")
+    table = Table(show_lines=False)
+    for col in ("date (UTC)", "to", "subject", "file"):
+        table.add_column(col, overflow="fold")
+    for item in items:
+        table.add_row(f"{item.date:%Y-%m-%d %H:%M}" if item.date else "", item.to, item.subject, item.path.rsplit("/", 1)[-1])
+    out.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(mail_app, name="mail")

@@ -1,0 +1,114 @@
+"""`lakepilot report`, `lakepilot mail serve|list` (and `sweep` argument handling) through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.health_cmd import parse_as_of
+from cli.main import app
+from include.config import outbox_dir, reports_dir
+from include.notify.message import build_message
+from include.notify.smtp import SmtpSettings, send_message
+from include.ops.models import HealthReport
+from include.ops.store import LocalOpsStore
+from tests.include.report import sample_data as sd
+from tests.include.report import sample_ops as so
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def filled(lakehouse: Path) -> Path:
+    sd.build(lakehouse, date(2026, 5, 9))
+    store = LocalOpsStore(lakehouse)
+    as_of = datetime(2026, 5, 9, 6, tzinfo=UTC)
+    findings = so.findings_for(as_of)
+    store.upsert(findings)
+    store.upsert(so.domain_runs(as_of, findings))
+    return lakehouse
+
+
+def test_report_prints_the_path_and_stores_one_row(filled: Path) -> None:
+    for _ in range(2):
+        result = runner.invoke(app, ["report", "--date", "2026-05-09", "--lakehouse", str(filled)])
+        assert result.exit_code == 0, result.output
+    path = reports_dir() / "health-report-2026-05-09.html"
+    assert result.stdout.strip().splitlines()[-1] == str(path)
+    assert "local lakehouse" in result.stderr and "Findings (24 h): 4" in result.stderr
+    assert len(LocalOpsStore(filled).read(HealthReport)) == 1
+
+
+def test_report_email_goes_through_the_sink(filled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from include.notify.sink import MailSink
+
+    with MailSink(port=0) as sink:
+        monkeypatch.setenv("LAKEPILOT_SMTP_PORT", str(sink.port))
+        result = runner.invoke(app, ["report", "--date", "2026-05-09", "--lakehouse", str(filled), "--email", "--to", "a@example.com"])
+    assert result.exit_code == 0, result.output
+    assert "local mail sink" in result.stderr and "e-mailed to a@example.com" in result.stderr
+    listed = runner.invoke(app, ["mail", "list", "--json"])
+    [item] = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert item["subject"].startswith("[LakePilot] Platform health 09 May 2026") and item["to"] == "a@example.com"
+
+
+def test_report_email_to_a_dead_sink_fails_clearly(filled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("LAKEPILOT_SMTP_PORT", str(port))
+    result = runner.invoke(app, ["report", "--date", "2026-05-09", "--lakehouse", str(filled), "--email"])
+    assert result.exit_code == 1
+    assert "could not send the report" in result.stderr
+
+
+def test_sweep_rejects_an_unknown_domain() -> None:
+    result = runner.invoke(app, ["sweep", "--domain", "finance"])
+    assert result.exit_code == 2 and "unknown domain 'finance'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-05-09", datetime(2026, 5, 10, tzinfo=UTC)),
+        ("2026-05-09T06:00", datetime(2026, 5, 9, 6, tzinfo=UTC)),
+        ("2026-05-09T08:00+02:00", datetime(2026, 5, 9, 6, tzinfo=UTC)),
+    ],
+)
+def test_as_of_parsing(text: str, expected: datetime) -> None:
+    assert parse_as_of(text) == expected
+
+
+def test_mail_serve_runs_until_interrupted(lakepilot_home: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "mail", "serve", "--port", str(port)],
+        env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.stderr else ""
+                time.sleep(0.2)
+        send_message(build_message("hello from the test", "x@example.com", "<p>hi</p>", "hi"), SmtpSettings(port=port))
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert f"mail sink on 127.0.0.1:{port}" in err
+    assert "hello-from-the-test" in next(outbox_dir().glob("*.eml")).name
