@@ -1,8 +1,9 @@
 """`lakepilot triage`: JSONL in/out, and --run-id through the real DatabricksHook.
 
-The Jobs API emulator (include/emulator) does not serve HTTP yet, so --run-id is tested against a
-small loopback HTTP stub that answers `runs/get` and `runs/get-output` in the Databricks shape;
-the hook, its URL building, auth header and JSON handling are the real provider code.
+Here --run-id runs against a small loopback HTTP stub answering `runs/get`, `runs/get-output` and
+`jobs/get` in the Databricks shape, so the requests and auth header can be inspected; the hook,
+its URL building and JSON handling are the real provider code. The round trip against the Jobs
+API emulator is in tests/agents/remediation/test_emulator_roundtrip.py.
 """
 
 from __future__ import annotations
