@@ -73,6 +73,8 @@ def collect(
     t0 = time.perf_counter()
     now = now or utcnow()
     snap = MetricsSnapshot(collected_at=now)
+    # Every domain x severity exists from the start, so "no findings" reads as 0, not as absent.
+    snap.findings_open = [Sample(labels={"domain": d, "severity": s}, value=0) for d in DOMAINS for s in SEVERITIES]
     try:
         tables = existing_ops_tables(warehouse, OPS_TABLES)
     except Exception as exc:  # the warehouse itself is unreachable: every ops source is down

@@ -99,7 +99,7 @@ class _SnapshotCollector:
 
 
 def render(snap: MetricsSnapshot) -> bytes:
-    """The snapshot as Prometheus text exposition (version 0.0.4)."""
+    """The snapshot in the Prometheus text exposition format (`CONTENT_TYPE_LATEST`)."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_SnapshotCollector(snap))  # type: ignore[arg-type]
     return generate_latest(registry)

@@ -171,11 +171,8 @@ class LLMUsageRecorder(BaseCallbackHandler):
             "llm call agent=%s model=%s status=%s tokens=%d latency=%.2fs cost_usd=%s",
             call.agent, call.model, call.status, call.total_tokens, call.latency_s, call.cost_usd,
         )
-        sink = self._sink if self._sink is not None else default_sink()
-        if sink is None:
-            return
         try:
-            sink(call)
+            (self._sink or default_sink)(call)
         except Exception as exc:  # recording must never break the agent that made the call
             self.sink_failures += 1
             log.warning("could not record LLM call %s: %s", call.call_id, exc)
@@ -190,30 +187,10 @@ def store_sink(store: Any) -> Sink:
     return write
 
 
-_default_lock = threading.Lock()
-_default: list[Sink | None] = []
-
-
-def default_sink() -> Sink | None:
-    """The ops-table sink for this process, resolved once (None, with a warning, if unreachable)."""
-    with _default_lock:
-        if not _default:
-            _default.append(_resolve_default_sink())
-        return _default[0]
-
-
-def reset_default_sink() -> None:
-    """Forget the resolved default (tests, or after the environment changed)."""
-    with _default_lock:
-        _default.clear()
-
-
-def _resolve_default_sink() -> Sink | None:
+def default_sink(call: LLMCall) -> None:
+    """MERGE the call into `lakepilot.ops.llm_calls` of this process's warehouse (resolved per call:
+    cheap, and it follows `LAKEPILOT_HOME`/`LAKEPILOT_WAREHOUSE` if they change)."""
     from include.metrics.warehouse_env import warehouse_from_env
     from include.ops.store import get_ops_store
 
-    try:
-        return store_sink(get_ops_store(warehouse_from_env()))
-    except ValueError as exc:
-        log.warning("LLM calls are logged but not stored in lakepilot.ops.llm_calls: %s", exc)
-        return None
+    get_ops_store(warehouse_from_env()).upsert([call])

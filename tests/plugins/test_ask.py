@@ -1,0 +1,75 @@
+"""The ask box: answers come from the orchestrator, or the page says plainly why not."""
+
+from __future__ import annotations
+
+import pytest
+
+from include.ui import ask as ask_module
+
+
+@pytest.fixture
+def orchestrator(monkeypatch):
+    """A stand-in orchestrator with the expected interface, recording what it was given."""
+    calls: list[dict] = []
+
+    def fake_ask(question: str, session_id: str, warehouse=None, llm=None):
+        calls.append({"question": question, "session_id": session_id, "warehouse": warehouse, "llm": llm})
+        return {"answer": f"Cost rose because of {question.split()[-1]}", "domains": [{"domain": "cost", "confidence": 0.9}],
+                "agent_path": "deterministic", "extra": 1}
+
+    monkeypatch.setattr(ask_module, "find_orchestrator", lambda: fake_ask)
+    return calls
+
+
+def test_missing_orchestrator_is_reported_not_faked(client, monkeypatch) -> None:
+    monkeypatch.setattr(ask_module, "find_orchestrator", lambda: None)
+    body = client.post("/api/ask", json={"question": "why did cost go up?"}).json()
+    assert body["status"] == "unavailable" and body["answer"] is None
+    assert "not installed" in body["message"]
+    page = client.get("/ask").text
+    assert "orchestrator is not installed" in page
+
+
+def test_the_real_lookup_finds_ask_only_if_the_orchestrator_defines_it() -> None:
+    import agents.orchestrator as orchestrator_package
+
+    found = ask_module.find_orchestrator()
+    assert (found is not None) == callable(getattr(orchestrator_package, "ask", None))
+
+
+def test_answer_from_the_orchestrator(client, orchestrator, lakehouse) -> None:
+    body = client.post("/api/ask", json={"question": "why nightly_etl", "session_id": "s-1"}).json()
+    assert body["status"] == "answered"
+    assert body["answer"] == "Cost rose because of nightly_etl"
+    assert body["domains"] == ["cost"] and body["agent_path"] == "deterministic"
+    assert orchestrator[0]["session_id"] == "s-1"
+    assert orchestrator[0]["warehouse"] is not None and orchestrator[0]["llm"] is None
+
+
+@pytest.mark.parametrize("payload", [{"question": ""}, {"question": "x" * 2001}, {"question": "ok", "session_id": "a b"}])
+def test_bad_questions_are_refused(client, orchestrator, payload) -> None:
+    assert client.post("/api/ask", json=payload).status_code == 422
+    assert orchestrator == []
+
+
+def test_orchestrator_failure_is_shown_with_secrets_redacted(client, monkeypatch) -> None:
+    def broken(question, session_id):
+        raise RuntimeError("warehouse said: Authorization: Bearer dapi0123456789abcdef0123456789abcdef")
+
+    monkeypatch.setattr(ask_module, "find_orchestrator", lambda: broken)
+    body = client.post("/api/ask", json={"question": "hi"}).json()
+    assert body["status"] == "error" and "RuntimeError" in body["message"]
+    assert "dapi0123456789abcdef" not in body["message"]
+
+
+def test_form_post_needs_same_origin_when_signed_in_by_cookie(anon, airflow_tokens, orchestrator, lakehouse) -> None:
+    anon.cookies.set("_token", airflow_tokens.for_user())
+    refused = anon.post("/ask", data={"question": "why nightly_etl"})
+    assert refused.status_code == 403 and orchestrator == []
+    foreign = anon.post("/ask", data={"question": "why nightly_etl"}, headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403 and orchestrator == []
+    ok = anon.post("/ask", data={"question": "why nightly_etl"}, headers={"Origin": "http://testserver"})
+    assert ok.status_code == 200
+    assert "Cost rose because of nightly_etl" in ok.text
+    session = ok.cookies.get("lakepilot_ask_session")
+    assert session and orchestrator[0]["session_id"] == session
