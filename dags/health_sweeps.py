@@ -16,6 +16,7 @@ DOMAINS = ("cost", "security", "performance", "reliability", "data_quality", "ml
 HOURLY, DAILY = "0 * * * *", "0 6 * * *"
 DEFAULT_SCHEDULES = {d: (HOURLY if d == "security" else DAILY) for d in DOMAINS}
 OFF = {"none", "off", "manual", "never"}
+SETTINGS_VARIABLE = "lakepilot_health_settings"
 
 DOC = """
 ### Health sweep: {label}
@@ -27,6 +28,8 @@ connection (falling back to the templates on any failure; the path taken is reco
 
 * **Schedule**: `{schedule}` — override with the env var `LAKEPILOT_SCHEDULE_{env}` (cron, `@daily`,
   or `none` for manual only), read when the file is parsed.
+* **Thresholds**: defaults in `include/health/settings.py`; override any of them with the Variable
+  `lakepilot_health_settings` (JSON object, read inside the task; unknown keys fail the task by name).
 * **Connections** (resolved inside tasks): `databricks_default` (SQL warehouse, when
   `LAKEPILOT_WAREHOUSE=databricks`; otherwise the local lakehouse), `lakepilot_llm` (optional).
 * **Emits** the asset `lakepilot://ops/findings/{domain}` when the sweep stored findings.
@@ -64,11 +67,15 @@ def build(domain: str):
     def health_dag():
         @task(execution_timeout=timedelta(minutes=30))
         def sweep(**context) -> dict:
+            from airflow.sdk import Variable
             from lakepilot_airflow.connections import resolve_warehouse
 
             from agents.common.pipeline import sweep_and_store
+            from include.health.settings import HealthSettings
 
-            _, outcome = sweep_and_store(resolve_warehouse(), domain, _as_of(context))
+            raw = Variable.get(SETTINGS_VARIABLE, default=None)
+            settings = HealthSettings.model_validate_json(raw) if raw else None
+            _, outcome = sweep_and_store(resolve_warehouse(), domain, _as_of(context), settings=settings)
             return outcome.model_dump(mode="json")
 
         @task(execution_timeout=timedelta(minutes=20))
