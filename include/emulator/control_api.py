@@ -13,6 +13,7 @@ from include.emulator.errors import endpoint_not_found, invalid, job_not_found
 from include.emulator.params import Params, to_int
 from include.emulator.service import Emulator
 
+MAX_ADVANCE_S = 366 * 24 * 3600
 _JOB_BEHAVIOUR = re.compile(r"^jobs/(\d+)/behaviour$")
 _RUN_OUTCOMES = re.compile(r"^runs/(\d+)/outcomes$")
 
@@ -22,7 +23,7 @@ def _rate(p: Params) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise invalid(f"Invalid value for failure_rate: {value!r} is not a number") from None
+        raise invalid(f"Invalid value for failure_rate: {str(value)[:40]!r} is not a number") from None
 
 
 def _job_summary(em: Emulator, job_id: int) -> dict[str, Any]:
@@ -42,7 +43,9 @@ def handle(em: Emulator, method: str, path: str, p: Params) -> dict[str, Any]:
         try:
             seconds = float(advance)
         except (TypeError, ValueError):
-            raise invalid(f"Invalid value for schedule_advance_seconds: {advance!r}") from None
+            raise invalid(f"Invalid value for schedule_advance_seconds: {str(advance)[:40]!r}") from None
+        if not 0 <= seconds <= MAX_ADVANCE_S:
+            raise invalid(f"schedule_advance_seconds must be between 0 and {MAX_ADVANCE_S} (one year).")
         return em.tick(seconds, force_flush=p.bool("flush"))
     if (method, path) == ("POST", "flush"):
         return {"timeline_rows_written": em.tick(force_flush=True)["timeline_rows_written"]}

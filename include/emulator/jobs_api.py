@@ -29,10 +29,13 @@ _SUBMIT_TASK_FIELDS = ("new_cluster", "existing_cluster_id", "job_cluster_key", 
 def _offset(p: Params) -> int:
     token = p.str("page_token")
     if token is not None:
-        if not token.isdigit():
-            raise invalid(f"Invalid page_token {token!r}.")
+        if not token.isdigit() or len(token) > 12:
+            raise invalid(f"Invalid page_token {token[:40]!r}.")
         return int(token)
-    return p.int("offset", 0) or 0
+    offset = p.int("offset", 0) or 0
+    if not 0 <= offset < 10**12:
+        raise invalid(f"Invalid offset {offset}: must be between 0 and 10^12.")
+    return offset
 
 
 def _limit(p: Params, default: int, maximum: int) -> int:

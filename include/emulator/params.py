@@ -83,19 +83,25 @@ class Params:
         return value
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
 def to_int(name: str, value: Any) -> int:
-    """An int from an int or a numeric string (`"123"`); bools and fractions are refused."""
+    """An int64 from an int or a numeric string (`"123"`); bools, fractions and overflows are refused."""
+    number: int | None = None
     if isinstance(value, bool):
-        raise invalid(f"Invalid value for {name}: {value!r} is not an integer")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lstrip("-").isdigit():
-            return int(text)
-    raise invalid(f"Invalid value for {name}: {value!r} is not an integer")
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) < 40:
+        number = int(value.strip())
+    if number is None:
+        raise invalid(f"Invalid value for {name}: {str(value)[:80]!r} is not an integer")
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise invalid(f"Invalid value for {name}: {number} is out of range for a 64-bit integer")
+    return number
 
 
 def string_map(name: str, value: Any) -> dict[str, str]:

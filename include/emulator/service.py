@@ -248,6 +248,8 @@ class Emulator(RunOperations):
     def set_submit_behaviour(self, run_name: str, behaviour: str, failure_rate: float) -> None:
         if behaviour not in BEHAVIOURS:
             raise invalid(f"Unknown failure behaviour {behaviour!r}; use one of: {', '.join(BEHAVIOURS)}")
+        if not 0.0 <= failure_rate <= 1.0:
+            raise invalid(f"failure_rate must be between 0 and 1, not {failure_rate}")
         with self.store.lock, self.store.transaction():
             self.store.put_submit_rule(run_name, behaviour, failure_rate)
 

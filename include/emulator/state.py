@@ -140,7 +140,8 @@ class StateStore:
 
     def runs(self, *, job_id: int | None, active: bool | None, run_type: str | None, start_from: int | None,
              start_to: int | None, offset: int, limit: int) -> tuple[list[Run], bool]:
-        sql, args = "SELECT doc FROM runs WHERE deleted = 0", []  # type: tuple[str, list[Any]]
+        sql = "SELECT doc FROM runs WHERE deleted = 0"
+        args: list[Any] = []
         for clause, value in (("job_id = ?", job_id), ("active = ?", None if active is None else int(active)),
                               ("run_type = ?", run_type), ("created_ms >= ?", start_from), ("created_ms <= ?", start_to)):
             if value is not None:

@@ -112,3 +112,32 @@ def test_every_answer_is_json(emulator) -> None:
         assert response.status_code == 200 and response.headers["content-type"] == "application/json"
         assert isinstance(response.json(), dict)
     assert _call(emulator, "POST", "/api/2.2/jobs/runs/cancel", json={"run_id": run_id}).json() == {}
+
+
+GARBAGE = ["", "abc", "-1", "99999999999999999999999", "1.5", None, [], {"a": [1]}, 1e300, "x" * 5000]
+PARAMS = ["job_id", "run_id", "limit", "offset", "page_token", "include_history", "new_settings", "tasks", "job_parameters",
+          "rerun_tasks", "latest_repair_id", "idempotency_token", "cluster_id", "fields_to_remove", "job_clusters",
+          "notebook_task", "behaviour", "failure_rate", "schedule_advance_seconds"]
+
+
+def test_no_garbage_input_causes_a_server_error(emulator) -> None:
+    from include.emulator.jobs_api import CLUSTER_ENDPOINTS, JOBS_ENDPOINTS
+
+    routes = [(m, f"/api/2.2/{e}") for m, e in JOBS_ENDPOINTS] + [(m, f"/api/2.1/{e}") for m, e in CLUSTER_ENDPOINTS]
+    routes += [("POST", "/_emulator/tick"), ("POST", "/_emulator/jobs/201/behaviour"), ("POST", "/_emulator/submit-behaviour"),
+               ("GET", "/_emulator/runs/1/outcomes"), ("PATCH", "/api/2.0/permissions/jobs/201"), ("GET", "/api/2.0/permissions/jobs/x")]
+    session = requests.Session()
+    checked = 0
+    for method, path in routes:
+        for name in PARAMS:
+            for value in GARBAGE:
+                body = {name: value, "job_id": 201} if name != "job_id" else {name: value}
+                if method == "GET":
+                    params = {k: str(v) for k, v in body.items() if v is not None}
+                    response = session.get(f"{emulator.url}{path}", params=params, headers=BEARER, timeout=10)
+                else:
+                    response = session.request(method, f"{emulator.url}{path}", json=body, headers=BEARER, timeout=10)
+                assert response.status_code < 500, (method, path, name, value, response.text)
+                assert isinstance(response.json(), dict)
+                checked += 1
+    assert checked == len(routes) * len(PARAMS) * len(GARBAGE)
