@@ -25,15 +25,22 @@ log = logging.getLogger(__name__)
 DEFAULT_TEMPLATE = "_default.j2"
 
 
+def is_informational(finding: Finding) -> bool:
+    """A finding that reports a state (top spenders, MTTR) rather than an anomaly."""
+    return bool(finding.evidence.get("informational"))
+
+
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    """critical > high > medium > low, then the largest deviation from baseline first."""
+    """Anomalies before informational findings; critical > high > medium > low; largest deviation first."""
 
     def deviation(f: Finding) -> float:
         if f.observed is None:
             return 0.0
         return abs(f.observed - (f.baseline or 0.0))
 
-    return sorted(findings, key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), -deviation(f), f.check, f.entity_id))
+    return sorted(
+        findings, key=lambda f: (is_informational(f), SEVERITY_ORDER.get(f.severity, 9), -deviation(f), f.check, f.entity_id)
+    )
 
 
 def finding_context(finding: Finding, redactor: Redactor) -> dict[str, Any]:
@@ -84,12 +91,14 @@ class DeterministicWriter:
         )
 
     def headline(self, sweep: DomainSweep, ordered: list[Finding]) -> str:
-        """One sentence for the report's domain table."""
-        counts = Counter(f.severity for f in ordered)
-        top = finding_context(ordered[0], Redactor.for_findings(ordered)) if ordered else None
+        """One sentence for the report's domain table (informational findings are not issues)."""
+        issues = [f for f in ordered if not is_informational(f)]
+        counts = Counter(f.severity for f in issues)
+        top = finding_context(issues[0], Redactor.for_findings(ordered)) if issues else None
         text = self.env.get_template("headline.j2").render(
             domain=self.domain,
-            total=len(ordered),
+            total=len(issues),
+            notes=len(ordered) - len(issues),
             counts={s: counts[s] for s in ("critical", "high", "medium", "low") if counts[s]},
             top=top,
             errors=[e.check for e in sweep.errors],

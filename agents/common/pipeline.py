@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from agents.common.deterministic import is_informational
 from agents.common.models import DomainAnalysis
 from agents.common.registry import agent_module, tools_module
 from include.health.models import CheckError, DomainSweep
@@ -36,6 +37,7 @@ class SweepOutcome(BaseModel):
     domain: str
     as_of: datetime
     findings: int
+    informational: int = 0
     by_severity: dict[str, int]
     errors: list[str]
     checks_run: int
@@ -61,7 +63,8 @@ utc = as_utc
 
 
 def _by_severity(findings: list[Finding]) -> dict[str, int]:
-    counts = Counter(f.severity for f in findings)
+    """Counts of anomalies by severity (informational findings report a state and are not counted)."""
+    counts = Counter(f.severity for f in findings if not is_informational(f))
     return {s: counts[s] for s in ("critical", "high", "medium", "low") if counts[s]}
 
 
@@ -106,6 +109,7 @@ def sweep_and_store(
         domain=domain,
         as_of=as_of,
         findings=len(findings),
+        informational=sum(1 for f in findings if is_informational(f)),
         by_severity=record.findings_by_severity,
         errors=[f"{e.check}: {e.error}" for e in sweep.errors],
         checks_run=len(sweep.checks_run),

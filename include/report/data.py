@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 CHART_DAYS = 30
 MAX_FINDINGS = 25
+MAX_NOTES = 10
 MAX_EVIDENCE_ITEMS = 8
 MAX_EVIDENCE_CHARS = 160
 
@@ -71,7 +72,7 @@ def domain_statuses(runs_by_domain: dict[str, list[HealthDomainRun]]) -> list[Do
             continue
         latest = runs[0]
         errors = [f"{e.get('check', '?')}: {e.get('error', '')}" for e in latest.errors]
-        count = len(latest.finding_ids)
+        count = sum(latest.findings_by_severity.values())  # anomalies; informational notes are not counted
         state = "errors" if errors else ("findings" if count else "ok")
         statuses.append(
             DomainStatus(
@@ -149,6 +150,7 @@ def report_findings(
             evidence=_evidence(f.evidence, redactor),
             agent_path=f.agent_path,
             window_end=f.window_end,
+            informational=bool(f.evidence.get("informational")),
         )
         for f in chosen
     ]
@@ -218,7 +220,10 @@ def load_report_data(warehouse: Warehouse, store: Any, report_at: datetime) -> R
         data.data_errors.append(f"job run trends unavailable: {exc}")
     runs_by_domain = _latest_runs(store.read(HealthDomainRun), since, report_at)
     data.domains = domain_statuses(runs_by_domain)
-    all_findings = report_findings(store.read(Finding), runs_by_domain)
+    everything = report_findings(store.read(Finding), runs_by_domain)
+    # Informational findings report a state (top spenders, MTTR), not an anomaly: listed apart, not counted.
+    all_findings = [f for f in everything if not f.informational]
+    data.notes = [f for f in everything if f.informational][:MAX_NOTES]
     data.findings_total = len(all_findings)
     data.findings = all_findings[:MAX_FINDINGS]
     for f in all_findings:

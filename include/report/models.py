@@ -77,6 +77,7 @@ class ReportFinding(BaseModel):
     evidence: list[tuple[str, str]] = Field(default_factory=list)
     agent_path: str = "deterministic"
     window_end: datetime
+    informational: bool = False
 
     @property
     def rank(self) -> tuple[int, str, str]:
@@ -106,6 +107,7 @@ class ReportData(BaseModel):
     domains: list[DomainStatus] = Field(default_factory=list)
     findings: list[ReportFinding] = Field(default_factory=list)
     findings_total: int = 0
+    notes: list[ReportFinding] = Field(default_factory=list, description="informational findings (states, not anomalies)")
     by_severity: dict[str, int] = Field(default_factory=dict)
     by_domain: dict[str, int] = Field(default_factory=dict)
     key_figures: list[KeyFigure] = Field(default_factory=list)

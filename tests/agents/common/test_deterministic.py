@@ -85,3 +85,19 @@ def test_every_domain_agent_runs_deterministically(domain: str) -> None:
 def test_unknown_domain_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown domain"):
         agent_module("../etc")
+
+
+def test_informational_findings_sort_last_and_are_not_issues() -> None:
+    from datetime import timedelta
+
+    from include.ops.models import Finding
+
+    sweep = cost_sweep()
+    note = Finding(domain="cost", check="top_contributors", severity="low", entity_type="workspace", entity_id="1001",
+                   window_start=AS_OF - timedelta(days=1), window_end=AS_OF, metric="spend_usd", observed=5000.0,
+                   summary="Workspace 1001 spent $5,000", recommendation="Informational.", evidence={"informational": True})
+    analysis = agent_module("cost").analyse(sweep.model_copy(update={"findings": [note, *sweep.findings]}))
+    assert analysis.findings[-1].check == "top_contributors"
+    assert analysis.headline.startswith("3 cost findings (1 critical, 1 high, 1 medium)")
+    only = agent_module("cost").analyse(sweep.model_copy(update={"findings": [note]}))
+    assert only.headline == "No cost issues found (4 checks ran). 1 informational note."

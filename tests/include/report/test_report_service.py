@@ -98,3 +98,27 @@ def test_report_is_emailed_through_a_real_sink_and_recipients_recorded(env) -> N
     # Re-rendering keeps the record of who already got it.
     generate_report(warehouse, REPORT_AT, store=store)
     assert store.read(HealthReport)[0].emailed_to == ["platform-team@example.com"]
+
+
+def test_informational_findings_are_listed_apart_and_not_counted(lakehouse) -> None:
+    from datetime import timedelta
+
+    from include.ops.models import Finding
+
+    store = LocalOpsStore(lakehouse)
+    findings = so.findings_for(AS_OF)
+    note = Finding(domain="cost", check="top_contributors", severity="low", entity_type="workspace", entity_id="1001",
+                   window_start=AS_OF - timedelta(days=1), window_end=AS_OF, metric="spend_usd", observed=900.0,
+                   summary="Workspace 1001 spent $900; top contributor job 7", recommendation="Informational.",
+                   evidence={"informational": True})
+    runs = so.domain_runs(AS_OF, findings)
+    cost = next(r for r in runs if r.domain == "cost")
+    cost.finding_ids = [*cost.finding_ids, note.finding_id]
+    store.upsert([*findings, note])
+    store.upsert(runs)
+    bundle, summary = generate_report(LocalWarehouse(lakehouse), REPORT_AT, store=store)
+    assert summary.findings == 4 and summary.by_domain["cost"] == 1
+    assert [n.check for n in bundle.data.notes] == ["top_contributors"]
+    assert "top_contributors" not in [f.check for f in bundle.data.findings]
+    assert "For information" in bundle.html and "Workspace 1001 spent $900" in bundle.html
+    assert "FOR INFORMATION" in bundle.text
