@@ -93,3 +93,29 @@ def test_every_lakepilot_setting_the_code_reads_reaches_production(compose: dict
     missing = sorted(v for v in used if not LOCAL_ONLY.match(v) and v not in env and v not in documented
                      and not v.startswith("LAKEPILOT_SCHEDULE_"))
     assert not missing, f"settings read by the code but not configurable in production: {missing}"
+
+
+def test_monitoring_profile_scrapes_lakepilot_metrics(compose: dict) -> None:
+    import json
+
+    services = compose["services"]
+    for name in ("prometheus", "grafana"):
+        assert services[name]["profiles"] == ["monitoring"], f"{name} must only start with --profile monitoring"
+        for volume in services[name]["volumes"]:
+            if volume.startswith("./"):
+                assert (ROOT / volume.split(":")[0]).exists(), volume
+    prom = yaml.safe_load((ROOT / "monitoring" / "prometheus.yml").read_text())
+    job = next(j for j in prom["scrape_configs"] if j["job_name"] == "lakepilot")
+    assert job["metrics_path"] == "/lakepilot/metrics"
+    assert job["static_configs"][0]["targets"] == ["airflow-apiserver:8080"]
+    # The token file Prometheus reads is the one its entrypoint writes from LAKEPILOT_METRICS_TOKEN.
+    assert job["authorization"]["credentials_file"] in services["prometheus"]["command"][0]
+    assert "LAKEPILOT_METRICS_TOKEN" in services["prometheus"]["environment"]
+    assert "LAKEPILOT_METRICS_TOKEN=" in (ROOT / ".env.example").read_text()
+    mounted = {v.split(":")[1] for v in services["prometheus"]["volumes"] if v.startswith("./")}
+    assert {"/etc/prometheus/prometheus.yml", *prom["rule_files"]} <= mounted
+    datasource = yaml.safe_load((ROOT / "monitoring/grafana/provisioning/datasources/prometheus.yml").read_text())
+    uid = datasource["datasources"][0]["uid"]
+    assert datasource["datasources"][0]["url"] == "http://prometheus:9090"
+    dashboard = json.loads((ROOT / "monitoring/grafana/dashboards/lakepilot.json").read_text())
+    assert {p["datasource"]["uid"] for p in dashboard["panels"] if p["type"] != "row"} == {uid}
