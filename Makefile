@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-e2e bench lint venv clean-state
+.PHONY: run test test-fast test-e2e bench lint venv clean-state browser
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,15 +19,22 @@ venv: $(STAMP)
 run: venv
 	$(BIN)/lakepilot up
 
+## browser: Debian's Chromium for the UI browser test (Playwright drives /usr/bin/chromium; no browser download)
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "chromium is missing and cannot be installed here (need root or sudo): the browser test will be skipped" >&2; fi
+
 ## test: everything CI runs (unit, evals, end-to-end on real Airflow)
-test: venv
+test: venv browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## test-fast: skip the slow/e2e sets while developing
 test-fast: venv
 	$(BIN)/python -m pytest -m "not e2e and not slow" $(PYTEST_ARGS)
 
-test-e2e: venv
+test-e2e: venv browser
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
 ## bench: every benchmark; prints a table and writes bench/results.json
