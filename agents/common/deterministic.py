@@ -58,6 +58,7 @@ class DeterministicWriter:
     def __init__(self, domain: str) -> None:
         self.domain = domain
         self.env = environment(domain, "templates")
+        self.fallbacks: list[str] = []  # checks whose own template failed (kept for tests and logs)
 
     def _module(self, check: str):
         try:
@@ -73,6 +74,7 @@ class DeterministicWriter:
             explanation, recommendation = str(module.explanation(ctx)), str(module.recommendation(ctx))
         except Exception as exc:  # a broken per-check template must not lose the analysis
             log.warning("template for %s/%s failed (%s); using the default", self.domain, finding.check, exc)
+            self.fallbacks.append(finding.check)
             module = self.env.get_template(DEFAULT_TEMPLATE).module
             explanation, recommendation = str(module.explanation(ctx)), str(module.recommendation(ctx))
         return AnalysedFinding(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.common.agent import DomainAgent
-from agents.common.keynumbers import distinct_entities, usd_numbers
+from agents.common.keynumbers import distinct, total
 from agents.common.models import DomainAnalysis, KeyNumber
 from agents.cost import tools
 from include.health.models import DomainSweep
@@ -14,7 +14,13 @@ from include.ops.models import Finding
 
 def key_numbers(sweep: DomainSweep, findings: list[Finding]) -> list[KeyNumber]:
     """Cost-specific numbers, computed from the findings."""
-    return usd_numbers(findings) + distinct_entities(findings, "workspaces affected", {"workspace"})
+    return (
+        total(findings, {"sku_spike"}, "spend above baseline in spikes", field="extra_usd", unit="USD")
+        + total(findings, {"untagged_spend"}, "untagged spend", unit="USD", note="not chargeable to a team")
+        + total(findings, {"idle_all_purpose"}, "idle all-purpose compute", field="usd", unit="USD")
+        + distinct(findings, "workspaces forecast over budget", checks={"budget_forecast"})
+        + total(findings, {"top_contributors"}, "spend in the window", unit="USD", note="workspaces with spend")
+    )
 
 
 AGENT = DomainAgent(tools.DOMAIN, key_numbers=key_numbers, queries=tools.queries)

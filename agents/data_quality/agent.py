@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.common.agent import DomainAgent
-from agents.common.keynumbers import distinct_entities
+from agents.common.keynumbers import distinct
 from agents.common.models import DomainAnalysis, KeyNumber
 from agents.data_quality import tools
 from include.health.models import DomainSweep
@@ -14,7 +14,11 @@ from include.ops.models import Finding
 
 def key_numbers(sweep: DomainSweep, findings: list[Finding]) -> list[KeyNumber]:
     """Data quality-specific numbers, computed from the findings."""
-    return distinct_entities(findings, "tables affected", {"table"})
+    return (
+        distinct(findings, "stale tables", checks={"stale_table"})
+        + distinct(findings, "tables with failing monitors", checks={"failing_monitor"})
+        + distinct(findings, "tables drifting", checks={"drift"})
+    )
 
 
 AGENT = DomainAgent(tools.DOMAIN, key_numbers=key_numbers, queries=tools.queries)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.common.agent import DomainAgent
-from agents.common.keynumbers import distinct_entities
+from agents.common.keynumbers import distinct, total
 from agents.common.models import DomainAnalysis, KeyNumber
 from agents.mlops import tools
 from include.health.models import DomainSweep
@@ -14,7 +14,11 @@ from include.ops.models import Finding
 
 def key_numbers(sweep: DomainSweep, findings: list[Finding]) -> list[KeyNumber]:
     """MLOps-specific numbers, computed from the findings."""
-    return distinct_entities(findings, "endpoints affected", {"endpoint", "serving_endpoint"}) + distinct_entities(findings, "monitored tables drifting", {"table", "monitored_table"})
+    return (
+        distinct(findings, "endpoints affected", entity_types={"endpoint"})
+        + distinct(findings, "models drifting", checks={"prediction_drift"})
+        + total(findings, {"training_failures"}, "failed training runs")
+    )
 
 
 AGENT = DomainAgent(tools.DOMAIN, key_numbers=key_numbers, queries=tools.queries)

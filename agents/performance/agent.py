@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.common.agent import DomainAgent
-from agents.common.keynumbers import distinct_entities, usd_numbers
+from agents.common.keynumbers import distinct
 from agents.common.models import DomainAnalysis, KeyNumber
 from agents.performance import tools
 from include.health.models import DomainSweep
@@ -14,7 +14,11 @@ from include.ops.models import Finding
 
 def key_numbers(sweep: DomainSweep, findings: list[Finding]) -> list[KeyNumber]:
     """Performance-specific numbers, computed from the findings."""
-    return distinct_entities(findings, "warehouses affected", {"warehouse"}) + distinct_entities(findings, "clusters affected", {"cluster"}) + usd_numbers(findings)
+    return (
+        distinct(findings, "warehouses affected", entity_types={"warehouse"})
+        + distinct(findings, "clusters mis-sized", checks={"cluster_underutilised", "cluster_overutilised"})
+        + distinct(findings, "jobs slower than baseline", checks={"job_duration_regression"})
+    )
 
 
 AGENT = DomainAgent(tools.DOMAIN, key_numbers=key_numbers, queries=tools.queries)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.common.agent import DomainAgent
-from agents.common.keynumbers import distinct_entities, metric_total
+from agents.common.keynumbers import distinct, mean
 from agents.common.models import DomainAnalysis, KeyNumber
 from agents.reliability import tools
 from include.health.models import DomainSweep
@@ -14,7 +14,12 @@ from include.ops.models import Finding
 
 def key_numbers(sweep: DomainSweep, findings: list[Finding]) -> list[KeyNumber]:
     """Reliability-specific numbers, computed from the findings."""
-    return distinct_entities(findings, "jobs affected", {"job"}) + metric_total(findings, ("failed", "failure"), "failed runs in findings")
+    return (
+        distinct(findings, "jobs failing", checks={"failure_streak", "failure_rate_change"})
+        + distinct(findings, "jobs missing their SLA", checks={"sla_compliance"})
+        + distinct(findings, "jobs close to a limit", checks={"jobs_at_risk"})
+        + mean(findings, {"mttr"}, "mean time to recovery (min)", note="per workspace, informational")
+    )
 
 
 AGENT = DomainAgent(tools.DOMAIN, key_numbers=key_numbers, queries=tools.queries)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.common.agent import DomainAgent
-from agents.common.keynumbers import distinct_entities
+from agents.common.keynumbers import distinct, total
 from agents.common.models import DomainAnalysis, KeyNumber
 from agents.security import tools
 from include.health.models import DomainSweep
@@ -14,7 +14,11 @@ from include.ops.models import Finding
 
 def key_numbers(sweep: DomainSweep, findings: list[Finding]) -> list[KeyNumber]:
     """Security-specific numbers, computed from the findings."""
-    return distinct_entities(findings, "principals involved", {"user", "service_principal", "principal", "token"}) + distinct_entities(findings, "workspaces affected", {"workspace"})
+    return (
+        total(findings, {"failed_login_burst"}, "failed sign-ins in bursts")
+        + distinct(findings, "source addresses with bursts", checks={"failed_login_burst"})
+        + distinct(findings, "accounts with unusual activity", entity_types={"user", "service_principal"})
+    )
 
 
 AGENT = DomainAgent(tools.DOMAIN, key_numbers=key_numbers, queries=tools.queries)

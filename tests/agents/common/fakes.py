@@ -67,17 +67,21 @@ def cost_sweep(with_errors: bool = False) -> DomainSweep:
     start = AS_OF - timedelta(days=1)
     w = {"window_start": start, "window_end": AS_OF}
     findings = [
-        Finding(domain="cost", check="idle_cluster", severity="medium", entity_type="cluster", entity_id="0510-abc",
-                metric="idle_usd", observed=120.0, baseline=10.0, summary="Cluster 0510-abc idled 20 h",
-                recommendation="Enable auto-termination.", evidence={"owner": "bob@example.com", "hours_idle": 20}, **w),
-        Finding(domain="cost", check="budget_burn", severity="critical", entity_type="workspace", entity_id="1001",
-                metric="month_to_date_usd", observed=9500.0, baseline=8000.0,
-                summary="Workspace 1001 spent $9,500 of its $8,000 monthly budget",
-                recommendation="Review the top jobs by cost.", evidence={"budget_usd": 8000, "note": "token dapi0123456789abcdef0123456789abcdef seen in tags"}, **w),
-        Finding(domain="cost", check="sku_spike", severity="high", entity_type="workspace", entity_id="1002",
-                metric="daily_usd", observed=300.0, baseline=100.0, summary="Jobs compute in 1002 tripled",
-                recommendation="Check yesterday's largest job runs.", evidence={"sku": "JOBS_COMPUTE"}, **w),
+        Finding(domain="cost", check="idle_all_purpose", severity="medium", entity_type="cluster", entity_id="0510-abc",
+                metric="avg_cpu_pct", observed=0.8, baseline=5.0, summary="Cluster 0510-abc idled 20 h at 0.8% CPU",
+                recommendation="Enable auto-termination.",
+                evidence={"owner": "bob@example.com", "running_hours": 20, "usd": 120.0, "auto_termination_minutes": None}, **w),
+        Finding(domain="cost", check="budget_forecast", severity="critical", entity_type="workspace", entity_id="1001",
+                metric="month_end_forecast_usd", observed=9500.0, baseline=8000.0,
+                summary="Workspace 1001 is forecast to spend $9,500 of its $8,000 monthly budget",
+                recommendation="Review the top jobs by cost.",
+                evidence={"budget_usd": 8000, "mtd_usd": 8100.0, "median_daily_usd": 280.0, "days_left": 5, "variance_pct": 20.0,
+                          "note": "token dapi0123456789abcdef0123456789abcdef seen in tags"}, **w),
+        Finding(domain="cost", check="sku_spike", severity="high", entity_type="workspace_sku", entity_id="1002/JOBS_COMPUTE",
+                metric="spend_usd", observed=300.0, baseline=100.0, summary="Jobs compute in 1002 tripled",
+                recommendation="Check yesterday's largest job runs.",
+                evidence={"sku_name": "JOBS_COMPUTE", "ratio": 3.0, "extra_usd": 200.0}, **w),
     ]
     errors = [CheckError(check="tag_coverage", error="table system.compute.clusters not found")] if with_errors else []
     return DomainSweep(domain="cost", as_of=AS_OF, window_start=start, window_end=AS_OF, findings=findings,
-                       errors=errors, checks_run=["idle_cluster", "budget_burn", "sku_spike", "tag_coverage"], engine="local")
+                       errors=errors, checks_run=["idle_all_purpose", "budget_forecast", "sku_spike", "tag_coverage"], engine="local")

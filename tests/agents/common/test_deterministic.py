@@ -19,18 +19,31 @@ def test_findings_come_out_in_severity_order_with_texts() -> None:
     assert analysis.path == "deterministic" and analysis.llm == "deterministic (no LLM configured)"
     assert [f.severity for f in analysis.findings] == ["critical", "high", "medium"]
     assert all(f.agent_path == "deterministic" and f.explanation and f.recommendation for f in analysis.findings)
-    idle = next(f for f in analysis.findings if f.check == "idle_cluster")
-    assert "idle_usd was 120 against a baseline of 10 (12.0x)" in idle.explanation
-    assert analysis.headline.startswith("3 cost findings (1 critical, 1 high, 1 medium); most severe: Workspace 1001 spent")
+    idle = next(f for f in analysis.findings if f.check == "idle_all_purpose")
+    assert idle.explanation == (
+        "All-purpose compute is billed while it runs, busy or not: this cluster ran 20 h at 0.80% average CPU "
+        "(threshold 5%) and cost $120.00 in the window. It has no auto-termination, so it will keep running until someone stops it."
+    )
+    assert analysis.headline.startswith("3 cost findings (1 critical, 1 high, 1 medium); most severe: Workspace 1001 is forecast")
+
+
+def test_a_check_without_its_own_template_uses_the_default() -> None:
+    sweep = cost_sweep()
+    custom = sweep.findings[0].model_copy(update={"check": "custom_check", "metric": "idle_usd", "observed": 120.0, "baseline": 10.0,
+                                                  "finding_id": "custom"})
+    analysis = agent_module("cost").analyse(sweep.model_copy(update={"findings": [custom]}))
+    assert "idle_usd was 120 against a baseline of 10 (12.0x)." in analysis.findings[0].explanation
+    assert analysis.findings[0].recommendation == "Enable auto-termination."
 
 
 def test_key_numbers_are_computed_not_written() -> None:
     numbers = {k.name: k for k in agent_module("cost").analyse(cost_sweep()).key_numbers}
     assert numbers["findings"].value == 3
     assert numbers["critical findings"].value == 1
-    assert numbers["spend in flagged findings"].value == pytest.approx(9920.0)
-    assert numbers["above baseline"].value == pytest.approx(1500 + 200 + 110)
-    assert numbers["workspaces affected"].value == 2
+    assert (numbers["spend above baseline in spikes"].value, numbers["spend above baseline in spikes"].unit) == (200.0, "USD")
+    assert numbers["idle all-purpose compute"].value == 120.0
+    assert numbers["workspaces forecast over budget"].value == 1
+    assert "untagged spend" not in numbers  # no untagged-spend finding, no number
 
 
 def test_check_errors_are_reported_in_the_headline() -> None:
@@ -46,7 +59,7 @@ def test_secrets_never_reach_the_output() -> None:
     writer = DeterministicWriter("cost")
     finding = cost_sweep().findings[1]
     out = writer.explain(finding.model_copy(update={"summary": "leaked dapi0123456789abcdef0123456789abcdef here"}), Redactor())
-    assert "dapi" not in out.summary + out.explanation and "[redacted]" in out.explanation
+    assert "dapi" not in out.summary + out.explanation + out.recommendation and "[redacted]" in out.summary
 
 
 def test_per_check_template_wins_and_a_broken_one_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,8 +67,8 @@ def test_per_check_template_wins_and_a_broken_one_falls_back(tmp_path: Path, mon
 
     domain_dir = tmp_path / "cost" / "templates"
     domain_dir.mkdir(parents=True)
-    (domain_dir / "idle_cluster.j2").write_text(
-        "{% macro explanation(f) %}Idle for {{ f.evidence.hours_idle }} h.{% endmacro %}"
+    (domain_dir / "idle_all_purpose.j2").write_text(
+        "{% macro explanation(f) %}Idle for {{ f.evidence.running_hours }} h.{% endmacro %}"
         "{% macro recommendation(f) %}Set auto-termination on {{ f.entity_id }}.{% endmacro %}"
     )
     (domain_dir / "sku_spike.j2").write_text(
@@ -69,7 +82,8 @@ def test_per_check_template_wins_and_a_broken_one_falls_back(tmp_path: Path, mon
         idle = writer.explain(sweep.findings[0], Redactor())
         assert (idle.explanation, idle.recommendation) == ("Idle for 20 h.", "Set auto-termination on 0510-abc.")
         spike = writer.explain(sweep.findings[2], Redactor())  # StrictUndefined -> default template
-        assert spike.explanation.startswith("Jobs compute in 1002 tripled.")
+        assert writer.fallbacks == ["sku_spike"]
+        assert spike.explanation.startswith("Jobs compute in 1002 tripled. spend_usd was 300 against a baseline of 100")
     finally:
         textenv.environment.cache_clear()
 

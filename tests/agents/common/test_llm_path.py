@@ -31,9 +31,9 @@ def test_llm_path_uses_tools_and_returns_validated_notes() -> None:
     sweep, ids = _ids()
     model = scripted(
         call("list_findings", idx=1),
-        call("get_finding", {"finding_id": ids["budget_burn"]}, idx=2),
+        call("get_finding", {"finding_id": ids["budget_forecast"]}, idx=2),
         answer("Workspace 1001 is over budget.", [
-            {"finding_id": ids["budget_burn"], "explanation": "Spend is $9,500 against $8,000 (1.19x).",
+            {"finding_id": ids["budget_forecast"], "explanation": "Spend is $9,500 against $8,000 (1.19x).",
              "recommendation": "Review the top jobs in workspace 1001."},
         ]),
     )
@@ -42,14 +42,14 @@ def test_llm_path_uses_tools_and_returns_validated_notes() -> None:
     assert analysis.headline == "Workspace 1001 is over budget."
     assert analysis.tool_calls == 2
     by = {f.check: f for f in analysis.findings}
-    assert by["budget_burn"].agent_path == "llm"
-    assert by["budget_burn"].explanation == "Spend is $9,500 against $8,000 (1.19x)."
+    assert by["budget_forecast"].agent_path == "llm"
+    assert by["budget_forecast"].explanation == "Spend is $9,500 against $8,000 (1.19x)."
     # Findings the model did not explain keep their deterministic text, and say so.
-    assert by["idle_cluster"].agent_path == "deterministic" and "12.0x" in by["idle_cluster"].explanation
+    assert by["idle_all_purpose"].agent_path == "deterministic" and "0.80% average CPU" in by["idle_all_purpose"].explanation
     # The real tools ran: their output reached the model, secrets already redacted.
     tool_outputs = [m.content for m in model.seen[-1] if isinstance(m, ToolMessage)]
     listed = json.loads(tool_outputs[0])
-    assert [f["check"] for f in listed["findings"]] == ["budget_burn", "sku_spike", "idle_cluster"]
+    assert [f["check"] for f in listed["findings"]] == ["budget_forecast", "sku_spike", "idle_all_purpose"]
     detail = json.loads(tool_outputs[1])["finding"]
     assert detail["evidence"]["note"] == "token [redacted] seen in tags"
     # The system prompt carried the time context and the rules.
@@ -60,14 +60,14 @@ def test_llm_path_uses_tools_and_returns_validated_notes() -> None:
 def test_llm_output_is_redacted() -> None:
     sweep, ids = _ids()
     model = scripted(answer("Mail mallory@evil.example now; key sk-abcdefghijklmnopqrstuvwx", [
-        {"finding_id": ids["idle_cluster"], "explanation": "Owner bob@example.com, seen from 198.51.100.23.",
+        {"finding_id": ids["idle_all_purpose"], "explanation": "Owner bob@example.com, seen from 198.51.100.23.",
          "recommendation": "Ask bob@example.com."},
     ]))
     analysis = cost_agent.analyse(sweep, model=model)
     assert analysis.path == "llm"
     assert "mallory@evil.example" not in analysis.headline and "m***@evil.example" in analysis.headline
     assert "sk-abc" not in analysis.headline
-    idle = next(f for f in analysis.findings if f.check == "idle_cluster")
+    idle = next(f for f in analysis.findings if f.check == "idle_all_purpose")
     assert "bob@example.com" in idle.explanation  # the finding carries it
     assert "198.51.100.x" in idle.explanation  # the finding does not carry this address
 

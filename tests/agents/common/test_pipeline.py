@@ -38,17 +38,17 @@ def test_rerunning_an_interval_never_duplicates(env) -> None:
 def test_llm_analysis_is_written_onto_findings_and_a_retry_starts_clean(env) -> None:
     warehouse, store = env
     sweep_and_store(warehouse, "cost", AS_OF, store=store, sweep_fn=fake_checks)
-    budget = next(f for f in cost_sweep().findings if f.check == "budget_burn")
+    budget = next(f for f in cost_sweep().findings if f.check == "budget_forecast")
     model = scripted(answer("Over budget.", [{"finding_id": budget.finding_id, "explanation": "e", "recommendation": "Cut spend now."}]))
     _, outcome = analyse_stored(warehouse, "cost", AS_OF, store=store, model=model)
     assert (outcome.path, outcome.llm, outcome.headline) == ("llm", "llm (injected model)", "Over budget.")
     stored = {f.check: f for f in store.read(Finding)}
-    assert (stored["budget_burn"].agent_path, stored["budget_burn"].recommendation) == ("llm", "Cut spend now.")
-    assert stored["idle_cluster"].agent_path == "deterministic"
+    assert (stored["budget_forecast"].agent_path, stored["budget_forecast"].recommendation) == ("llm", "Cut spend now.")
+    assert stored["idle_all_purpose"].agent_path == "deterministic"
     # A retried analysis without the LLM starts from the checks' recommendations, not the LLM's.
     analyse_stored(warehouse, "cost", AS_OF, store=store)
     stored = {f.check: f for f in store.read(Finding)}
-    assert (stored["budget_burn"].agent_path, stored["budget_burn"].recommendation) == ("deterministic", "Review the top jobs by cost.")
+    assert (stored["budget_forecast"].agent_path, stored["budget_forecast"].recommendation) == ("deterministic", "Review the top jobs by cost.")
     assert store.read(HealthDomainRun)[0].path == "deterministic"
 
 
