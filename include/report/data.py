@@ -86,6 +86,7 @@ def domain_statuses(runs_by_domain: dict[str, list[HealthDomainRun]]) -> list[Do
                 headline=latest.headline,
                 path=latest.path,
                 llm=latest.llm,
+                fallback_reason=latest.fallback_reason,
                 engine=latest.engine,
             )
         )
@@ -105,17 +106,38 @@ def _explanations(runs: Sequence[HealthDomainRun]) -> dict[str, str]:
 def _evidence(evidence: dict[str, Any], redactor: Redactor) -> list[tuple[str, str]]:
     items = []
     for key, value in list(redactor.value(evidence).items())[:MAX_EVIDENCE_ITEMS]:
-        text = value if isinstance(value, str) else _compact(value)
+        text = _compact(value)
         items.append((str(key), text if len(text) <= MAX_EVIDENCE_CHARS else text[: MAX_EVIDENCE_CHARS - 1] + "…"))
     return items
 
 
 def _compact(value: Any) -> str:
+    """Evidence values for people: short timestamps, plain lists, yes/no, grouped numbers."""
     import json
 
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:,.2f}"
+    if isinstance(value, int):
+        return str(value)  # counts and ids alike: never grouped, so ids stay copyable
+    if isinstance(value, str):
+        return _short_ts(value)
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return ", ".join(_compact(v) for v in value) or "—"
     return json.dumps(value, default=str) if isinstance(value, dict | list) else str(value)
+
+
+def _short_ts(text: str) -> str:
+    """`2026-05-05T04:20:07.411745+00:00` → `2026-05-05 04:20 UTC`; other text unchanged."""
+    if len(text) >= 16 and text[4] == "-" and text[10] == "T":
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            return text
+        if parsed.tzinfo is None or parsed.utcoffset() == timedelta(0):
+            return f"{parsed:%Y-%m-%d %H:%M} UTC"
+    return text
 
 
 def report_findings(

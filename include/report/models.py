@@ -56,7 +56,17 @@ class DomainStatus(BaseModel):
     headline: str = ""
     path: str = ""
     llm: str = ""
+    fallback_reason: str = ""
     engine: str = ""
+
+    @property
+    def analysis_label(self) -> str:
+        """Which path explained the findings, for people."""
+        if self.path == "llm":
+            return self.llm or "LLM"
+        if self.llm.startswith("llm") and self.fallback_reason and not self.fallback_reason.startswith("no findings"):
+            return f"templates (LLM fallback: {self.fallback_reason})"
+        return "templates" if self.path else ""
 
 
 class ReportFinding(BaseModel):
