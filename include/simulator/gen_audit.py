@@ -110,7 +110,7 @@ def _user_day(ctx: Context, voc: _Vocab, params: _Params, day: int, day_index: i
             ev.add(_work_times(rng, day, n_read), u_idx, action, ip, 200, ids, user.ws, agent)
         n_nb = int(rng.poisson(8))
         ev.add(_work_times(rng, day, n_nb), u_idx, A[("notebook", "runCommand")], ip, 200, 0, user.ws, agent)
-        if rng.random() < 0.05:
+        if weekday and rng.random() < 0.05:
             ev.add(_work_times(rng, day, 1), u_idx, A[("accounts", "generateDbToken")], ip, 200,
                    params.id({"lifetime_seconds": "7776000"}), user.ws, agent)
         if user.is_admin and weekday:

@@ -49,7 +49,7 @@ def day_queries(ctx: Context, wh: WarehousePlan, day: int) -> dict[str, np.ndarr
     hour = rng.choice(24, size=n, p=HOURLY_WEIGHT / HOURLY_WEIGHT.sum())
     start = np.sort(day + hour * HOUR + rng.integers(0, HOUR, n))
     hour = (start - day) // HOUR
-    exec_ms = rng.lognormal(np.log(wh.exec_median_ms), 0.9, n)
+    exec_ms = rng.lognormal(np.log(wh.exec_median_ms), 0.6, n)
     queue_ms = np.where(rng.random(n) < 0.02, rng.uniform(300, 4000, n), 0.0)
     effect = ctx.plan.warehouses.get(wh.info.warehouse_id)
     if effect is not None:

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from include.simulator import vocab
 from include.simulator.ids import DAY, SEC, from_us, stream
 from include.simulator.manifest import Incident
 from include.simulator.plan import (
@@ -133,7 +134,8 @@ def _plan_mlops(world: World, plan: Plan, rng: np.random.Generator, k: int) -> N
     for _ in range(k):
         ep = _pick(rng, plan, endpoints, name, "endpoint (traffic)")
         t0 = end - hours(rng.uniform(26, 60))
-        mult = float(rng.uniform(4, 7)) if rng.random() < 0.5 else float(rng.uniform(0.05, 0.15))
+        # Surges are sized so that even a weekend window (traffic x0.75) clears a 3x threshold.
+        mult = float(rng.uniform(5, 8)) if rng.random() < 0.5 else float(rng.uniform(0.05, 0.15))
         plan.endpoints[name(ep)] = EndpointEffect("traffic_anomaly", t0, traffic_mult=mult)
         plan.add(_incident(world, "mlops", "traffic_anomaly", "endpoint", name(ep), t0, ep.ws, traffic_multiplier=mult))
 
@@ -179,7 +181,7 @@ def _plan_performance(world: World, plan: Plan, rng: np.random.Generator, k: int
     cands = [j for j in world.jobs if not j.spec.sla_minutes and not j.training and shares[j.job_id] < 0.3]
     for _ in range(k):
         job = _pick(rng, plan, cands, lambda j: j.job_id, "job (duration regression)")
-        t0, mult = end - hours(rng.uniform(26, 70)), float(rng.uniform(1.8, 3.0))
+        t0, mult = end - hours(rng.uniform(26, 70)), float(rng.uniform(2.0, 3.0))
         plan.jobs[job.job_id] = JobEffect("duration_regression", t0, duration_mult=mult)
         plan.add(_incident(world, "performance", "duration_regression", "job", job.job_id, t0, job.ws, multiplier=mult))
     wid = lambda w: w.info.warehouse_id  # noqa: E731
@@ -198,8 +200,10 @@ def _plan_performance(world: World, plan: Plan, rng: np.random.Generator, k: int
     for _ in range(k):
         cl = _pick(rng, plan, world.clusters, cid, "cluster (under-utilised)")
         t0 = end - days(rng.uniform(2, 5))
+        # A big shared cluster whose workload moved elsewhere: same size (and spend), far less work.
+        cl.info.workers = int(rng.integers(8, 13))
         plan.clusters[cid(cl)] = ClusterEffect("cluster_underutilised", t0, cpu=float(rng.uniform(6, 12)),
-                                               mem=float(rng.uniform(10, 20)), workers=int(rng.integers(8, 13)))
+                                               mem=float(rng.uniform(10, 20)))
         plan.add(_incident(world, "performance", "cluster_underutilised", "cluster", cid(cl), t0, cl.ws))
     for _ in range(k):
         cl = _pick(rng, plan, world.clusters, cid, "cluster (over-utilised)")
@@ -218,8 +222,12 @@ def _plan_cost(world: World, plan: Plan, rng: np.random.Generator, k: int) -> No
         plan.clusters[cid(cl)] = ClusterEffect("idle_cluster", t0, cpu=float(rng.uniform(0.3, 2.0)),
                                                mem=float(rng.uniform(12, 22)), always_on=True)
         plan.add(_incident(world, "cost", "idle_cluster", "cluster", cid(cl), t0, cl.ws))
-    by_cost = sorted((j for j in world.jobs if not j.training), key=expected_daily_dbu, reverse=True)
-    top = by_cost[: max(k + 1, len(by_cost) // 2)]
+    def daily_usd(j) -> float:
+        return expected_daily_dbu(j) * vocab.list_price(j.sku_family, world.workspaces[j.ws].info.cloud)
+
+    # Untagged spend worth charging back: jobs spending a few dollars a day or more.
+    by_cost = sorted((j for j in world.jobs if not j.training), key=daily_usd, reverse=True)
+    top = [j for j in by_cost if daily_usd(j) >= 3.0] or by_cost[: k + 1]
     for _ in range(k):
         job = _pick(rng, plan, top, lambda j: j.job_id, "job (untagged spend)")
         t0 = end - days(rng.uniform(2, 5))

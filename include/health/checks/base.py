@@ -1,0 +1,153 @@
+"""What a health check is: a SQL file, how to parameterise it, and how to read its rows.
+
+A check's SQL finds and measures; its `interpret` function turns rows into `Finding`s with a
+severity, a one-line summary and a recommendation, keeping the numbers as evidence. Checks that
+report a state rather than an anomaly mark their findings `evidence["informational"] = True`
+(severity `low`), so consumers and evaluations can tell them apart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+from include.health.settings import HealthSettings
+from include.ops.models import Domain, Finding, Severity
+from include.simulator.manifest import WorkspaceManifest
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """The evaluation time and what a check may consult (settings, manifest, engine)."""
+
+    domain: Domain
+    as_of: datetime
+    window_start: datetime
+    window_end: datetime
+    settings: HealthSettings
+    manifest: WorkspaceManifest | None
+    warehouse: Any
+    # Tables read by evidence look-ups inside `interpret` (counted in rows_scanned by the runner).
+    extra_reads: list[str] = field(default_factory=list)
+
+    def evidence_query(self, sql_name: str, params: Mapping[str, Any], tables: tuple[str, ...]) -> list[Row]:
+        """Run a supporting query for a finding's evidence; its tables count as scanned."""
+        from include.lakehouse.warehouse import query_file
+
+        self.extra_reads.extend(tables)
+        return query_file(self.warehouse, sql_name, dict(params)).to_pylist()
+
+    def before(self, days: float) -> datetime:
+        """`days` before the window start (baselines end where the window starts)."""
+        return self.window_start - timedelta(days=days)
+
+    @property
+    def window_seconds(self) -> int:
+        return int((self.window_end - self.window_start).total_seconds())
+
+    def buckets(self, days: int) -> int:
+        """How many window-length buckets fit in `days` of baseline (at least 1)."""
+        return max(1, int(days * 86400 // self.window_seconds))
+
+
+@dataclass(frozen=True)
+class PerObject:
+    """One object a per-object check runs for: its table (allow-listed) and extra parameters."""
+
+    table: str
+    entity_type: str
+    entity_id: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One deterministic health check."""
+
+    name: str
+    domain: Domain
+    sql: str
+    tables: tuple[str, ...]
+    params: Callable[[Sweep], dict[str, Any]]
+    interpret: Callable[[Sweep, list[Row], PerObject | None], list[Finding]]
+    per_object: Literal["drift_metrics", "inference_payload"] | None = None
+    objects: Callable[[Sweep], list[PerObject]] | None = None
+    informational: bool = False
+    description: str = ""
+
+
+class CheckUnavailable(RuntimeError):
+    """A check cannot run here (no manifest, nothing configured); reported as a CheckError."""
+
+
+def clean(value: Any) -> Any:
+    """JSON-friendly, rounded evidence values (engines return Decimals, numpy types, datetimes)."""
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 4)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        cleaned = [clean(v) for v in value if v is not None]
+        return sorted(cleaned, key=str) if all(isinstance(v, str | int | float) for v in cleaned) else cleaned
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    if hasattr(value, "item"):
+        return clean(value.item())
+    return value
+
+
+def num(value: Any, default: float = 0.0) -> float:
+    """A float from an engine value (None → default)."""
+    if value is None:
+        return default
+    result = float(value)
+    return default if math.isnan(result) else result
+
+
+def ratio(observed: float, baseline: float, floor: float = 1e-9) -> float:
+    return observed / max(baseline, floor)
+
+
+def make_finding(
+    sweep: Sweep,
+    check: str,
+    severity: Severity,
+    entity_type: str,
+    entity_id: str,
+    metric: str,
+    observed: float | None,
+    baseline: float | None,
+    summary: str,
+    recommendation: str,
+    evidence: Mapping[str, Any],
+    *,
+    informational: bool = False,
+    window: tuple[datetime, datetime] | None = None,
+) -> Finding:
+    """A finding with rounded numbers and clean evidence; the natural key ignores detection time."""
+    start, end = window or (sweep.window_start, sweep.window_end)
+    payload = {k: clean(v) for k, v in evidence.items()}
+    if informational:
+        payload["informational"] = True
+    return Finding(
+        domain=sweep.domain, check=check, severity=severity, entity_type=entity_type, entity_id=str(entity_id),
+        window_start=start, window_end=end, metric=metric,
+        observed=None if observed is None else round(float(observed), 4),
+        baseline=None if baseline is None else round(float(baseline), 4),
+        summary=summary, recommendation=recommendation, evidence=payload,
+    )
+
+
+def by_ratio(value: float, high: float, critical: float | None = None) -> Severity:
+    """`critical` ≥ critical, `high` ≥ high, else `medium`."""
+    if critical is not None and value >= critical:
+        return "critical"
+    return "high" if value >= high else "medium"

@@ -1,0 +1,144 @@
+"""MLOps checks: serving latency (inference tables), error rate, traffic anomalies, prediction drift,
+failing training jobs."""
+
+from __future__ import annotations
+
+from include.health.checks.base import Check, CheckUnavailable, PerObject, Row, Sweep, by_ratio, make_finding, num, ratio
+from include.health.checks.data_quality import drift_finding, drift_objects, drift_params
+from include.ops.models import Finding
+
+USAGE, ENTITIES = "system.serving.endpoint_usage", "system.serving.served_entities"
+
+
+def _payload_objects(s: Sweep) -> list[PerObject]:
+    if s.manifest:
+        pairs = [(e.endpoint_name, e.inference_table) for e in s.manifest.endpoints if e.inference_table]
+    elif s.settings.inference_tables:
+        pairs = sorted(s.settings.inference_tables.items())
+    else:
+        raise CheckUnavailable("no workspace manifest and no HealthSettings.inference_tables: inference tables unknown")
+    return [PerObject(table, "endpoint", endpoint) for endpoint, table in pairs if table]
+
+
+def _ms(moment) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _latency_params(s: Sweep) -> dict:
+    n = s.buckets(s.settings.baseline_days)
+    start = s.window_start - (s.window_end - s.window_start) * n
+    return {"baseline_start_ms": _ms(start), "window_end_ms": _ms(s.window_end), "window_ms": s.window_seconds * 1000,
+            "baseline_buckets": n, "baseline_date": start.date()}
+
+
+def _latency(s: Sweep, rows: list[Row], obj: PerObject | None) -> list[Finding]:
+    assert obj is not None
+    r = rows[0] if rows else None
+    if not r or int(num(r["window_requests"])) < s.settings.min_requests or not r["baseline_p95_ms"]:
+        return []
+    p95, base = num(r["window_p95_ms"]), num(r["baseline_p95_ms"])
+    x = ratio(p95, base)
+    if x < s.settings.latency_ratio:
+        return []
+    return [make_finding(
+        s, "endpoint_latency", by_ratio(x, high=3.0, critical=6.0), "endpoint", obj.entity_id, "p95_latency_ms", p95, base,
+        f"Serving endpoint {obj.entity_id}: p95 latency {p95:.0f} ms, {x:.1f}x its baseline of {base:.0f} ms",
+        "Check the served model version and its concurrency/scale-out settings, payload sizes and any upstream feature lookups.",
+        {"inference_table": obj.table, "ratio": x, "window_p50_ms": r["window_p50_ms"], "baseline_p50_ms": r["baseline_p50_ms"],
+         "window_requests": r["window_requests"]},
+    )]
+
+
+def _window_params(s: Sweep) -> dict:
+    return {"window_start": s.window_start, "window_end": s.window_end, "baseline_start": s.before(s.settings.baseline_days)}
+
+
+def _errors(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    cfg, out = s.settings, []
+    for r in rows:
+        n, errors = int(r["window_requests"]), int(r["window_errors"])
+        if n < cfg.min_requests:
+            continue
+        rate = errors / n
+        base_n = int(r["baseline_requests"])
+        base = int(r["baseline_errors"]) / base_n if base_n else 0.0
+        if rate < cfg.error_rate_min or rate < cfg.error_rate_ratio * base:
+            continue
+        out.append(make_finding(
+            s, "endpoint_error_rate", "critical" if rate >= 0.25 else "high", "endpoint", r["endpoint_name"], "error_rate",
+            rate, base,
+            f"Serving endpoint {r['endpoint_name']}: {100 * rate:.1f}% of {n:,} requests failed (5xx/429) vs {100 * base:.2f}% before",
+            "Read the endpoint's service logs for the failing requests; roll back a recent model version or raise "
+            "concurrency if requests are throttled.",
+            {"workspace_id": r["workspace_id"], "window_requests": n, "window_errors": errors,
+             "error_codes": sorted(int(c) for c in r["error_codes"] if c is not None)},
+        ))
+    return out
+
+
+def _traffic_params(s: Sweep) -> dict:
+    n = s.buckets(s.settings.baseline_days)
+    return {"baseline_start": s.window_start - (s.window_end - s.window_start) * n, "window_end": s.window_end,
+            "window_seconds": s.window_seconds, "baseline_buckets": n}
+
+
+def _traffic(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    cfg, out = s.settings, []
+    for r in rows:
+        now, base = num(r["window_requests"]), num(r["baseline_requests"])
+        if base < cfg.min_requests or int(r["baseline_buckets_seen"]) < 3:
+            continue
+        x = now / base
+        if 1 / cfg.traffic_ratio < x < cfg.traffic_ratio:
+            continue
+        surge = x >= cfg.traffic_ratio
+        out.append(make_finding(
+            s, "endpoint_traffic", "high", "endpoint", r["endpoint_name"], "requests", now, base,
+            f"Serving endpoint {r['endpoint_name']} received {now:,.0f} requests, {x:.1f}x its usual {base:,.0f}"
+            + (" (surge)" if surge else " (drop)"),
+            ("Confirm the new load is expected (a new client or a retry storm) and that scale-out limits and rate limits fit it."
+             if surge else "Check the callers: a drop usually means a broken client, a routing change or an upstream outage."),
+            {"workspace_id": r["workspace_id"], "ratio": x, "direction": "surge" if surge else "drop"},
+        ))
+    return out
+
+
+def _prediction_drift(s: Sweep, rows: list[Row], obj: PerObject | None) -> list[Finding]:
+    assert obj is not None
+    return drift_finding(s, "prediction_drift", rows, obj, "Compare recent inputs and predictions with the training data; "
+                         "retrain or roll back if the model no longer fits the traffic it serves.")
+
+
+def _training_params(s: Sweep) -> dict:
+    key, value = s.settings.training_tag
+    return {"window_start": s.window_start, "window_end": s.window_end, "tag_key": key, "tag_value": value}
+
+
+def _training(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    out = []
+    for r in rows:
+        failures, runs = int(num(r["window_failures"])), int(r["window_runs"])
+        last_failed = r["last_result"] != "SUCCEEDED"
+        out.append(make_finding(
+            s, "training_failures", "high" if last_failed else "medium", "job", r["job_id"], "failed_runs", failures, 0.0,
+            f"Training job {r['job_name'] or r['job_id']} failed {failures} of {runs} run(s)"
+            + (f"; the latest ended {r['last_termination_code']}" if last_failed else ""),
+            "Read the failed run's error (out-of-memory, data, library); the model it produces is not being refreshed.",
+            {"workspace_id": r["workspace_id"], "job_name": r["job_name"], "last_result": r["last_result"],
+             "last_termination_code": r["last_termination_code"], "last_started": r["last_started"]},
+        ))
+    return out
+
+
+CHECKS = [
+    Check("endpoint_latency", "mlops", "health/mlops/endpoint_latency", (), _latency_params, _latency,
+          per_object="inference_payload", objects=_payload_objects, description="p95 latency per endpoint (inference tables)"),
+    Check("endpoint_error_rate", "mlops", "health/mlops/endpoint_errors", (USAGE, ENTITIES), _window_params, _errors,
+          description="5xx/429 rate per endpoint vs baseline"),
+    Check("endpoint_traffic", "mlops", "health/mlops/endpoint_traffic", (USAGE, ENTITIES), _traffic_params, _traffic,
+          description="request volume vs the baseline median (surges and drops)"),
+    Check("prediction_drift", "mlops", "health/data_quality/drift", (), drift_params, _prediction_drift,
+          per_object="drift_metrics", objects=drift_objects("inference"), description="drift of served models' inputs/predictions"),
+    Check("training_failures", "mlops", "health/mlops/training_failures", ("system.lakeflow.jobs", "system.lakeflow.job_run_timeline"),
+          _training_params, _training, description="failed runs of ML training jobs"),
+]

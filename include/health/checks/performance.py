@@ -1,0 +1,134 @@
+"""Performance checks: job duration regressions, SQL warehouse latency and queueing, cluster utilisation."""
+
+from __future__ import annotations
+
+from include.health.checks.base import Check, PerObject, Row, Sweep, by_ratio, make_finding, num, ratio
+from include.ops.models import Finding
+
+RUNS, HISTORY = "system.lakeflow.job_run_timeline", "system.query.history"
+
+
+def _regression_params(s: Sweep) -> dict:
+    return {"window_start": s.window_start, "window_end": s.window_end, "baseline_start": s.before(s.settings.baseline_days),
+            "long_baseline_start": s.before(s.settings.long_baseline_days), "regression_pct": s.settings.regression_pct}
+
+
+def _regressions(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    out = []
+    for r in rows:
+        now, b7, b30 = num(r["window_s"]), num(r["baseline_7d_s"]), num(r["baseline_30d_s"])
+        pct7, pct30 = 100 * (now / b7 - 1), 100 * (now / b30 - 1)
+        out.append(make_finding(
+            s, "job_duration_regression", by_ratio(now / b7, high=2.0, critical=4.0), "job", r["job_id"], "execution_seconds",
+            now, b7,
+            f"Job {r['job_name'] or r['job_id']} now runs {now / 60:.1f} min (median), {pct7:+.0f}% vs 7 days and "
+            f"{pct30:+.0f}% vs {s.settings.long_baseline_days} days",
+            "Compare a slow run with a normal one (Spark UI: input size, skew, spills, cluster size); check upstream data "
+            "volume and recent code or config changes.",
+            {"workspace_id": r["workspace_id"], "job_name": r["job_name"], "pct_vs_7d": pct7, "pct_vs_30d": pct30,
+             "baseline_30d_s": b30, "window_runs": r["window_runs"], "baseline_7d_runs": r["baseline_7d_runs"]},
+        ))
+    return out
+
+
+def _bucket_params(s: Sweep) -> dict:
+    n = s.buckets(s.settings.baseline_days)
+    return {"baseline_start": s.window_start - (s.window_end - s.window_start) * n, "window_end": s.window_end,
+            "window_seconds": s.window_seconds, "baseline_buckets": n}
+
+
+def _latency_params(s: Sweep) -> dict:
+    return {**_bucket_params(s), "slow_ms": s.settings.slow_query_ms}
+
+
+def _latency(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    out = []
+    for r in rows:
+        p95, base = num(r["window_p95_ms"]), num(r["baseline_p95_ms"])
+        if int(num(r["window_queries"])) < s.settings.min_queries or not base or p95 < s.settings.query_p95_ratio * base:
+            continue
+        slowest = s.evidence_query("health/performance/slowest_queries", {
+            "window_start": s.window_start, "window_end": s.window_end, "warehouse_id": r["warehouse_id"]}, (HISTORY,))
+        x = ratio(p95, base)
+        out.append(make_finding(
+            s, "warehouse_query_latency", by_ratio(x, high=3.0, critical=6.0), "warehouse", r["warehouse_id"], "p95_execution_ms",
+            p95, base,
+            f"Warehouse {r['warehouse_id']}: p95 execution time {p95 / 1000:.1f} s, {x:.1f}x its baseline "
+            f"({int(r['window_slow_queries'])} statements over {s.settings.slow_query_ms / 1000:.0f} s)",
+            "Open the slowest statements' query profiles (scans, spills, missing file pruning); check table layout "
+            "(OPTIMIZE / liquid clustering) and recent schema or data-volume changes.",
+            {"workspace_id": r["workspace_id"], "ratio": x, "window_p50_ms": r["window_p50_ms"], "baseline_p50_ms": r["baseline_p50_ms"],
+             "window_queries": r["window_queries"], "slow_queries": r["window_slow_queries"],
+             "slowest": [{k: q[k] for k in ("statement_id", "executed_by", "execution_duration_ms", "statement_text")} for q in slowest]},
+        ))
+    return out
+
+
+def _queue_params(s: Sweep) -> dict:
+    return _bucket_params(s)
+
+
+def _queueing(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    out = []
+    for r in rows:
+        p95, base = num(r["window_p95_queue_ms"]), num(r["baseline_p95_queue_ms"])
+        if int(num(r["window_queries"])) < s.settings.min_queries or p95 < s.settings.queue_p95_s * 1000:
+            continue
+        if p95 < s.settings.queue_ratio * max(base, 1000.0):
+            continue
+        share = num(r["window_queued_share"])
+        out.append(make_finding(
+            s, "warehouse_queueing", "high" if share >= 0.25 else "medium", "warehouse", r["warehouse_id"], "p95_queue_ms", p95, base,
+            f"Warehouse {r['warehouse_name'] or r['warehouse_id']}: {100 * share:.0f}% of statements waited for capacity, "
+            f"p95 wait {p95 / 1000:.0f} s (max clusters {r['max_clusters']})",
+            "Raise max_clusters (scaling) or the size, or move heavy workloads to another warehouse; check whether the "
+            "limit was lowered recently.",
+            {"workspace_id": r["workspace_id"], "queued_share": share, "baseline_queued_share": r["baseline_queued_share"],
+             "max_queue_ms": r["window_max_queue_ms"], "window_queries": r["window_queries"], "warehouse_size": r["warehouse_size"],
+             "min_clusters": r["min_clusters"], "max_clusters": r["max_clusters"]},
+        ))
+    return out
+
+
+def _util_params(s: Sweep) -> dict:
+    return {"window_start": s.window_start, "window_end": s.window_end}
+
+
+def _utilisation(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    cfg, out = s.settings, []
+    for r in rows:
+        hours, cpu, mem = num(r["running_hours"]), num(r["avg_cpu_pct"]), num(r["avg_mem_pct"])
+        if hours < cfg.min_cluster_hours:
+            continue
+        evidence = {"workspace_id": r["workspace_id"], "cluster_name": r["cluster_name"], "owner": r["owned_by"],
+                    "running_hours": hours, "nodes": r["nodes"], "worker_count": r["worker_count"], "avg_mem_pct": mem,
+                    "p95_cpu_pct": r["p95_cpu_pct"], "node_type": r["worker_node_type"]}
+        # A cluster that ran most of the window doing nothing is idle: cost/idle_all_purpose reports it.
+        idle = hours >= cfg.idle_min_hours and cpu < cfg.idle_cpu_pct
+        if cpu < cfg.under_cpu_pct and not idle:
+            out.append(make_finding(
+                s, "cluster_underutilised", "medium", "cluster", r["cluster_id"], "avg_cpu_pct", cpu, cfg.under_cpu_pct,
+                f"Cluster {r['cluster_name']} ({r['cluster_id']}) averaged {cpu:.1f}% CPU over {hours:.1f} h on {r['nodes']} nodes",
+                "Reduce workers or enable autoscaling with a lower minimum; a smaller node type may do.", evidence))
+        elif cpu >= cfg.over_cpu_pct or mem >= cfg.over_mem_pct:
+            out.append(make_finding(
+                s, "cluster_overutilised", "high" if mem >= 95 or cpu >= 95 else "medium", "cluster", r["cluster_id"],
+                "avg_mem_pct" if mem >= cfg.over_mem_pct else "avg_cpu_pct", mem if mem >= cfg.over_mem_pct else cpu,
+                cfg.over_mem_pct if mem >= cfg.over_mem_pct else cfg.over_cpu_pct,
+                f"Cluster {r['cluster_name']} ({r['cluster_id']}) ran hot: {cpu:.0f}% CPU and {mem:.0f}% memory on average over {hours:.1f} h",
+                "Add workers or use a memory-optimised node type; check for spills and out-of-memory retries.",
+                {**evidence, "avg_cpu_pct": cpu}))
+    return out
+
+
+CHECKS = [
+    Check("job_duration_regression", "performance", "health/performance/job_duration_regression", (RUNS, "system.lakeflow.jobs"),
+          _regression_params, _regressions, description="job execution time vs 7- and 30-day medians"),
+    Check("warehouse_query_latency", "performance", "health/performance/warehouse_query_latency", (HISTORY,), _latency_params,
+          _latency, description="p95 statement execution time per warehouse and slow statements"),
+    Check("warehouse_queueing", "performance", "health/performance/warehouse_queueing", (HISTORY, "system.compute.warehouses"),
+          _queue_params, _queueing, description="time statements waited for warehouse capacity"),
+    Check("cluster_utilisation", "performance", "health/performance/cluster_utilisation",
+          ("system.compute.clusters", "system.compute.node_timeline"), _util_params, _utilisation,
+          description="under- and over-utilised all-purpose clusters"),
+]

@@ -1,0 +1,153 @@
+"""Reliability checks: failure streaks, failure-rate increases, SLA compliance, jobs at risk, MTTR."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from include.health.checks.base import Check, PerObject, Row, Sweep, make_finding, num
+from include.ops.models import Finding
+
+RUNS, JOBS = "system.lakeflow.job_run_timeline", "system.lakeflow.jobs"
+
+
+def _streak_params(s: Sweep) -> dict:
+    return {"window_start": s.window_start, "window_end": s.window_end, "history_start": s.before(s.settings.long_baseline_days),
+            "streak_min": s.settings.streak_min}
+
+
+def _streaks(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    out = []
+    for r in rows:
+        n = int(r["failed_runs"])
+        codes = sorted(c for c in r["termination_codes"] if c)
+        since = f"since {r['last_success']:%Y-%m-%d %H:%M} UTC" if r["last_success"] else "with no success in the history"
+        out.append(make_finding(
+            s, "failure_streak", "critical" if n >= 5 else "high", "job", r["job_id"], "consecutive_failures", n, 0.0,
+            f"Job {r['job_name'] or r['job_id']} failed its last {n} runs ({', '.join(codes)}), {since}",
+            "Triage the latest failed run's error; a streak with the same error will not fix itself by retrying.",
+            {"workspace_id": r["workspace_id"], "job_name": r["job_name"], "termination_codes": codes,
+             "first_failure": r["first_failure"], "last_failure": r["last_failure"], "last_success": r["last_success"],
+             "last_run_id": r["last_run_id"]},
+        ))
+    return out
+
+
+def _rate_params(s: Sweep) -> dict:
+    return {"window_start": s.window_start, "window_end": s.window_end, "baseline_start": s.before(s.settings.baseline_days)}
+
+
+def _rates(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    cfg, out = s.settings, []
+    for r in rows:
+        runs, fails = int(r["window_runs"]), int(num(r["window_failures"]))
+        base_runs, base_fails = int(r["baseline_runs"]), int(num(r["baseline_failures"]))
+        rate = fails / runs
+        base = base_fails / base_runs if base_runs else 0.0
+        if runs < cfg.failure_rate_min_runs or fails < cfg.failure_rate_min_failures:
+            continue
+        if rate < cfg.failure_rate_min or rate - base < cfg.failure_rate_increase:
+            continue
+        codes = sorted(c for c in r["termination_codes"] if c)
+        out.append(make_finding(
+            s, "failure_rate_change", "high" if rate >= 0.5 else "medium", "job", r["job_id"], "failure_rate", rate, base,
+            f"Job {r['job_name'] or r['job_id']} failed {fails} of {runs} runs ({100 * rate:.0f}%) vs {100 * base:.1f}% before",
+            "Look for a shared cause across the failed runs (capacity, upstream service, a flaky dependency) and add retries "
+            "only for genuinely transient errors.",
+            {"workspace_id": r["workspace_id"], "job_name": r["job_name"], "window_runs": runs, "window_failures": fails,
+             "baseline_runs": base_runs, "baseline_failures": base_fails, "termination_codes": codes},
+        ))
+    return out
+
+
+def _sla_params(s: Sweep) -> dict:
+    return {"window_start": s.window_start, "window_end": s.window_end, "baseline_start": s.before(s.settings.baseline_days)}
+
+
+def _sla(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    out = []
+    for r in rows:
+        runs = int(r["window_runs"])
+        if not runs:
+            continue
+        pct = 100 * int(r["window_within"]) / runs
+        base_runs = int(r["baseline_runs"])
+        base_pct = 100 * int(r["baseline_within"]) / base_runs if base_runs else None
+        if pct >= s.settings.sla_target_pct:
+            continue
+        sla = num(r["sla_s"])
+        worst = num(r["window_max_s"])
+        out.append(make_finding(
+            s, "sla_compliance", "high" if pct < 50 else "medium", "job", r["job_id"], "sla_compliance_pct", pct, base_pct,
+            f"Job {r['job_name'] or r['job_id']} met its {sla / 60:.0f}-min duration SLA in {pct:.0f}% of {runs} run(s); "
+            f"longest {worst / 60:.0f} min" + (f" (baseline {base_pct:.0f}%)" if base_pct is not None else ""),
+            "Find what made the runs longer (data growth, slower upstream, smaller cluster) and either tune the job or agree a "
+            "new SLA with its consumers.",
+            {"workspace_id": r["workspace_id"], "job_name": r["job_name"], "sla_s": sla, "window_max_s": worst,
+             "window_runs": runs, "baseline_compliance_pct": base_pct, "baseline_max_s": r["baseline_max_s"]},
+        ))
+    return out
+
+
+def _risk_params(s: Sweep) -> dict:
+    return {"window_start": s.window_start, "window_end": s.window_end}
+
+
+def _at_risk(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    limit_share = s.settings.at_risk_pct / 100
+    out = []
+    for r in rows:
+        worst = num(r["window_max_s"])
+        for kind, limit in (("SLA", r["sla_s"]), ("timeout", r["timeout_s"])):
+            if not limit:
+                continue
+            share = worst / float(limit)
+            if limit_share <= share < 1.0:
+                out.append(make_finding(
+                    s, "jobs_at_risk", "medium", "job", r["job_id"], f"share_of_{kind.lower()}", 100 * share, 100 * limit_share,
+                    f"Job {r['job_name'] or r['job_id']}'s longest run took {100 * share:.0f}% of its {kind} "
+                    f"({worst / 60:.0f} of {float(limit) / 60:.0f} min)",
+                    f"Act before it breaches: check the duration trend and raise the {kind} or speed the job up.",
+                    {"workspace_id": r["workspace_id"], "job_name": r["job_name"], "limit_kind": kind, "limit_s": limit,
+                     "window_max_s": worst},
+                ))
+                break
+    return out
+
+
+def _mttr_params(s: Sweep) -> dict:
+    return {"history_start": s.before(s.settings.long_baseline_days), "window_end": s.window_end}
+
+
+def _mttr(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    by_ws: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        by_ws[r["workspace_id"]].append(r)
+    out = []
+    for ws, items in sorted(by_ws.items()):
+        outages = sum(int(r["recovered_outages"]) for r in items)
+        mean = sum(num(r["mttr_s"]) * int(r["recovered_outages"]) for r in items) / outages
+        worst = sorted(items, key=lambda r: -num(r["mttr_s"]))[:5]
+        out.append(make_finding(
+            s, "mttr", "low", "workspace", ws, "mttr_minutes", mean / 60, None,
+            f"Workspace {ws}: {outages} job outage(s) recovered in the last {s.settings.long_baseline_days} days, "
+            f"mean time to recovery {mean / 60:.0f} min",
+            "Informational: track it over time; the slowest recoveries are listed.",
+            {"outages": outages, "slowest": [{"job_id": r["job_id"], "mttr_minutes": num(r["mttr_s"]) / 60,
+                                              "outages": r["recovered_outages"]} for r in worst]},
+            informational=True,
+        ))
+    return out
+
+
+CHECKS = [
+    Check("failure_streak", "reliability", "health/reliability/failure_streak", (RUNS, JOBS), _streak_params, _streaks,
+          description="jobs whose latest runs all failed"),
+    Check("failure_rate_change", "reliability", "health/reliability/failure_rate_change", (RUNS, JOBS), _rate_params, _rates,
+          description="failure rate in the window vs the baseline"),
+    Check("sla_compliance", "reliability", "health/reliability/sla_compliance", (RUNS, JOBS), _sla_params, _sla,
+          description="runs within the run-duration SLA (health rule)"),
+    Check("jobs_at_risk", "reliability", "health/reliability/jobs_at_risk", (RUNS, JOBS), _risk_params, _at_risk,
+          description="runs close to their SLA or timeout"),
+    Check("mttr", "reliability", "health/reliability/mttr", (RUNS,), _mttr_params, _mttr, informational=True,
+          description="mean time to recovery (informational)"),
+]

@@ -1,0 +1,127 @@
+"""Security checks over the audit log: failed-login bursts, sign-ins from never-seen addresses,
+privileged actions outside business hours, unusual read volume per identity.
+
+Security windows are `security_window_hours` long (24 by default, so a daily sweep covers the
+day); bursts are counted per clock hour inside it, so an hourly sweep can set the window to 1.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, timedelta
+
+from include.health.checks.base import Check, PerObject, Row, Sweep, make_finding, num, ratio
+from include.ops.models import Finding
+
+AUDIT = "system.access.audit"
+
+
+def _burst_params(s: Sweep) -> dict:
+    return {"window_start": s.window_start, "window_end": s.window_end, "history_start": s.before(s.settings.new_ip_history_days),
+            "burst_threshold": s.settings.failed_login_burst}
+
+
+def _bursts(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    out = []
+    for r in rows:
+        failures, users = int(r["failures"]), int(r["users"])
+        known = bool(r["ip_seen_ok_before"])
+        hour = r["hour_start"].astimezone(UTC)
+        out.append(make_finding(
+            s, "failed_login_burst", "critical" if not known and users >= 3 else "high", "ip", r["source_ip_address"],
+            "failed_logins_per_hour", failures, float(s.settings.failed_login_burst),
+            f"{failures} failed sign-ins from {r['source_ip_address']} against {users} account(s) between "
+            f"{r['first_seen']:%H:%M} and {r['last_seen']:%H:%M} UTC" + ("" if known else "; the address never signed anyone in before"),
+            "Block the address at the IdP/IP access list, check the targeted accounts for lockouts or later successful "
+            "sign-ins, and enforce SSO/MFA.",
+            {"workspace_id": r["workspace_id"], "users": users, "emails": r["emails"][:20], "user_agent": r["user_agent"],
+             "ip_seen_ok_before": known, "first_seen": r["first_seen"], "last_seen": r["last_seen"]},
+            window=(hour, hour + timedelta(hours=1)),
+        ))
+    return out
+
+
+def _new_ip_params(s: Sweep) -> dict:
+    return {"window_start": s.window_start, "window_end": s.window_end, "history_start": s.before(s.settings.new_ip_history_days),
+            "min_history_logins": s.settings.new_ip_min_history_logins}
+
+
+def _new_ips(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    by_user: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        by_user[r["email"]].append(r)
+    out = []
+    for email, items in sorted(by_user.items()):
+        ips = sorted({r["ip"] for r in items})
+        first = min(r["first_seen"] for r in items)
+        out.append(make_finding(
+            s, "new_ip_login", "high", "user", email, "new_source_ips", len(ips), 0.0,
+            f"{email} signed in from {', '.join(ips)}, never used by them in the last {s.settings.new_ip_history_days} days "
+            f"(first at {first:%Y-%m-%d %H:%M} UTC)",
+            "Confirm with the person that the sign-in was theirs; if not, revoke their sessions and tokens and reset credentials.",
+            {"workspace_id": items[0]["workspace_id"], "ips": ips, "logins": sum(int(r["logins"]) for r in items),
+             "known_ips": items[0]["known_ips"], "history_logins": items[0]["history_logins"], "first_seen": first},
+        ))
+    return out
+
+
+def _priv_params(s: Sweep) -> dict:
+    return {"window_start": s.window_start, "window_end": s.window_end}
+
+
+def _after_hours(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    start_h, end_h = s.settings.business_hours_utc
+    by_user: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        t = r["event_time"].astimezone(UTC)
+        if t.weekday() not in s.settings.business_weekdays or not (start_h <= t.hour < end_h):
+            by_user[r["email"]].append(r)
+    out = []
+    for email, items in sorted(by_user.items()):
+        actions = sorted({f"{r['service_name']}.{r['action_name']}" for r in items})
+        first, last = items[0]["event_time"], items[-1]["event_time"]
+        out.append(make_finding(
+            s, "after_hours_privileged", "high" if len(items) >= 3 else "medium", "user", email, "privileged_actions",
+            len(items), 0.0,
+            f"{email} made {len(items)} privileged change(s) outside business hours ({first:%a %H:%M}–{last:%H:%M} UTC): "
+            + ", ".join(actions),
+            "Verify the changes with the person and their manager; review the granted permissions and created tokens.",
+            {"workspace_id": items[0]["workspace_id"], "actions": actions, "ips": sorted({r["source_ip_address"] for r in items}),
+             "first_seen": first, "last_seen": last, "business_hours_utc": list(s.settings.business_hours_utc)},
+            window=(first.astimezone(UTC), last.astimezone(UTC) + timedelta(minutes=1)),
+        ))
+    return out
+
+
+def _reads_params(s: Sweep) -> dict:
+    days = s.settings.read_volume_baseline_days
+    return {"window_start": s.window_start, "window_end": s.window_end, "baseline_start": s.before(days),
+            "baseline_windows": days * 86400 / s.window_seconds, "ratio": s.settings.read_volume_ratio,
+            "min_reads": s.settings.read_volume_min}
+
+
+def _reads(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    out = []
+    for r in rows:
+        reads, base = int(r["window_reads"]), num(r["baseline_per_window"])
+        x = ratio(reads, base, floor=1.0)
+        out.append(make_finding(
+            s, "unusual_read_volume", "critical" if x >= 20 else "high", "user", r["email"], "table_reads", reads, base,
+            f"{r['email']} read tables {reads} times ({r['window_tables']} distinct) vs a usual {base:.0f}: {x:.0f}x",
+            "Check what was read and from where; if it is not an expected export, suspend the identity's tokens and review access.",
+            {"workspace_id": r["workspace_id"], "ratio": x, "distinct_tables": r["window_tables"],
+             "first_seen": r["first_seen"], "last_seen": r["last_seen"]},
+        ))
+    return out
+
+
+CHECKS = [
+    Check("failed_login_burst", "security", "health/security/failed_login_burst", (AUDIT,), _burst_params, _bursts,
+          description="failed sign-ins per source IP and hour"),
+    Check("new_ip_login", "security", "health/security/new_ip_login", (AUDIT,), _new_ip_params, _new_ips,
+          description="successful sign-ins from addresses never used by the person"),
+    Check("after_hours_privileged", "security", "health/security/privileged_actions", (AUDIT,), _priv_params, _after_hours,
+          description="grants, admin and token changes outside business hours"),
+    Check("unusual_read_volume", "security", "health/security/read_volume", (AUDIT,), _reads_params, _reads,
+          description="table reads per identity vs its baseline"),
+]

@@ -1,0 +1,39 @@
+-- Spend per workspace and SKU in the window vs the median of the same-length buckets before it.
+-- USD = usage_quantity x effective list price valid at usage time. Buckets with no usage are not
+-- counted in the median (a SKU used on 2 of 7 days is compared with those 2 days).
+-- Params: :baseline_start, :window_end, :window_seconds, :baseline_buckets, :spike_ratio, :min_usd
+WITH priced AS (
+  SELECT u.workspace_id, u.sku_name, u.usage_start_time,
+         CAST(u.usage_quantity AS DOUBLE) * CAST(lp.pricing.effective_list.`default` AS DOUBLE) AS usd
+  FROM system.billing.usage u
+  JOIN system.billing.list_prices lp
+    ON u.sku_name = lp.sku_name AND u.cloud = lp.cloud
+   AND u.usage_end_time >= lp.price_start_time
+   AND (lp.price_end_time IS NULL OR u.usage_end_time < lp.price_end_time)
+  WHERE u.usage_start_time >= CAST(:baseline_start AS TIMESTAMP)
+    AND u.usage_start_time < CAST(:window_end AS TIMESTAMP)
+),
+bucketed AS (
+  SELECT workspace_id, sku_name, usd,
+         FLOOR((unix_micros(usage_start_time) - unix_micros(CAST(:baseline_start AS TIMESTAMP)))
+               / (:window_seconds * 1000000.0)) AS bucket
+  FROM priced
+),
+per_bucket AS (
+  SELECT workspace_id, sku_name, bucket, SUM(usd) AS usd
+  FROM bucketed
+  GROUP BY workspace_id, sku_name, bucket
+),
+stats AS (
+  SELECT workspace_id, sku_name,
+         SUM(CASE WHEN bucket = :baseline_buckets THEN usd ELSE 0 END) AS window_usd,
+         percentile(CASE WHEN bucket < :baseline_buckets THEN usd END, 0.5) AS baseline_usd,
+         COUNT(CASE WHEN bucket < :baseline_buckets THEN 1 END) AS baseline_buckets_seen
+  FROM per_bucket
+  GROUP BY workspace_id, sku_name
+)
+SELECT workspace_id, sku_name, window_usd, baseline_usd, baseline_buckets_seen
+FROM stats
+WHERE window_usd >= :min_usd
+  AND window_usd >= :spike_ratio * COALESCE(baseline_usd, 0)
+ORDER BY window_usd DESC

@@ -1,0 +1,24 @@
+-- Requests per serving endpoint in the window vs the median of the same-length buckets before it.
+-- Params: :baseline_start, :window_end, :window_seconds, :baseline_buckets
+WITH entities AS (
+  SELECT DISTINCT served_entity_id, endpoint_name, workspace_id FROM system.serving.served_entities
+),
+bucketed AS (
+  SELECT e.endpoint_name, e.workspace_id,
+         FLOOR((unix_micros(u.request_time) - unix_micros(CAST(:baseline_start AS TIMESTAMP))) / (:window_seconds * 1000000.0)) AS bucket
+  FROM system.serving.endpoint_usage u
+  JOIN entities e ON u.served_entity_id = e.served_entity_id
+  WHERE u.request_time >= CAST(:baseline_start AS TIMESTAMP) AND u.request_time < CAST(:window_end AS TIMESTAMP)
+),
+per_bucket AS (
+  SELECT endpoint_name, MIN(workspace_id) AS workspace_id, bucket, COUNT(*) AS requests
+  FROM bucketed
+  GROUP BY endpoint_name, bucket
+)
+SELECT endpoint_name, MIN(workspace_id) AS workspace_id,
+       SUM(CASE WHEN bucket = :baseline_buckets THEN requests ELSE 0 END) AS window_requests,
+       percentile(CASE WHEN bucket < :baseline_buckets THEN CAST(requests AS DOUBLE) END, 0.5) AS baseline_requests,
+       COUNT(CASE WHEN bucket < :baseline_buckets THEN 1 END) AS baseline_buckets_seen
+FROM per_bucket
+GROUP BY endpoint_name
+ORDER BY endpoint_name
