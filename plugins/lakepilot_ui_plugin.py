@@ -8,7 +8,6 @@ see `lakepilot_airflow/ui/auth.py` and docs/ui.md.
 from __future__ import annotations
 
 from airflow.plugins_manager import AirflowPlugin
-
 from lakepilot_airflow.ui.app import URL_PREFIX, create_app
 
 

@@ -68,8 +68,9 @@ def airflow_tokens(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tokens]
 @pytest.fixture
 def scripted_runtime():
     """A runtime whose pending approvals are scripted; warehouse and everything else are real."""
-    from include.ui.models import PendingApproval, SourceNote
     from lakepilot_airflow.ui.runtime import Runtime
+
+    from include.ui.models import PendingApproval, SourceNote
 
     class ScriptedRuntime(Runtime):
         def __init__(self) -> None:

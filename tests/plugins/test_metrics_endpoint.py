@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from lakepilot_airflow.ui import metrics_route
 from prometheus_client.parser import text_string_to_metric_families
 
-from lakepilot_airflow.ui import metrics_route
 from tests.plugins.conftest import NOW
 from tests.plugins.sample_ops import write_sample_ops
 

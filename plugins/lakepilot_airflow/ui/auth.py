@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import hmac
 import os
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-ENV_METRICS_TOKEN = "LAKEPILOT_METRICS_TOKEN"
+ENV_METRICS_TOKEN = "LAKEPILOT_METRICS_TOKEN"  # noqa: S105 - the variable's name, not a secret
 SCRAPER = "metrics-scraper"
 
 _bearer = HTTPBearer(auto_error=False, description="An Airflow JWT from POST /auth/token (or the UI's _token cookie).")
+
+
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
 class LoginRequired(Exception):
@@ -36,12 +39,12 @@ async def _airflow_user(request: Request, bearer: HTTPAuthorizationCredentials |
     return await get_user(request, None, bearer)
 
 
-async def api_user(request: Request, bearer: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Any:
+async def api_user(request: Request, bearer: BearerDep) -> Any:
     """The signed-in Airflow user, or 401/403 exactly as Airflow's own API answers."""
     return await _airflow_user(request, bearer)
 
 
-async def page_user(request: Request, bearer: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Any:
+async def page_user(request: Request, bearer: BearerDep) -> Any:
     """The signed-in Airflow user; anonymous or expired sessions are sent to Airflow's login."""
     try:
         return await _airflow_user(request, bearer)
@@ -51,7 +54,7 @@ async def page_user(request: Request, bearer: HTTPAuthorizationCredentials | Non
         raise
 
 
-async def metrics_client(request: Request, bearer: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Any:
+async def metrics_client(request: Request, bearer: BearerDep) -> Any:
     """The static scrape token, or any signed-in Airflow user."""
     expected = os.environ.get(ENV_METRICS_TOKEN, "")
     if expected and bearer is not None and hmac.compare_digest(bearer.credentials.encode(), expected.encode()):

@@ -34,12 +34,11 @@ def pending_approvals(user: Any = None, limit: int = 500) -> list[PendingApprova
         user: the Airflow user whose readable DAGs bound the result; None = every DAG (metrics).
         limit: at most this many.
     """
-    from sqlalchemy import select
-
     from airflow.api_fastapi.app import get_auth_manager
     from airflow.models.hitl import HITLDetail
     from airflow.models.taskinstance import TaskInstance
     from airflow.utils.session import create_session
+    from sqlalchemy import select
 
     with create_session() as session:
         query = (

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import jinja2
-from markdown_it import MarkdownIt
-from markupsafe import Markup
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Response, status
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -69,6 +69,13 @@ def _markdown(text: str | None) -> Markup:
     return Markup(_MD.render(text or ""))  # noqa: S704 - markdown-it with html=False escapes input
 
 
+def _usd(value: float | None) -> str:
+    """Dollars: cents for plan estimates, sub-cent precision for LLM spend."""
+    if value is None:
+        return "—"
+    return f"${value:,.4f}" if 0 < abs(value) < 1 else f"${value:,.2f}"
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -80,7 +87,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         ago=_ago,
         when=_when,
-        usd=lambda v: "—" if v is None else f"${v:,.4f}" if v < 1 else f"${v:,.2f}",
+        usd=_usd,
         pretty=lambda v: json.dumps(v, indent=2, sort_keys=True, default=str),
         num=lambda v: "—" if v is None else f"{v:,.4g}" if isinstance(v, float) else f"{v:,}",
         markdown=_markdown,
