@@ -38,9 +38,21 @@ never duplicates) and under the reports directory, and e-mails it.
 * **Mail**: the `smtp_default` connection (host/port/login/password, extra `from_email`, `disable_ssl`,
   `disable_tls`); with none, the local loopback sink (`lakepilot mail serve`, port `LAKEPILOT_SMTP_PORT`
   or 8025), which writes `.eml` files to the outbox.
-* **Where to find it**: the `render` task's log prints the summary and the file path; its XCom holds the
-  path and counts; the asset `lakepilot://reports/daily_health` carries them as event extra.
+* **Where to find it**: the LakePilot tab of this Airflow (`/lakepilot/report?date=…`, from the UI plugin); the
+  `render` task's log prints the summary, the file path and that link; its XCom holds path, link and counts;
+  the asset `lakepilot://reports/daily_health` carries them as event extra.
 """
+
+
+def _report_url(report_date: str) -> str | None:
+    """The report's page in LakePilot's Airflow UI plugin (`/lakepilot/report`), when the API base URL is known."""
+    try:
+        from airflow.configuration import conf
+
+        base = conf.get("api", "base_url", fallback="") or ""
+    except Exception:  # no core config in this worker: the file path is still logged
+        base = ""
+    return f"{base.rstrip('/')}/lakepilot/report?date={report_date}" if base.startswith("http") else None
 
 
 def _report_at(context) -> datetime:
@@ -67,10 +79,11 @@ def daily_health_report():
         from include.report.service import generate_report
 
         bundle, summary = generate_report(resolve_warehouse(), _report_at(context))
+        url = _report_url(summary.report_date)
         log = logging.getLogger(__name__)
-        log.info("health report for %s written to %s", summary.report_date, summary.path)
+        log.info("health report for %s written to %s%s", summary.report_date, summary.path, f" · view it at {url}" if url else "")
         log.info("report summary:\n%s", bundle.text)
-        return summary.model_dump(mode="json")
+        return summary.model_dump(mode="json") | {"url": url}
 
     @task(retries=3, retry_delay=timedelta(minutes=5), outlets=[REPORT_ASSET])
     def email(summary: dict, **context) -> dict:
@@ -85,8 +98,8 @@ def daily_health_report():
         log = logging.getLogger(__name__)
         raw = os.environ.get("LAKEPILOT_REPORT_RECIPIENTS") or Variable.get("lakepilot_report_recipients", default=None) or DEFAULT_RECIPIENTS
         recipients = [r.strip() for r in raw.split(",") if r.strip() and r.strip().lower() != "none"]
-        extra = {"report_date": summary["report_date"], "path": summary["path"], "findings": summary["findings"],
-                 "by_severity": summary["by_severity"]}
+        extra = {"report_date": summary["report_date"], "path": summary["path"], "url": summary.get("url"),
+                 "findings": summary["findings"], "by_severity": summary["by_severity"]}
         context["outlet_events"][REPORT_ASSET].extra = extra
         if not recipients:
             log.info("e-mail disabled (recipients: none); report at %s", summary["path"])

@@ -139,12 +139,13 @@ def test_report_dag_renders_stores_and_mails(airflow_home: Path, tmp_path: Path)
     outbox = lp_home / "outbox"
     with MailSink(port=0, outbox=outbox) as sink:
         conn = json.dumps({"conn_type": "smtp", "host": "127.0.0.1", "port": sink.port})
-        env = _env(airflow_home, lp_home, AIRFLOW_CONN_SMTP_DEFAULT=conn,
+        env = _env(airflow_home, lp_home, AIRFLOW_CONN_SMTP_DEFAULT=conn, AIRFLOW__API__BASE_URL="http://127.0.0.1:8080",
                    LAKEPILOT_REPORT_RECIPIENTS="platform-team@example.com,oncall@example.com")
         result = _run(_DAG_TEST, [str(REPORT), "daily_health_report", "2026-05-10T07:00:00+00:00"], env)
     assert result["tasks"] == {"render": "success", "email": "success"}, result
     path = lp_home / "reports" / "health-report-2026-05-09.html"
     assert result["xcom"]["render"]["path"] == str(path)
+    assert result["xcom"]["render"]["url"] == "http://127.0.0.1:8080/lakepilot/report?date=2026-05-09"
     assert result["xcom"]["render"]["by_severity"] == {"critical": 1, "high": 1, "medium": 1, "low": 1}
     assert sorted(result["xcom"]["email"]["emailed_to"]) == ["oncall@example.com", "platform-team@example.com"]
     html = path.read_text()
