@@ -42,6 +42,7 @@ class AdhocQuery(BaseModel):
     params: list[QueryParam] = Field(default_factory=list)
     max_rows: int = Field(default=MAX_ROWS, ge=1, le=500)
     sql_text: str | None = Field(default=None, description="inline SQL (tests); otherwise sql_file is loaded")
+    registered: bool = Field(default=False, description="run through include.health.adhoc (the checks' registry)")
 
     def sql(self) -> str:
         return self.sql_text if self.sql_text is not None else load_sql(self.sql_file)
@@ -104,32 +105,55 @@ def _cell(value: Any, redactor: Redactor) -> Any:
     return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
 
 
+def _result(name: str, rows: list[dict[str, Any]], row_count: int, max_rows: int, redactor: Redactor) -> QueryResult:
+    rows = rows[:max_rows]
+    return QueryResult(
+        name=name,
+        status="ok",
+        columns=list(rows[0]) if rows else [],
+        rows=[{k: _cell(v, redactor) for k, v in row.items()} for row in rows],
+        row_count=row_count,
+        truncated=row_count > max_rows,
+    )
+
+
 def run_adhoc(warehouse: Any, query: AdhocQuery, params: dict[str, Any] | None, redactor: Redactor) -> QueryResult:
     """Run one allow-listed query; failures come back as `status="error"` with the reason."""
+    if query.registered:
+        from include.health.adhoc import run_adhoc as run_registered
+
+        done = run_registered(warehouse, query.name, dict(params or {}), max_rows=query.max_rows)
+        if done.status != "ok":
+            return QueryResult(name=query.name, status="error", error=redactor.text(done.error or "failed")[:500])
+        return _result(query.name, done.rows, done.row_count, query.max_rows, redactor)
     try:
         bound = bind_params(query, params)
         table = warehouse.query(query.sql(), bound, name=f"agent:{query.name}")
     except Exception as exc:  # the tool reports; the agent decides what to do next
         log.info("ad-hoc query %s failed: %s", query.name, exc)
         return QueryResult(name=query.name, status="error", error=redactor.text(str(exc))[:500])
-    rows = table.slice(0, query.max_rows).to_pylist()
-    return QueryResult(
-        name=query.name,
-        status="ok",
-        columns=list(table.column_names),
-        rows=[{k: _cell(v, redactor) for k, v in row.items()} for row in rows],
-        row_count=table.num_rows,
-        truncated=table.num_rows > query.max_rows,
-    )
+    return _result(query.name, table.slice(0, query.max_rows).to_pylist(), table.num_rows, query.max_rows, redactor)
 
 
-def domain_queries(domain: str) -> list[AdhocQuery]:
-    """The allow-listed ad-hoc queries of one domain, from the health checks' query registry.
+def domain_queries(names: tuple[str, ...]) -> list[AdhocQuery]:
+    """The named queries of the health checks' registry (`include.health.adhoc`), as agent queries.
 
-    Returns [] (and the agent simply gets no query tools) when the registry is not installed.
+    A domain lists the names its agent may use; names the registry does not have are skipped,
+    and without the registry the agent simply gets no query tools.
     """
     try:
-        from include.health import adhoc  # type: ignore[attr-defined]
+        from include.health.adhoc import ADHOC_QUERIES
     except ImportError:
         return []
-    return [AdhocQuery.model_validate(q if isinstance(q, dict) else q.model_dump()) for q in adhoc.queries_for(domain)]
+    out = []
+    for name in names:
+        spec = ADHOC_QUERIES.get(name)
+        if spec is None:
+            log.warning("ad-hoc query %r is not in the registry; the agent will not offer it", name)
+            continue
+        out.append(AdhocQuery(
+            name=spec.name, description=spec.description, sql_file=spec.sql, registered=True,
+            params=[QueryParam(name=k, type=kind, description="ISO-8601 UTC" if kind == "timestamp" else "")
+                    for k, kind in spec.params.items()],
+        ))
+    return out

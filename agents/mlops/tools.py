@@ -10,6 +10,8 @@ from include.health.models import DomainSweep
 from include.ops.models import Domain
 
 DOMAIN: Domain = "mlops"
+# The read-only ad-hoc queries (from include.health.adhoc) this agent may run, by name.
+QUERY_NAMES: tuple[str, ...] = ("endpoint_hourly", "job_run_history", "table_upstream")
 
 
 def sweep(warehouse: Any, as_of: datetime, settings: Any = None, manifest: Any = None) -> DomainSweep:
@@ -21,4 +23,4 @@ def sweep(warehouse: Any, as_of: datetime, settings: Any = None, manifest: Any =
 
 def queries() -> list[AdhocQuery]:
     """The read-only ad-hoc queries the mlops agent may run by name."""
-    return domain_queries(DOMAIN)
+    return domain_queries(QUERY_NAMES)

@@ -158,3 +158,32 @@ def test_report_dag_renders_stores_and_mails(airflow_home: Path, tmp_path: Path)
     body = html_part(load_message(Path(mail.path)))
     assert "eve@example.com was granted workspace admin" in body
     assert len(store.read(Finding)) == 4  # the report reads; it never adds findings
+
+
+@pytest.mark.slow
+def test_health_dag_sweeps_stores_analyses_and_publishes_idempotently(airflow_home: Path, tmp_path: Path) -> None:
+    from include.report.records import HealthDomainRun
+    from include.simulator.generate import generate_workspace
+
+    lp_home = tmp_path / "lp"
+    lakehouse = lp_home / "lakehouse"
+    generate_workspace(lakehouse, 10, "small", 3, end=date(2026, 3, 10))
+    env = _env(airflow_home, lp_home)
+    args = [str(SWEEPS), "health_reliability", "2026-03-11T00:00:00+00:00"]
+    first = _run(_DAG_TEST, args, env)
+    assert first["tasks"] == {"sweep": "success", "analyse": "success", "publish": "success"}, first
+    swept = first["xcom"]["sweep"]
+    assert swept["as_of"] == "2026-03-11T00:00:00Z"  # the end of the data interval
+    assert swept["findings"] > 0 and swept["engine"]
+    assert first["xcom"]["analyse"]["path"] == "deterministic"
+    assert first["xcom"]["publish"]["findings"] == swept["findings"]
+    store = LocalOpsStore(lakehouse)
+    stored = [f for f in store.read(Finding) if f.domain == "reliability"]
+    assert len(stored) == swept["findings"]
+    [run] = store.read(HealthDomainRun)
+    assert run.analysed and run.path == "deterministic" and run.headline
+    # Re-running the same interval updates rows; it never adds any.
+    second = _run(_DAG_TEST, args, env)
+    assert second["tasks"]["publish"] == "success"
+    assert len([f for f in store.read(Finding) if f.domain == "reliability"]) == swept["findings"]
+    assert len(store.read(HealthDomainRun)) == 1
