@@ -71,7 +71,8 @@ def register(app: typer.Typer) -> None:
             llm = LLMConfig.from_env()
         except ValueError as exc:
             fail(str(exc))
-        when, note = (parse_as_of(as_of), f"as of {parse_as_of(as_of):%Y-%m-%d %H:%M} UTC") if as_of else default_as_of(lakehouse)
+        parsed = parse_as_of(as_of)
+        when, note = (parsed, f"as of {parsed:%Y-%m-%d %H:%M} UTC") if parsed else default_as_of(lakehouse)
         banner(f"engine: {warehouse.describe()} · agents: {llm_mode_label(llm)} · {note}")
         failures: list[str] = []
         results = []

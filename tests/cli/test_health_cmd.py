@@ -112,3 +112,21 @@ def test_mail_serve_runs_until_interrupted(lakepilot_home: Path) -> None:
         _, err = proc.communicate(timeout=30)
     assert f"mail sink on 127.0.0.1:{port}" in err
     assert "hello-from-the-test" in next(outbox_dir().glob("*.eml")).name
+
+
+def test_sweep_on_a_simulated_workspace_prints_json_lines_and_stores(lakehouse: Path) -> None:
+    from include.ops.models import Finding
+    from include.simulator.generate import generate_workspace
+
+    generate_workspace(lakehouse, 10, "small", 3, end=date(2026, 3, 10))
+    args = ["sweep", "--domain", "reliability", "--lakehouse", str(lakehouse), "--as-of", "2026-03-10", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines and {line["domain"] for line in lines} == {"reliability"}
+    assert all(line["as_of"] == "2026-03-11T00:00:00+00:00" and line["explanation"] for line in lines)
+    assert "deterministic (no LLM configured)" in result.stderr and "as of 2026-03-11 00:00 UTC" in result.stderr
+    assert len(LocalOpsStore(lakehouse).read(Finding)) == len(lines)
+    human = runner.invoke(app, args[:-1])
+    assert human.exit_code == 0 and "reliability:" in human.stdout
+    assert len(LocalOpsStore(lakehouse).read(Finding)) == len(lines)  # the second sweep updated, not added
