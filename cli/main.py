@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "cli.up_cmd",
     "cli.triage_cmd",
     "cli.route_cmd",
+    "cli.ask_cmd",
     "cli.provision_cmd",
     "cli.health_cmd",
     "cli.mail_cmd",

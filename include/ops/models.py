@@ -189,6 +189,13 @@ class ConversationTurn(OpsRecord):
     context: dict[str, Any] = Field(default_factory=dict)
     agent_path: AgentPath = "deterministic"
     created_at: datetime = Field(default_factory=utcnow)
+    # Added by the orchestrator (agents/orchestrator, docs/orchestrator.md); optional, so older rows still read:
+    request_id: str = ""
+    status: str = ""
+    headline: str = ""
+    time_window: str = ""
+    synthesis_fallback: str = ""
+    details: dict[str, Any] = Field(default_factory=dict)
 
 
 OPS_MODELS: dict[str, type[OpsRecord]] = {

@@ -1,0 +1,159 @@
+"""Ask every needed domain agent at once (threads: the work is SQL and LLM I/O) and collect results.
+
+Each domain gets its sweep(s) for the window (stored, cached or fresh; see `sources`), its
+agent's analysis, and its evidence queries. A domain that raises, or does not finish within the
+deadline, comes back as `status="failed"` with the reason; the others still answer.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from agents.common.models import DomainAnalysis
+from agents.common.registry import agent_module
+from agents.orchestrator.correlate import refs_index
+from agents.orchestrator.evidence import run_evidence
+from agents.orchestrator.models import DomainResult, DomainStatus, EvidenceTable, SweepUsed
+from agents.orchestrator.planning import SweepPlan
+from agents.orchestrator.router.models import TimeWindow
+from agents.orchestrator.sources import SweepFn, merge_sweeps, obtain_sweep
+from include.health.models import DomainSweep
+from include.health.settings import HealthSettings
+from include.ops.models import Domain
+from include.report.records import HealthDomainRun
+from include.report.redact import redact_secrets
+
+log = logging.getLogger(__name__)
+
+MAX_FINDINGS_PER_DOMAIN = 12
+DEFAULT_DEADLINE_S = 180.0
+MAX_ERROR_CHARS = 300
+
+
+@dataclass
+class GatherContext:
+    """What every domain worker needs."""
+
+    plan: SweepPlan
+    window: TimeWindow | None
+    warehouse: Any
+    store: Any
+    llm: Any = None
+    model: Any = None
+    settings: HealthSettings | None = None
+    manifest: Any = None
+    marker: str = ""
+    sweep_fn: SweepFn | None = None
+    use_cache: bool = True
+    deadline_s: float = DEFAULT_DEADLINE_S
+    runs: dict[str, list[HealthDomainRun]] = field(default_factory=dict)
+
+
+def describe_error(exc: BaseException) -> str:
+    """A short, secret-free reason for an answer ("QueryError: table … not found")."""
+    text = " ".join(str(exc).split()) or "no detail"
+    text = redact_secrets(f"{type(exc).__name__}: {text}")
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
+
+
+def _analysis(domain: Domain, ctx: GatherContext) -> tuple[DomainAnalysis, DomainSweep, list[SweepUsed]]:
+    runs = ctx.runs.get(domain, [])
+    obtained = [
+        obtain_sweep(domain, chunk, warehouse=ctx.warehouse, store=ctx.store, runs=runs, settings=ctx.settings,
+                     manifest=ctx.manifest, marker=ctx.marker, sweep_fn=ctx.sweep_fn, use_cache=ctx.use_cache)
+        for chunk in ctx.plan.chunks
+    ]
+    used = [SweepUsed(as_of=o.sweep.as_of, window_start=o.sweep.window_start, window_end=o.sweep.window_end,
+                      source=o.source, findings=len(o.sweep.findings)) for o in obtained]
+    sweep = merge_sweeps(domain, [o.sweep for o in obtained])
+    if len(obtained) == 1 and obtained[0].analysis is not None:
+        return obtained[0].analysis, sweep, used
+    analysis = agent_module(domain).analyse(sweep, llm=ctx.llm, model=ctx.model, warehouse=ctx.warehouse, store=ctx.store)
+    return analysis, sweep, used
+
+
+def _status(sweep_error: str, sweep: DomainSweep | None, evidence: list[EvidenceTable]) -> tuple[DomainStatus, str]:
+    failed_queries = [e for e in evidence if e.status == "error"]
+    if sweep is None:
+        if evidence and not failed_queries:
+            return "partial", f"the checks could not run ({sweep_error}); the answer rests on queries only"
+        return "failed", sweep_error
+    could_not = {e.check for e in sweep.errors}
+    ran_ok = set(sweep.checks_run) - could_not
+    if sweep.errors and not ran_ok:
+        reasons = "; ".join(f"{e.check}: {e.error}" for e in sweep.errors[:3])
+        return "failed", redact_secrets(f"none of its checks could run ({reasons})")[:MAX_ERROR_CHARS]
+    problems = [f"{len(sweep.errors)} check(s) could not run"] if sweep.errors else []
+    problems += [f"query {e.name} failed" for e in failed_queries]
+    return ("partial", "; ".join(problems)) if problems else ("answered", "")
+
+
+def answer_domain(domain: Domain, ctx: GatherContext) -> DomainResult:
+    """One domain's contribution; never raises (a failure is the result)."""
+    started = time.monotonic()
+    analysis: DomainAnalysis | None = None
+    sweep: DomainSweep | None = None
+    used: list[SweepUsed] = []
+    sweep_error = ""
+    try:
+        analysis, sweep, used = _analysis(domain, ctx)
+    except Exception as exc:  # this domain could not check; the question still gets the others
+        log.warning("%s agent could not answer: %s", domain, exc)
+        sweep_error = describe_error(exc)
+    evidence = run_evidence(domain, ctx.plan, ctx.window, ctx.warehouse)
+    status, reason = _status(sweep_error, sweep, evidence)
+    result = DomainResult(domain=domain, status=status, error=reason, evidence=evidence, sweeps=used,
+                          window_start=ctx.plan.start, window_end=ctx.plan.end)
+    if analysis is not None and sweep is not None:
+        counts = Counter(f.severity for f in analysis.findings)
+        result = result.model_copy(update={
+            "window_start": sweep.window_start,
+            "window_end": sweep.window_end,
+            "headline": analysis.headline,
+            "findings": analysis.findings[:MAX_FINDINGS_PER_DOMAIN],
+            "findings_total": len(analysis.findings),
+            "by_severity": {s: counts[s] for s in ("critical", "high", "medium", "low") if counts[s]},
+            "key_numbers": analysis.key_numbers,
+            "check_errors": sweep.errors,
+            "entity_refs": refs_index([f for f in sweep.findings if not f.evidence.get("informational")]),
+            "informational_ids": [f.finding_id for f in sweep.findings if f.evidence.get("informational")],
+            "analysis_path": analysis.path,
+            "analysis_llm": analysis.llm,
+            "fallback_reason": analysis.fallback_reason,
+        })
+    return result.model_copy(update={"duration_s": round(time.monotonic() - started, 3)})
+
+
+def gather(domains: list[Domain], ctx: GatherContext) -> list[DomainResult]:
+    """Every domain's result, in the order given; slow domains are reported as timed out."""
+    if not domains:
+        return []
+    if ctx.store is not None and not ctx.runs:
+        try:
+            all_runs = ctx.store.read(HealthDomainRun)
+        except Exception as exc:  # no stored runs readable: every domain sweeps afresh
+            log.warning("stored health runs unreadable: %s", exc)
+            all_runs = []
+        for run in all_runs:
+            ctx.runs.setdefault(run.domain, []).append(run)
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=len(domains), thread_name_prefix="lakepilot-ask")
+    futures = {d: pool.submit(answer_domain, d, ctx) for d in domains}
+    concurrent.futures.wait(futures.values(), timeout=ctx.deadline_s)
+    pool.shutdown(wait=False, cancel_futures=True)
+    results: list[DomainResult] = []
+    for domain, future in futures.items():
+        if future.done():
+            try:
+                results.append(future.result())
+            except Exception as exc:  # answer_domain reports its own failures; this is a bug guard
+                results.append(DomainResult(domain=domain, status="failed", error=describe_error(exc)))
+        else:
+            results.append(DomainResult(domain=domain, status="failed", window_start=ctx.plan.start,
+                                        window_end=ctx.plan.end,
+                                        error=f"did not finish within {ctx.deadline_s:.0f}s"))
+    return results

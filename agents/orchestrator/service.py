@@ -1,0 +1,210 @@
+"""`ask()`: route a question, ask every needed domain agent at once, connect and write one answer.
+
+    from agents.orchestrator import ask
+    answer = ask("Why did cost spike yesterday, and did jobs fail?", session_id="s-1")
+    print(answer.answer)                  # who answered, for when, numbers, connections, follow-ups
+    ask("and the day before?", session_id="s-1")   # follow-up: same domains, earlier window
+
+See docs/orchestrator.md for the contract.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from agents.llm import LLMConfig, llm_mode_label
+from agents.orchestrator.conversation import Conversation, check_session_id
+from agents.orchestrator.correlate import correlate
+from agents.orchestrator.digest import facts_for
+from agents.orchestrator.evidence import BASELINE_DAYS
+from agents.orchestrator.followups import suggest
+from agents.orchestrator.gather import DEFAULT_DEADLINE_S, GatherContext, gather
+from agents.orchestrator.labels import Labels
+from agents.orchestrator.llm_synthesis import llm_body
+from agents.orchestrator.models import Answer, AnswerStatus, DomainResult, SynthesisInfo
+from agents.orchestrator.planning import plan_sweeps
+from agents.orchestrator.router import RouteResult, route
+from agents.orchestrator.router.decision import clarification
+from agents.orchestrator.router.models import as_utc
+from agents.orchestrator.sources import SweepFn, data_marker
+from agents.orchestrator.synthesis import assemble, clarification_text, deterministic_body, frame, window_text
+from include.health.settings import HealthSettings
+from include.ops.models import utcnow
+
+log = logging.getLogger(__name__)
+
+Stage = Literal["route", "agents", "synthesis"]
+ALL_STAGES: frozenset[Stage] = frozenset({"route", "agents", "synthesis"})
+# Below this the router's best domain is a guess: ask back instead of answering.
+MIN_ROUTE_CONFIDENCE = 0.5
+
+
+@dataclass
+class AskOptions:
+    """Knobs of one `ask` (defaults suit the CLI, the DAG and the UI)."""
+
+    deadline_s: float = DEFAULT_DEADLINE_S
+    llm_stages: frozenset[Stage] = ALL_STAGES
+    settings: HealthSettings | None = None
+    use_cache: bool = True
+    min_route_confidence: float = MIN_ROUTE_CONFIDENCE
+    sweep_fn: SweepFn | None = field(default=None, repr=False)
+
+
+@dataclass
+class _Models:
+    route: Any = None
+    agents_config: LLMConfig | None = None
+    agents_model: Any = None
+    synthesis: Any = None
+    synthesis_timeout_s: float | None = None
+    label: str = llm_mode_label(None)
+
+
+def _models(llm: Any, stages: frozenset[Stage]) -> _Models:
+    if llm is None:
+        return _Models()
+    if isinstance(llm, LLMConfig):
+        synthesis = None
+        if "synthesis" in stages:
+            from agents.llm import build_chat_model
+
+            synthesis = build_chat_model(llm, agent="orchestrator")
+        return _Models(route=llm if "route" in stages else None, agents_config=llm if "agents" in stages else None,
+                       synthesis=synthesis, synthesis_timeout_s=llm.timeout_s, label=llm_mode_label(llm))
+    return _Models(route=llm if "route" in stages else None, agents_model=llm if "agents" in stages else None,
+                   synthesis=llm if "synthesis" in stages else None, label=f"llm (injected {type(llm).__name__})")
+
+
+def _manifest(warehouse: Any) -> Any:
+    root = getattr(warehouse, "root", None)
+    if root is None:
+        return None
+    from include.simulator.manifest import load_manifest
+
+    try:
+        return load_manifest(root)
+    except ValueError as exc:
+        log.warning("workspace manifest unreadable: %s", exc)
+        return None
+
+
+def _now(now: datetime | None, manifest: Any, notes: list[str]) -> datetime:
+    if now is not None:
+        return as_utc(now)
+    current = utcnow()
+    if manifest is not None and as_utc(manifest.end) < current:
+        end = as_utc(manifest.end)
+        notes.append(f"times are read as of {end:%Y-%m-%d %H:%M} UTC, where the simulated workspace's data ends")
+        return end
+    return current
+
+
+def _low_confidence(routed: RouteResult, minimum: float) -> RouteResult:
+    """A clarification instead of a route whose best domain is below `minimum`."""
+    if not routed.domains or max(d.confidence for d in routed.domains) >= minimum:
+        return routed
+    ask_back = clarification(routed.scores, routed.domain_names())
+    return routed.model_copy(update={"domains": [], "clarification": ask_back,
+                                     "reasons": [*routed.reasons, f"orchestrator: best confidence below {minimum}"]})
+
+
+def _status(results: list[DomainResult]) -> AnswerStatus:
+    if all(r.status == "failed" for r in results):
+        return "failed"
+    return "answered" if all(r.status == "answered" for r in results) else "partial"
+
+
+def ask(
+    question: str,
+    session_id: str | None = None,
+    now: datetime | None = None,
+    warehouse: Any = None,
+    store: Any = None,
+    llm: Any = None,
+    *,
+    request_id: str | None = None,
+    options: AskOptions | None = None,
+) -> Answer:
+    """Answer `question` from every domain agent it needs, as one answer, and store the turn.
+
+    Args:
+        question: the user's words (untrusted: they only choose among the six domains and a window).
+        session_id: the conversation (1-64 of `A-Za-z0-9_.:-`); None starts a new one.
+        now: reference time for "yesterday" etc.; default now, or the end of a simulated workspace's data.
+        warehouse: SQL engine (`include.lakehouse.warehouse`); default `get_warehouse()`.
+        store: ops store for stored sweeps and the conversation; default the warehouse's.
+        llm: None (deterministic), an `LLMConfig`, or a LangChain chat model (tests, notebooks).
+        request_id: idempotency key of a retryable caller (the DAG's run id): a retry rewrites its turn.
+        options: deadline, which stages use the LLM, check settings, cache.
+
+    Raises:
+        ValueError: empty or over-long question, or a malformed session/request id.
+    """
+    started = time.monotonic()
+    opts = options or AskOptions()
+    session = check_session_id(session_id)
+    if warehouse is None:
+        from include.lakehouse.warehouse import get_warehouse
+
+        warehouse = get_warehouse()
+    if store is None:
+        from include.ops.store import get_ops_store
+
+        store = get_ops_store(warehouse)
+    manifest = _manifest(warehouse)
+    notes: list[str] = []
+    when = _now(now, manifest, notes)
+    models = _models(llm, opts.llm_stages)
+    convo = Conversation(store, session)
+    turn, previous = convo.next_turn(request_id)
+    routed = _low_confidence(route(question, when, llm=models.route, context=convo.context_of(previous)),
+                             opts.min_route_confidence)
+    base = {"session_id": session, "turn": turn, "question": routed.question, "now": when, "route_path": routed.path,
+            "route_confidence": round(routed.confidence, 4), "time_window": routed.time_window,
+            "engine": warehouse.describe()}
+    if routed.clarification is not None:
+        answer = Answer(**base, status="clarify", headline=routed.clarification.question,
+                        answer=clarification_text(routed.clarification.question, list(routed.clarification.options)),
+                        clarification=routed.clarification, synthesis=SynthesisInfo(llm=models.label),
+                        duration_s=time.monotonic() - started)
+        convo.save(answer, routed, request_id)
+        return answer
+
+    plan = plan_sweeps(routed.time_window, when)
+    notes += plan.notes
+    ctx = GatherContext(plan=plan, window=routed.time_window, warehouse=warehouse, store=store, llm=models.agents_config,
+                        model=models.agents_model, settings=opts.settings, manifest=manifest, marker=data_marker(warehouse),
+                        sweep_fn=opts.sweep_fn, use_cache=opts.use_cache, deadline_s=opts.deadline_s)
+    results = gather(routed.domain_names(), ctx)
+    labels = Labels.build(manifest, results)
+    window = routed.time_window
+    baseline = window.comparison.label if window and window.comparison else f"the {BASELINE_DAYS} days before (scaled to the window)"
+    facts = facts_for(results, labels, baseline)
+    correlations = correlate(results, labels)
+    followups = suggest(routed.domain_names(), window, results, correlations)
+    parts = frame(results, facts, plan, window, followups=followups, notes=notes, followup=routed.followup)
+    body, headline = deterministic_body(parts.sections, correlations), parts.headline
+    synthesis = SynthesisInfo(llm=models.label)
+    if models.synthesis is not None and parts.sections:
+        when_text, comparison_text = window_text(plan, window)
+        written, synthesis = llm_body(models.synthesis, label=models.label, question=routed.question, window=when_text,
+                                      comparison=comparison_text, results=results, facts=facts, correlations=correlations,
+                                      draft=body, timeout_s=models.synthesis_timeout_s)
+        if written is not None:
+            body, headline = written.body, written.headline
+    answer = Answer(**base, status=_status(results), answer=assemble(headline, parts, body), headline=headline,
+                    domains=routed.domains, results=results, correlations=correlations, followups=followups,
+                    notes=notes, agent_path=synthesis.path, synthesis=synthesis,
+                    duration_s=time.monotonic() - started)
+    convo.save(answer, routed, request_id)
+    log.info("session %s turn %d: %s by %s in %.2fs (%s synthesis)", session, turn, answer.status,
+             ",".join(answer.agents()) or "no agent", answer.duration_s, answer.agent_path)
+    return answer
+
+
+__all__ = ["ALL_STAGES", "AskOptions", "ask"]
