@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "cli.provision_cmd",
     "cli.health_cmd",
     "cli.mail_cmd",
+    "cli.remediation_cmd",
 ]
 
 app = typer.Typer(

@@ -139,6 +139,14 @@ class RemediationDecision(OpsRecord):
     llm_model: str | None = None
     policy_version: str = ""
     engine_version: str = ""
+    # Added by the acting side (include/remediation/acting.py, docs/remediation.md "Acting"):
+    run_page_url: str | None = None
+    act_started_at: datetime | None = None  # claim written before any Jobs API call that starts a run
+    act_detail: str | None = None  # what acting did, or why it did not (redacted)
+    repaired_result: str | None = None  # result_state of the repair when it ended
+    feedback_at: datetime | None = None
+    cluster_at_failure: dict[str, Any] = Field(default_factory=dict)  # for replay: the cluster it failed on
+    timeout_at_failure: int | None = None
 
     def model_post_init(self, _context: Any) -> None:
         if not self.decision_id:

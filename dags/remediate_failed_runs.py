@@ -1,0 +1,173 @@
+"""`remediate_failed_runs`: catch failed Databricks runs, decide, act within budgets, notify, learn.
+
+Wiring only: detection is `FailedRunSensor`/`FailedRunTrigger`, deciding
+`agents.remediation.pipeline.decide_failed_run`, acting `include.remediation.acting` (through
+`RemediationActOperator`), mail `include.remediation.notices`, outcomes and learning
+`include.remediation.outcomes` / `learning`, the watermark `include.remediation.watermark`.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+from airflow.sdk import dag, task, task_group
+
+try:  # Airflow puts the plugins folder on sys.path (scheduler, workers, triggerer)
+    from lakepilot_airflow.remediation.operators import RemediationActOperator
+    from lakepilot_airflow.remediation.sensor import FailedRunSensor
+except ModuleNotFoundError:  # parsed with only the repository root on the path (DAG integrity tests)
+    from plugins.lakepilot_airflow.remediation.operators import RemediationActOperator
+    from plugins.lakepilot_airflow.remediation.sensor import FailedRunSensor
+
+POOL = "databricks_api"
+DEFAULT_SCHEDULE = "*/5 * * * *"
+OFF = {"none", "off", "manual", "never"}
+
+
+def _schedule() -> str | None:
+    raw = os.environ.get("LAKEPILOT_REMEDIATION_SCHEDULE", "").strip()
+    if not raw:
+        return DEFAULT_SCHEDULE
+    return None if raw.lower() in OFF else raw
+
+
+SCHEDULE = _schedule()
+
+DOC = f"""
+### Remediate failed runs
+Every run: **detect** failed Databricks job runs the ledger has not decided yet (deferrable sensor;
+the trigger polls `jobs/runs/list` from the persisted watermark minus an overlap, and re-checks the
+runs LakePilot repaired), then per failure a mapped chain **decide → act → notify**:
+
+1. **decide** — `runs/get` (+ history), `runs/get-output`, `jobs/get` → pattern engine (+ learned
+   rules, + LLM when `lakepilot_llm` is set) → guarded decision, recorded in
+   `lakepilot.ops.remediation_decisions` **before** anything acts (idempotent on run + attempt).
+2. **act** — RETRY: `runs/repair` with `latest_repair_id`; RETRY_WITH_NEW_PARAMS: `jobs/update` with
+   the allow-listed change, then repair. A claim is written before the call, so a retry after a crash
+   finds its own repair instead of starting another. Backoff (`not_before`) defers the task when short,
+   else a later run's `sweep_pending` acts.
+3. **notify** — e-mail through `smtp_default`: the owner (SEND_EMAIL, or what was changed), on-call +
+   owner with an incident record (ESCALATE); one message per failure fingerprint.
+
+Alongside: **sweep_pending** (due backoffs and owed notices from earlier runs), **check_outcomes**
+(repairs that ended → `succeeded`/`failed`, then learned rules), and **advance_watermark** once every
+failure found was decided.
+
+* **Schedule**: `{SCHEDULE or "manual"}` — env `LAKEPILOT_REMEDIATION_SCHEDULE` (cron or `none`), read at parse.
+* **Policy**: Variable `lakepilot_remediation_policy` (JSON, see docs/remediation.md); **shadow mode**:
+  `"shadow": true` there or env `LAKEPILOT_REMEDIATION_SHADOW=1` (decide and record, never act).
+* **Knobs** (env): `LAKEPILOT_REMEDIATION_WAIT_SECONDS`, `_POLL_SECONDS`, `_OVERLAP_MINUTES`,
+  `_RUN_LOOKBACK_HOURS`, `_MAX_INLINE_WAIT_SECONDS`; `LAKEPILOT_ONCALL_EMAIL`.
+* **Conf** (manual runs): `{{"since": "<ISO time>"}}` re-scans from then (decided failures are skipped);
+  `{{"wait_seconds": 0}}` checks once without waiting.
+* **Pool**: `{POOL}` on every task calling the Jobs API.
+"""
+
+
+@dag(
+    dag_id="remediate_failed_runs",
+    schedule=SCHEDULE,
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    tags=["lakepilot", "remediation"],
+    doc_md=DOC,
+    default_args={"owner": "lakepilot", "retries": 2, "retry_delay": timedelta(seconds=30)},
+)
+def remediate_failed_runs():
+    detect = FailedRunSensor(task_id="detect_failed_runs", pool=POOL, execution_timeout=timedelta(minutes=70))
+
+    @task(pool=POOL, execution_timeout=timedelta(minutes=10))
+    def decide(failure: dict) -> dict:
+        """Fetch the failed run, triage and decide, record the decision (nothing acts yet)."""
+        from lakepilot_airflow.connections import resolve_llm
+        from lakepilot_airflow.remediation import runtime
+
+        from agents.remediation.pipeline import decide_failed_run
+        from include.remediation.detection import FailedRunRef
+        from include.remediation.learning import effective_rules
+
+        settings = runtime.settings()
+        store = runtime.store()
+        ref = decide_failed_run(
+            FailedRunRef.model_validate(failure), runtime.jobs(settings.conn_id), store, runtime.policy(settings),
+            llm=resolve_llm(), rules=effective_rules(store),
+        )
+        return ref.model_dump(mode="json")
+
+    @task(retries=3, execution_timeout=timedelta(minutes=5))
+    def notify(acted: dict, **context) -> dict:
+        """E-mail what the decision owes someone (owner / on-call), once per failure."""
+        from datetime import UTC
+
+        from lakepilot_airflow.remediation import runtime
+
+        from include.remediation.notices import notify_decision
+
+        if not acted.get("run_id") or acted.get("attempt") is None or acted.get("outcome") is None:
+            return {"status": "nothing", "detail": acted.get("detail", "")}
+        result = notify_decision(runtime.store(), acted["run_id"], int(acted["attempt"]), runtime.policy(),
+                                 datetime.now(UTC), smtp=runtime.smtp())
+        return result.model_dump(mode="json")
+
+    @task_group(group_id="remediate")
+    def remediate(failure: dict):
+        decided = decide(failure)
+        acted = RemediationActOperator(task_id="act", decision=decided, pool=POOL,
+                                       execution_timeout=timedelta(minutes=10))
+        notify(acted.output)
+
+    @task(pool=POOL, execution_timeout=timedelta(minutes=20))
+    def sweep_pending() -> dict:
+        """Act on backoffs that came due and send notices still owed from earlier runs."""
+        from lakepilot_airflow.remediation import runtime
+
+        from include.remediation.sweep import sweep_pending as sweep
+
+        settings = runtime.settings()
+        report = sweep(runtime.store(), runtime.jobs(settings.conn_id), runtime.policy(settings),
+                       smtp=runtime.smtp())
+        return report.model_dump(mode="json")
+
+    @task(pool=POOL, execution_timeout=timedelta(minutes=20))
+    def check_outcomes() -> dict:
+        """Record how finished repairs ended, then promote/retire learned rules."""
+        from datetime import UTC
+
+        from lakepilot_airflow.remediation import runtime
+
+        from include.remediation.learning import learn_rules
+        from include.remediation.outcomes import check_outcomes as check
+
+        store = runtime.store()
+        now = datetime.now(UTC)
+        outcomes = check(store, runtime.jobs(runtime.settings().conn_id), now)
+        learned = learn_rules(store, now)
+        return {"outcomes": outcomes.model_dump(mode="json"), "learning": learned.model_dump(mode="json")}
+
+    @task(trigger_rule="none_failed")
+    def advance_watermark(**context) -> dict:
+        """Every failure found was decided: move the watermark to where this scan started."""
+        from datetime import UTC
+
+        from lakepilot_airflow.remediation import runtime
+        from lakepilot_airflow.remediation.sensor import SCAN_XCOM_KEY
+
+        from include.remediation.watermark import advance_watermark as advance
+
+        scan = context["ti"].xcom_pull(task_ids="detect_failed_runs", key=SCAN_XCOM_KEY) or {}
+        if not scan.get("scanned_until_ms"):
+            return {"advanced": False, "why": "no scan result"}
+        until = datetime.fromtimestamp(scan["scanned_until_ms"] / 1000, UTC)
+        mark = advance(runtime.store(), runtime.settings().conn_id, until, dag_run_id=context["run_id"],
+                       found=int(scan.get("found") or 0))
+        return {"advanced": True, "watermark": mark.watermark.isoformat(), **scan}
+
+    chains = remediate.expand(failure=detect.output)
+    chains >> advance_watermark()
+    sweep_pending()
+    check_outcomes()
+
+
+remediate_failed_runs()

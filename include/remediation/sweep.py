@@ -1,0 +1,73 @@
+"""Sweep up what earlier DAG runs left: backoffs that came due, notices still owed.
+
+A decision whose `not_before` was too far away for its act task to wait stays `pending`; a DAG
+run killed between steps can leave a notice unsent. Every run sweeps both, so nothing decided is
+forgotten. Notices are only swept once their decision is older than `notice_grace`, so a sweep
+does not race the notify task of the run that is sending it right now.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from include.ops.models import RemediationDecision
+from include.remediation.acting import act_on_decision, due_decisions
+from include.remediation.jobs_client import JobsApi
+from include.remediation.notices import notice_kind, notify_decision
+from include.remediation.policy import RemediationPolicy
+
+log = logging.getLogger(__name__)
+NOTICE_GRACE = timedelta(minutes=15)
+
+
+class SweepReport(BaseModel):
+    """What one sweep did."""
+
+    acted: list[dict[str, Any]] = Field(default_factory=list)
+    notified: list[dict[str, Any]] = Field(default_factory=list)
+    errors: dict[str, str] = Field(default_factory=dict)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def sweep_pending(
+    store: Any,
+    jobs: JobsApi,
+    policy: RemediationPolicy,
+    *,
+    smtp: Any = None,
+    send: Any = None,
+    now: datetime | None = None,
+    notice_grace: timedelta = NOTICE_GRACE,
+) -> SweepReport:
+    """Act on due pending decisions, then send notices owed for longer than `notice_grace`."""
+    now = _utc(now or datetime.now(UTC))
+    report = SweepReport()
+    for d in due_decisions(store, now):
+        try:
+            result = act_on_decision(store, jobs, d.run_id, d.attempt, policy, now)
+        except Exception as exc:  # one bad run must not stop the sweep; the next run tries again
+            log.warning("run %s: acting failed in the sweep: %s", d.run_id, exc)
+            report.errors[d.decision_id] = str(exc)[:300]
+            continue
+        report.acted.append(result.model_dump(mode="json"))
+    owed = [
+        d
+        for d in store.read(RemediationDecision)
+        if notice_kind(d) is not None and _utc(d.outcome_at or d.decided_at) <= now - notice_grace
+    ]
+    for d in owed:
+        try:
+            result = notify_decision(store, d.run_id, d.attempt, policy, now, smtp=smtp, send=send)
+        except Exception as exc:
+            log.warning("decision %s: notice failed in the sweep: %s", d.decision_id, exc)
+            report.errors[d.decision_id] = str(exc)[:300]
+            continue
+        report.notified.append(result.model_dump(mode="json"))
+    return report

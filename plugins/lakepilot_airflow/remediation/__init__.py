@@ -1,0 +1,1 @@
+"""Airflow pieces of remediation: the failed-run trigger and sensor, and the act operator."""
