@@ -133,6 +133,10 @@ def test_a_user_signs_in_and_sees_lakepilot(ui_airflow, shots: Path) -> None:
         context = pw.chromium.launch_persistent_context(
             tempfile.mkdtemp(prefix="lakepilot-chromium-"), executable_path=CHROMIUM, headless=True,
             args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000})
+        # The machine is shared (2 cores, Airflow running): wait generously, never on timing.
+        context.set_default_timeout(60_000)
+        context.set_default_navigation_timeout(120_000)
+        expect.set_options(timeout=60_000)
         try:
             page = context.new_page()
             # Anonymous → Airflow's own login page → back to LakePilot.
@@ -142,7 +146,7 @@ def test_a_user_signs_in_and_sees_lakepilot(ui_airflow, shots: Path) -> None:
             page.locator("input[name=username]").fill("admin")
             page.locator("input[name=password]").fill("admin-e2e")
             page.locator("button[type=submit]").click()
-            page.wait_for_url("**/lakepilot/findings**", timeout=60_000)
+            page.wait_for_url("**/lakepilot/findings**")
 
             # Findings: listed with severity, evidence behind a click.
             rows = page.locator("table.findings tbody.finding")
@@ -193,7 +197,7 @@ def test_a_user_signs_in_and_sees_lakepilot(ui_airflow, shots: Path) -> None:
             # Overview, inside Airflow's own UI through the navigation entry.
             page.goto(f"{base}/plugin/lakepilot")
             frame = page.frame_locator("iframe")
-            expect(frame.locator("h1")).to_have_text("LakePilot at a glance", timeout=60_000)
+            expect(frame.locator("h1")).to_have_text("LakePilot at a glance")
             expect(frame.locator(".card", has_text="Critical findings open").locator(".big")).to_have_text("1")
             expect(frame.locator(".card", has_text="Approvals waiting").locator(".big")).not_to_have_text("0")
             page.screenshot(path=str(shots / "06-overview-in-airflow.png"), full_page=True)
