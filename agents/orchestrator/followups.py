@@ -23,7 +23,8 @@ PHRASE: dict[Domain, str] = {
     "cost": "cost", "security": "security", "performance": "performance", "reliability": "job failures",
     "data_quality": "data quality", "mlops": "the model serving endpoints",
 }
-EARLIER = {"hour": "and the hour before?", "day": "and the day before?", "week": "and the week before?",
+# Phrasings the router resolves against the previous window ("the hour before" it does not know).
+EARLIER = {"day": "and the day before?", "week": "and the week before?",
            "month": "and the month before?", "quarter": "and the quarter before?", "year": "and the year before?"}
 
 

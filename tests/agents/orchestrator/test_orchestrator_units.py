@@ -1,0 +1,142 @@
+"""Orchestrator pieces on their own: number checking, sweep planning, conversation turns, follow-ups.
+
+Conversation tests use the real local ops store (Delta tables under the test's LAKEPILOT_HOME).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from agents.orchestrator.conversation import Conversation, check_session_id
+from agents.orchestrator.followups import suggest
+from agents.orchestrator.models import Answer
+from agents.orchestrator.numbers import EvidenceNumbers, cited_numbers
+from agents.orchestrator.planning import MAX_SWEEPS, SweepChunk, plan_sweeps
+from agents.orchestrator.router import RouteContext, TimeWindow, route
+from agents.orchestrator.router.models import DomainScore, RouteResult
+from agents.orchestrator.service import _low_confidence
+from include.ops.models import ConversationTurn
+from include.ops.store import LocalOpsStore
+
+NOW = datetime(2026, 5, 13, 0, 0, tzinfo=UTC)
+EVIDENCE = {"usd": 1027.6347, "share": 0.4512, "ratio": 3.145, "job": "107625665920123",
+            "cluster": "0322-114423-2w4t88cd", "window": "yesterday [2026-05-12 00:00 → 2026-05-13 00:00) UTC"}
+
+
+@pytest.mark.parametrize(
+    ("text", "unsupported"),
+    [
+        ("Spend was $1,027.63, or $1,028, or $1.03k.", []),
+        ("It is 45% of the total and 3.1x the baseline.", []),  # 0.4512 as a percentage; 3.145 to one decimal
+        ("On 2026-05-12, job 107625665920123 ran on cluster 0322-114423-2w4t88cd.", []),  # ids and dates
+        ("1. first point\n2. second point", []),  # list markers are not numbers
+        ("Spend was $1,000.", ["$1,000"]),  # rounded beyond the written precision
+        ("Spend was $1.2k.", ["$1.2k"]),
+        ("It rose 40% because of 7 retries.", ["40%", "7"]),
+        ("A 3.15x jump.", []),  # 3.145 to two decimals
+        ("A 3.2x jump.", ["3.2x"]),  # 3.145 is 3.1 to one decimal, not 3.2
+    ],
+)
+def test_numbers_must_be_in_the_evidence_at_the_written_precision(text: str, unsupported: list[str]) -> None:
+    assert EvidenceNumbers.from_evidence(EVIDENCE).unsupported(text) == unsupported
+
+
+def test_cited_numbers_reads_units() -> None:
+    cited = {c.text: c for c in cited_numbers("$1,234.50, 12%, 2.5x, $3k and 4M rows")}
+    assert cited["$1,234.50"].value == 1234.5 and cited["$1,234.50"].decimals == 2
+    assert cited["12%"].percent and cited["2.5x"].value == 2.5
+    assert cited["$3k"].value == 3000 and cited["4M"].value == 4_000_000
+
+
+def _window(start: datetime, end: datetime, granularity: str = "custom", label: str = "w") -> TimeWindow:
+    return TimeWindow(start=start, end=end, granularity=granularity, label=label)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "chunks"),
+    [
+        (NOW - timedelta(days=1), NOW, [(NOW, 24)]),
+        (NOW - timedelta(days=7), NOW, [(NOW, 168)]),
+        (NOW - timedelta(days=12), NOW, [(NOW - timedelta(days=7), 120), (NOW, 168)]),
+        (NOW - timedelta(hours=15, minutes=30), NOW, [(NOW, 16)]),  # whole hours, rounded out
+    ],
+)
+def test_a_window_becomes_sweeps_of_at_most_a_week(start: datetime, end: datetime, chunks: list) -> None:
+    plan = plan_sweeps(_window(start, end), NOW)
+    assert [(c.as_of, c.window_hours) for c in plan.chunks] == chunks
+    assert (plan.start, plan.end) == (start, end)
+
+
+def test_a_long_window_is_capped_and_says_so() -> None:
+    plan = plan_sweeps(_window(NOW - timedelta(days=60), NOW, label="the last 60 days"), NOW)
+    assert len(plan.chunks) == MAX_SWEEPS and plan.chunks[-1].as_of == NOW
+    assert plan.chunks[0].start == NOW - timedelta(days=7 * MAX_SWEEPS)
+    assert "longer than 5 weekly sweeps" in plan.notes[0]
+
+
+def test_no_window_means_the_24_hours_before_now() -> None:
+    plan = plan_sweeps(None, NOW)
+    assert plan.default_window and [(c.as_of, c.window_hours) for c in plan.chunks] == [(NOW, 24)]
+
+
+def test_a_stored_sweep_stands_in_only_when_both_ends_are_close() -> None:
+    chunk = SweepChunk(as_of=NOW, window_hours=24)
+    assert chunk.matches(NOW - timedelta(hours=26), NOW - timedelta(hours=2))  # within 2.4 h
+    assert not chunk.matches(NOW - timedelta(hours=18), NOW + timedelta(hours=6))  # the 06:00 daily DAG run
+
+
+def _answer(session: str, turn: int, question: str) -> Answer:
+    return Answer(session_id=session, turn=turn, question=question, status="answered", answer="text", headline="h", now=NOW)
+
+
+def test_turns_are_numbered_and_a_repeated_request_rewrites_its_turn(lakehouse) -> None:
+    store = LocalOpsStore(lakehouse)
+    convo = Conversation(store, "s-1")
+    routed = route("why did cost spike yesterday?", NOW)
+    assert convo.next_turn("r1") == (1, None)
+    convo.save(_answer("s-1", 1, "q1"), routed, "r1")
+    number, previous = convo.next_turn("r2")
+    assert number == 2 and previous is not None and previous.turn == 1
+    convo.save(_answer("s-1", 2, "q2"), routed, "r2")
+    # The task that wrote turn 2 is retried: same turn, and the turn before it is still 1.
+    number, previous = convo.next_turn("r2")
+    assert number == 2 and previous.turn == 1
+    convo.save(_answer("s-1", 2, "q2 again"), routed, "r2")
+    rows = sorted(store.read(ConversationTurn, {"session_id": "s-1"}), key=lambda t: t.turn)
+    assert [(t.turn, t.question, t.request_id) for t in rows] == [(1, "q1", "r1"), (2, "q2 again", "r2")]
+    context = Conversation.context_of(rows[-1])
+    assert context is not None and context.domains == ["cost"] and context.time_window == routed.time_window
+
+
+@pytest.mark.parametrize("bad", ["a b", "x" * 65, "semi;colon"])
+def test_bad_session_ids_are_refused_by_name(bad: str) -> None:
+    with pytest.raises(ValueError, match="session id"):
+        check_session_id(bad)
+
+
+def test_a_missing_session_id_starts_a_new_session() -> None:
+    assert check_session_id(None) != check_session_id(None)
+    assert check_session_id("s-1") == "s-1"
+
+
+def test_every_suggested_follow_up_routes_without_asking_back() -> None:
+    first = route("Why did cost spike yesterday, and did jobs fail?", NOW)
+    suggestions = suggest(first.domain_names(), first.time_window, [], [])
+    assert suggestions[0] == "and the day before?"
+    context = RouteContext.from_result(first)
+    for question in [*suggestions, "tell me more", "what about data quality?", "what about the model serving endpoints?"]:
+        follow = route(question, NOW, context=context)
+        assert follow.clarification is None, question
+        assert follow.time_window is not None, question
+
+
+def test_a_guess_below_the_confidence_floor_is_asked_back() -> None:
+    shaky = RouteResult(question="q", domains=[DomainScore(domain="performance", confidence=0.44)],
+                        scores={"performance": 0.44, "cost": 0.3})
+    asked = _low_confidence(shaky, 0.5)
+    assert asked.domains == [] and asked.clarification is not None
+    assert asked.clarification.options[0] == "performance"
+    sure = RouteResult(question="q", domains=[DomainScore(domain="cost", confidence=0.9)], scores={"cost": 0.9})
+    assert _low_confidence(sure, 0.5) is sure
