@@ -166,7 +166,7 @@ class DomainAgent:
                 chat, build_common_tools(ctx), system_prompt=system, user_prompt=task,
                 max_iterations=iterations, deadline_s=budget,
             )
-            allowed = {f.finding_id for f in ordered[:MAX_LLM_FINDINGS]}
+            allowed = {f.finding_id for f in ordered}  # any finding the tools showed it, not only the prompt's first few
             result = self.merge(base, answer, redactor, allowed)
             return result.model_copy(update={"tool_calls": tool_calls, "duration_s": time.monotonic() - started})
         except Exception as exc:  # any failure: fall back, and say why
