@@ -32,6 +32,7 @@ RESULTS = ROOT / "bench" / "results.json"
 PLAN: list[tuple[str, dict[str, Any], int]] = [
     ("bench_generate", {}, 1),
     ("bench_sweeps", {}, 1),
+    ("bench_report", {}, 1),
     ("bench_ask", {}, 1),
     ("bench_triage", {}, 3),
     ("bench_emulator", {}, 3),
