@@ -10,8 +10,8 @@ A learned rule whose own decisions are later contradicted is retired (kept, `act
 
 The rule's regex comes from the first line of the stored (redacted) error excerpt: literal text
 escaped, variable tokens (numbers, ids, quoted names, paths) widened to `.+?`. It must match the
-excerpts it was learned from and keep at least `MIN_LITERAL_CHARS` of literal text, so a learned
-rule cannot become a catch-all.
+excerpts it was learned from and keep at least `MIN_LITERAL_LETTERS` letters of literal text, so a
+learned rule cannot become a catch-all.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from include.remediation.patterns import Rule, RuleSet, load_rules
 
 DEFAULT_THRESHOLD = 3
 LEARNED_CONFIDENCE = 0.85
-MIN_LITERAL_CHARS = 20
+MIN_LITERAL_LETTERS = 24
 PATTERN_CHARS = 200
 RULE_PREFIX = "learned-"
 _VARIABLE = re.compile(
@@ -103,15 +103,15 @@ def learned_pattern(text: str) -> str | None:
     last = 0
     for match in _VARIABLE.finditer(line):
         chunk = line[last : match.start()]
-        literal += len(chunk.strip())
+        literal += sum(c.isalpha() for c in chunk)
         parts.append(re.escape(chunk))
         parts.append(".+?")
         last = match.end()
     tail = line[last:]
-    literal += len(tail.strip())
+    literal += sum(c.isalpha() for c in tail)
     parts.append(re.escape(tail))
     pattern = re.sub(r"(\\ )+", r"\\s+", "".join(parts)).strip()
-    if literal < MIN_LITERAL_CHARS or not re.search(pattern, text, re.I):
+    if literal < MIN_LITERAL_LETTERS or not re.search(pattern, text, re.I):
         return None
     return pattern
 
