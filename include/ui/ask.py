@@ -78,7 +78,11 @@ def ask_orchestrator(
         question=question,
         session_id=session_id,
         answer=str(answer) if answer is not None else None,
+        answer_status=str(data["status"]) if data.get("status") else None,
+        followups=[str(f) for f in data.get("followups") or []],
+        notes=[str(n) for n in data.get("notes") or []],
         domains=[str(d.get("domain")) if isinstance(d, dict) else str(d) for d in data.get("domains") or []],
         agent_path=data.get("agent_path") or data.get("path"),
-        details={k: v for k, v in data.items() if k not in {"answer", "question", "session_id"}},
+        details={k: v for k, v in data.items()
+                 if k not in {"answer", "question", "session_id", "status", "followups", "notes"}},
     )

@@ -155,8 +155,11 @@ class AskResult(BaseModel):
     question: str
     session_id: str
     answer: str | None = None
+    answer_status: str | None = Field(default=None, description="The orchestrator's own status (answered, partial, clarify, ...).")
     domains: list[str] = Field(default_factory=list)
     agent_path: str | None = None
+    followups: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
     message: str | None = Field(default=None, description="Why there is no answer (unavailable/error).")
     details: dict[str, Any] = Field(default_factory=dict)
 

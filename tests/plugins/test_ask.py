@@ -73,3 +73,22 @@ def test_form_post_needs_same_origin_when_signed_in_by_cookie(anon, airflow_toke
     assert "Cost rose because of nightly_etl" in ok.text
     session = ok.cookies.get("lakepilot_ask_session")
     assert session and orchestrator[0]["session_id"] == session
+
+
+@pytest.mark.slow  # the orchestrator trains its router on first use (~25 s here)
+def test_the_installed_orchestrator_answers_through_the_page(anon, airflow_tokens, lakehouse) -> None:
+    """No stand-in: the real `agents.orchestrator.ask`, deterministic path, over the sample lakehouse."""
+    from tests.plugins.conftest import NOW
+    from tests.plugins.sample_ops import write_sample_ops
+
+    if ask_module.find_orchestrator() is None:
+        pytest.skip("agents.orchestrator.ask is not installed")
+    write_sample_ops(lakehouse, NOW)
+    anon.cookies.set("_token", airflow_tokens.for_user())
+    headers = {"Origin": "http://testserver"}
+    first = anon.post("/ask", data={"question": "Why did cost go up yesterday?"}, headers=headers)
+    assert first.status_code == 200
+    assert 'class="turn a"' in first.text and "cost" in first.text
+    second = anon.post("/ask", data={"question": "and security?"}, headers=headers)
+    # The earlier turn of this browser session, stored by the orchestrator, is shown above the new one.
+    assert second.text.count('class="turn q"') == 2 and "Why did cost go up yesterday?" in second.text

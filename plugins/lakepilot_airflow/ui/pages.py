@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from include.ops.models import DOMAINS, utcnow
 from include.ui.approvals import build_approvals_page, recent_provisioning_rows
-from include.ui.ask import ask_orchestrator, find_orchestrator
+from include.ui import ask as ask_service
 from include.ui.findings import SEVERITIES, load_findings
 from include.ui.ledger import load_ledger
 from include.ui.models import AskResult, FindingFilters, RemediationFilters, SourceNote
@@ -213,8 +213,11 @@ def _history(runtime: Runtime, session_id: str) -> list[dict[str, Any]]:
 
 
 def _ask_page(request: Request, runtime: Runtime, user: Any, session_id: str, result: AskResult | None) -> HTMLResponse:
+    history = _history(runtime, session_id)
+    if result is not None and result.status == "answered" and history and history[-1].get("question") == result.question:
+        history = history[:-1]  # the turn just asked is shown in full below, not twice
     response = _page(request, "ask.html", runtime, user, tab="ask", result=result,
-                     history=_history(runtime, session_id), installed=find_orchestrator() is not None, notes=[])
+                     history=history, installed=ask_service.find_orchestrator() is not None, notes=[])
     response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="lax",
                         path=request.scope.get("root_path", "") or "/")
     return response
@@ -240,6 +243,6 @@ async def ask_submit(
         result = AskResult(status="error", question="", session_id=session_id, message="Type a question first.")
     else:
         result = await run_in_threadpool(
-            ask_orchestrator, text, session_id, warehouse=runtime.warehouse(), llm=runtime.llm()
+            ask_service.ask_orchestrator, text, session_id, warehouse=runtime.warehouse(), llm=runtime.llm()
         )
     return await run_in_threadpool(_ask_page, request, runtime, user, session_id, result)
