@@ -69,8 +69,9 @@ def choice_strings(options: Sequence[str | None], index: np.ndarray) -> pa.Array
     return pa.array(list(options), type=pa.string()).take(pa.array(index.astype(np.int64)))
 
 
-def map_array(items: Sequence[Mapping[str, str] | None], index: np.ndarray, value_type: pa.DataType = pa.string()) -> pa.Array:
-    """`map<string, value_type>` values picked by index from a small list of dicts."""
+def map_array(items: Sequence[Mapping[str, object] | None], index: np.ndarray, value_type: pa.DataType | None = None) -> pa.Array:
+    """`map<string, value_type>` (default string) values picked by index from a small list of dicts."""
+    value_type = value_type or pa.string()
     vocab = pa.array(
         [None if m is None else list(m.items()) for m in items], type=pa.map_(pa.string(), value_type)
     )

@@ -93,6 +93,10 @@ def _final(values: pa.Array, final: np.ndarray) -> pa.Array:
     return pa.array(np.where(final, values.to_numpy(zero_copy_only=False), None), type=values.type)
 
 
+def _final_seconds(values: np.ndarray, final: np.ndarray) -> pa.Array:
+    return pa.array(np.where(final, np.round(values).astype(np.int64), None), type=pa.int64())
+
+
 def _run_timeline(ctx: Context) -> Iterator[pa.RecordBatch]:
     runs, world = ctx.runs, ctx.world
     schema = system_table_schema("system.lakeflow.job_run_timeline")
@@ -105,7 +109,6 @@ def _run_timeline(ctx: Context) -> Iterator[pa.RecordBatch]:
         i, fin = idx[sl], final[sl]
         jobs = pa.array(runs.job[i])
         outcome = pa.array(runs.outcome[i].astype(np.int64))
-        secs = lambda v: np.where(fin, np.round(v[i]).astype(np.int64), None)  # noqa: E731
         clusters = runs.cluster_id.take(pa.array(i))
         yield batch(schema, len(i), {
             "account_id": world.account_id, "workspace_id": ws_ids.take(jobs), "job_id": job_ids.take(jobs),
@@ -113,11 +116,11 @@ def _run_timeline(ctx: Context) -> Iterator[pa.RecordBatch]:
             "result_state": _final(_RESULT.take(outcome), fin), "run_type": "JOB_RUN", "run_name": names.take(jobs),
             "compute_ids": _single_list(clusters), "termination_code": _final(_CODE.take(outcome), fin),
             "compute": _compute_list(clusters), "termination_type": _final(_TYPE.take(outcome), fin),
-            "setup_duration_seconds": pa.array(secs(runs.setup_s), type=pa.int64()),
-            "queue_duration_seconds": pa.array(secs(runs.queue_s), type=pa.int64()),
-            "run_duration_seconds": pa.array(secs((runs.end - runs.start) / SEC), type=pa.int64()),
-            "cleanup_duration_seconds": pa.array(secs(runs.cleanup_s), type=pa.int64()),
-            "execution_duration_seconds": pa.array(secs((runs.exec_end - runs.exec_start) / SEC), type=pa.int64()),
+            "setup_duration_seconds": _final_seconds(runs.setup_s[i], fin),
+            "queue_duration_seconds": _final_seconds(runs.queue_s[i], fin),
+            "run_duration_seconds": _final_seconds((runs.end[i] - runs.start[i]) / SEC, fin),
+            "cleanup_duration_seconds": _final_seconds(runs.cleanup_s[i], fin),
+            "execution_duration_seconds": _final_seconds((runs.exec_end[i] - runs.exec_start[i]) / SEC, fin),
         })
 
 

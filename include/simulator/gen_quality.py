@@ -117,7 +117,7 @@ def _information_schema(ctx: Context) -> tuple[list[dict], list[dict], list[dict
     extra = [(ep.info.inference_table, ep.ws, "ml") for ep in world.endpoints if ep.info.inference_table]
     extra += [(m.drift_metrics_table, 0, "ml") for m in world.monitored if m.drift_metrics_table]
     entries = [(t.full_name, t.ws, t.team) for t in world.tables.values()] + [(n, ws, team) for n, ws, team in extra if n]
-    for full, ws, team in sorted(entries):
+    for full, _ws, team in sorted(entries):
         catalog, schema, name = full.split(".")
         info = world.tables.get(full)
         writes = ctx.last_writes.get(full)

@@ -35,6 +35,8 @@ class Sweep:
     warehouse: Any
     # Tables read by evidence look-ups inside `interpret` (counted in rows_scanned by the runner).
     extra_reads: list[str] = field(default_factory=list)
+    # Evidence shared by the checks of one sweep (e.g. lineage edges), fetched once.
+    shared: dict[str, Any] = field(default_factory=dict)
 
     def evidence_query(self, sql_name: str, params: Mapping[str, Any], tables: tuple[str, ...]) -> list[Row]:
         """Run a supporting query for a finding's evidence; its tables count as scanned."""

@@ -5,7 +5,17 @@ from __future__ import annotations
 import calendar
 from datetime import UTC, datetime, timedelta
 
-from include.health.checks.base import Check, CheckUnavailable, PerObject, Row, Sweep, by_ratio, make_finding, num, ratio
+from include.health.checks.base import (
+    Check,
+    CheckUnavailable,
+    PerObject,
+    Row,
+    Sweep,
+    by_ratio,
+    make_finding,
+    num,
+    ratio,
+)
 from include.ops.models import Finding
 
 USAGE, PRICES = "system.billing.usage", "system.billing.list_prices"

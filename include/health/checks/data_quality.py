@@ -9,16 +9,26 @@ from include.ops.models import Finding
 LINEAGE = "system.access.table_lineage"
 
 
+def _edges(s: Sweep) -> dict[str, list[Row]]:
+    """Recent lineage edges by target table, fetched once per sweep."""
+    if "lineage_edges" not in s.shared:
+        rows = s.evidence_query("health/data_quality/upstream", {
+            "history_start": s.before(s.settings.long_baseline_days), "window_end": s.window_end}, (LINEAGE,))
+        edges: dict[str, list[Row]] = {}
+        for r in rows:
+            edges.setdefault(r["target_table"], []).append(r)
+        s.shared["lineage_edges"] = edges
+    return s.shared["lineage_edges"]
+
+
 def upstream(s: Sweep, table: str) -> list[dict]:
     """Breadth-first upstream lineage of `table`, up to `settings.lineage_depth` hops."""
+    edges = _edges(s)
     seen, frontier, out = {table}, [table], []
-    history_start = s.before(s.settings.long_baseline_days)
     for depth in range(1, s.settings.lineage_depth + 1):
         following = []
         for name in frontier:
-            rows = s.evidence_query("health/data_quality/upstream",
-                                    {"table_name": name, "history_start": history_start, "window_end": s.window_end}, (LINEAGE,))
-            for r in rows:
+            for r in edges.get(name, []):
                 out.append({"depth": depth, "table": name, "source_table": r["source_table"], "source_path": r["source_path"],
                             "writer_type": r["entity_type"], "writer_id": r["entity_id"], "last_write": r["last_event"]})
                 source = r["source_table"]

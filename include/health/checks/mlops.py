@@ -3,7 +3,17 @@ failing training jobs."""
 
 from __future__ import annotations
 
-from include.health.checks.base import Check, CheckUnavailable, PerObject, Row, Sweep, by_ratio, make_finding, num, ratio
+from include.health.checks.base import (
+    Check,
+    CheckUnavailable,
+    PerObject,
+    Row,
+    Sweep,
+    by_ratio,
+    make_finding,
+    num,
+    ratio,
+)
 from include.health.checks.data_quality import drift_finding, drift_objects, drift_params
 from include.ops.models import Finding
 
