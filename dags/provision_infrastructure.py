@@ -40,7 +40,7 @@ VALIDATE = "validate_plan"
 @task(task_id=VALIDATE)
 def validate_plan() -> dict:
     """Validate conf as a provisioning plan; record the run; fail (no retry) when invalid."""
-    from airflow.exceptions import AirflowFailException
+    from airflow.sdk.exceptions import AirflowFailException
 
     from agents.provisioning.plan import PlanValidationError
     from agents.provisioning.runs import start_run
@@ -61,7 +61,7 @@ def validate_plan() -> dict:
 @task(trigger_rule="none_failed")
 def plan(capability: str, validated: dict) -> dict:
     """Render, init, plan and summarise one capability (skipped when not in the plan)."""
-    from airflow.exceptions import AirflowSkipException
+    from airflow.sdk.exceptions import AirflowSkipException
 
     from agents.provisioning.plan import ValidatedPlan
     from agents.provisioning.runs import blocked_by, plan_step
@@ -80,7 +80,7 @@ def plan(capability: str, validated: dict) -> dict:
 @task
 def apply(capability: str, step: dict) -> dict:
     """Apply exactly the approved plan; a changed plan file fails at once (no retry)."""
-    from airflow.exceptions import AirflowFailException
+    from airflow.sdk.exceptions import AirflowFailException
 
     from agents.provisioning.pipeline import PlanStep
     from agents.provisioning.runs import apply_step
@@ -101,7 +101,7 @@ def apply(capability: str, step: dict) -> dict:
 @task(trigger_rule="all_done")
 def record(capabilities: list[str]) -> dict:
     """Write the run's row in lakepilot.ops.provisioning_runs; fail the run if a capability failed."""
-    from airflow.exceptions import AirflowFailException
+    from airflow.sdk.exceptions import AirflowFailException
 
     from agents.provisioning.runs import finish_run
     from include.ops.store import get_ops_store
@@ -138,10 +138,13 @@ def provision_infrastructure():
     for name in registry.order():
         with TaskGroup(group_id=name, tooltip=registry.get(name).description):
             planned = plan.override(task_id="plan")(name, validated)
+            # A quick retry re-asks at once if an answer raced the scheduler (see docs/provisioning.md).
             approve = PlanApprovalOperator(task_id="approve", capability=name, stage="approve",
-                                           plan_task_id=f"{name}.plan", validate_task_id=VALIDATE)
+                                           plan_task_id=f"{name}.plan", validate_task_id=VALIDATE,
+                                           retries=2, retry_delay=timedelta(seconds=5))
             confirm = PlanApprovalOperator(task_id="confirm", capability=name, stage="confirm",
-                                           plan_task_id=f"{name}.plan", validate_task_id=VALIDATE)
+                                           plan_task_id=f"{name}.plan", validate_task_id=VALIDATE,
+                                           retries=2, retry_delay=timedelta(seconds=5))
             applied = apply.override(task_id="apply")(name, planned)
             planned >> approve >> confirm >> applied
         plans[name], applies[name] = planned, applied

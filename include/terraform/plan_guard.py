@@ -87,7 +87,12 @@ def stack_lock(lock_path: str | Path, holder: str, timeout_s: float = 600.0) -> 
     info = path.with_suffix(".holder")
     lock = FileLock(str(path))
     try:
-        lock.acquire(timeout=timeout_s)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            holder_now = info.read_text() if info.is_file() else "unknown"
+            log.warning("stack lock %s is held by %s; waiting up to %.0fs", path.name, holder_now, timeout_s)
+            lock.acquire(timeout=timeout_s)
     except Timeout as exc:
         holder_now = info.read_text() if info.is_file() else "unknown"
         raise StackBusyError(

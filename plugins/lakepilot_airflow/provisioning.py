@@ -53,10 +53,13 @@ class PlanApprovalOperator(ApprovalOperator):
         if not request.required:
             why = "no changes to apply" if not step.has_changes else "no second confirmation needed"
             log.info("%s %s: %s", self.capability, self.stage, why)
+            decision = ApprovalDecision(capability=self.capability, stage=self.stage, required=False,  # type: ignore[arg-type]
+                                        approved=step.has_changes, plan_hash=step.plan_hash, note=why)
             if not step.has_changes:
+                # skip() raises to end the task, so the decision is pushed first.
+                context["ti"].xcom_push(key="return_value", value=decision.model_dump(mode="json"))
                 self.skip(ti=context["ti"], tasks=list(context["task"].get_direct_relatives(upstream=False)))
-            return ApprovalDecision(capability=self.capability, stage=self.stage, required=False,  # type: ignore[arg-type]
-                                    approved=step.has_changes, plan_hash=step.plan_hash, note=why).model_dump(mode="json")
+            return decision.model_dump(mode="json")
         self.subject = request.subject
         self.body = request.body
         self.response_timeout = timedelta(seconds=request.timeout_s)
@@ -65,21 +68,32 @@ class PlanApprovalOperator(ApprovalOperator):
                  self.capability, request.timeout_s)
         return super().execute(context)
 
-    def execute_complete(self, context: Any, event: dict[str, Any]) -> Any:
-        from airflow.exceptions import AirflowFailException
+    def _decision(self, context: Any, event: dict[str, Any]) -> dict[str, Any]:
+        from airflow.sdk.exceptions import AirflowFailException
 
         from agents.provisioning.pipeline import decide
         from include.terraform.plan_guard import StalePlanError
 
-        result = super().execute_complete(context=context, event=event)  # skips downstream on Reject
         step, _ = self._inputs(context)
-        user = result.get("responded_by_user") or {}
+        user = event.get("responded_by_user") or {}
         try:
-            decision = decide(step, self.stage, list(result.get("chosen_options") or []),  # type: ignore[arg-type]
+            decision = decide(step, self.stage, list(event.get("chosen_options") or []),  # type: ignore[arg-type]
                               user.get("name") or user.get("id"), bool(event.get("timedout")), context["run_id"])
         except StalePlanError as exc:
             raise AirflowFailException(str(exc)) from exc
         return decision.model_dump(mode="json")
+
+    def execute_complete(self, context: Any, event: dict[str, Any]) -> Any:
+        from airflow.sdk.exceptions import DownstreamTasksSkipped
+
+        try:
+            super().execute_complete(context=context, event=event)
+        except DownstreamTasksSkipped:
+            # Rejected (or timed out into the Reject default): record the decision, then let the
+            # exception skip the downstream tasks.
+            context["ti"].xcom_push(key="return_value", value=self._decision(context, event))
+            raise
+        return self._decision(context, event)
 
 
 def terraform_env(target: str) -> dict[str, str]:

@@ -1,0 +1,254 @@
+"""Provisioning on a real Airflow: conversation → trigger (REST) → plan → approvals (REST) → apply.
+
+One Airflow for the session, four runs at once on separate stacks:
+  approve  the CLI conversation (non-interactive answers) triggers it; every approval and
+           confirmation is given → terraform_data resources applied, row in provisioning_runs
+  reject   the approval is rejected → nothing applied
+  timeout  approvers restricted to 'auditor' (admin gets 403); a 5 s response timeout passes →
+           treated as Reject, nothing applied
+  tamper   the plan file changes between approval and apply → apply refuses, state unchanged;
+           then only that capability's task group is cleared, re-approved, and applied
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from include.devstack.airflow_rest import AirflowApiError, AirflowClient
+from include.ops.models import ProvisioningRun
+from include.ops.store import LocalOpsStore
+from include.terraform.plan_guard import stack_lock
+from tests.agents.provisioning.conftest import make_plan
+from agents.provisioning.facts import RequestFacts
+from agents.provisioning.plan import ApprovalPolicy, plan_json
+
+pytestmark = pytest.mark.e2e
+DAG = "provision_infrastructure"
+ROOT = Path(__file__).resolve().parents[2]
+FIREWALL = RequestFacts(capabilities=["firewall_ports"], team="sec-team", environment="dev", region="westeurope",
+                        ports=["443", "8443"], sources=["10.20.0.0/16"])
+REQUEST = ("a production workspace for the ML team in East US with GPUs and an OpenAI deployment, "
+           "open 443 to our office 10.20.0.0/16")
+ANSWERS = {
+    "capabilities": "yes",
+    "azure_openai.models": "gpt-4o-mini",
+    "names": ["call the resource group rg-ml-team-prod", "yes"],
+    "confirm": ["reduce the cluster to 1-4 workers", "yes"],
+}
+
+
+def _client(config) -> AirflowClient:
+    return AirflowClient(config.base_url, "admin", "admin-e2e")
+
+
+def _wait_listed(client: AirflowClient, timeout: float = 150) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(d["dag_id"] == DAG for d in client.dags()):
+            return
+        time.sleep(2)
+    raise AssertionError(f"{DAG} not listed; import errors: {client.import_errors()}")
+
+
+def _answer(client: AirflowClient, run_id: str, task_id: str, option: str, attempts: int = 4) -> None:
+    """Answer once the task awaits input; answer again if Airflow's answer race failed that try.
+
+    Measured here: when the scheduler is slow to process the parked task's executor event, an
+    answer that lands first makes it mark the try failed ("state changed externally"); the task
+    retries (5 s) and asks again. A slow scheduler made even a 7 s delay lose that race.
+    """
+    detail = f"/api/v2/dags/{DAG}/dagRuns/{run_id}/taskInstances/{task_id}/-1/hitlDetails"
+    for attempt in range(attempts):
+        client.wait_awaiting_input(DAG, run_id, task_id, timeout=240, settle=5)
+        client.answer(DAG, run_id, task_id, [option])
+        print(f"{run_id} {task_id}: answered {option} (attempt {attempt + 1})")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            state = client.task_state(DAG, run_id, task_id)
+            if state in ("success", "skipped", "failed"):
+                print(f"{run_id} {task_id}: {state}")
+                return
+            if state == "awaiting_input" and not client.request("GET", detail).get("response_received"):
+                print(f"{run_id} {task_id}: asked again after a raced answer")
+                break
+            time.sleep(1)
+        else:
+            raise AssertionError(f"{task_id} did not finish after the answer")
+    raise AssertionError(f"{task_id}: answer raced the scheduler {attempts} times")
+
+
+def _state(home: Path, stack: str, capability: str) -> list[dict]:
+    path = home / "terraform" / "stacks" / stack / capability / "terraform.tfstate"
+    if not path.is_file():
+        return []
+    return [r for r in json.loads(path.read_text()).get("resources", []) if r.get("mode") == "managed"]
+
+
+def _inputs(resources: list[dict]) -> dict[str, dict]:
+    return {r["name"]: r["instances"][0]["attributes"]["input"]["value"] for r in resources}
+
+
+def _cli_trigger(config, home: Path, tmp: Path) -> str:
+    answers = tmp / "answers.json"
+    answers.write_text(json.dumps(ANSWERS))
+    env = {**os.environ, "LAKEPILOT_HOME": str(tmp / "cli-home"), "LAKEPILOT_AIRFLOW_URL": config.base_url,
+           "LAKEPILOT_AIRFLOW_USER": "admin", "LAKEPILOT_AIRFLOW_PASSWORD": "admin-e2e", "LAKEPILOT_REQUESTER": "alice"}
+    env.pop("AIRFLOW_CONN_LAKEPILOT_LLM", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "cli.main", "provision", "--request", REQUEST, "--answers", str(answers), "--json"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    run = json.loads(result.stdout.strip().splitlines()[-1])
+    assert run["url"] == f"{config.base_url}/dags/{DAG}/runs/{run['dag_run_id']}"
+    assert "reduce the cluster" in result.stderr and "rg-ml-team-prod" in result.stderr
+    return run["dag_run_id"]
+
+
+def _drive_approve(config, run_id: str) -> dict:
+    client = _client(config)
+    for task in ("databricks_workspace.approve", "databricks_workspace.confirm"):  # GPU prod: over $500/month
+        _answer(client, run_id, task, "Approve")
+    for task in ("azure_openai.approve", "firewall_ports.approve", "firewall_ports.confirm"):
+        _answer(client, run_id, task, "Approve")
+    return client.wait_run(DAG, run_id, timeout=300)
+
+
+def _drive_reject(config, run_id: str) -> dict:
+    client = _client(config)
+    _answer(client, run_id, "firewall_ports.approve", "Reject")
+    return client.wait_run(DAG, run_id, timeout=240)
+
+
+def _drive_timeout(config, run_id: str) -> dict:
+    client = _client(config)
+    deadline = time.monotonic() + 240
+    while client.task_state(DAG, run_id, "firewall_ports.approve") != "awaiting_input":
+        assert time.monotonic() < deadline, "approval never awaited input"
+        time.sleep(1)
+    with pytest.raises(AirflowApiError) as refused:  # admin is not among the assigned approvers
+        client.answer(DAG, run_id, "firewall_ports.approve", ["Approve"])
+    assert refused.value.status == 403
+    return {**client.wait_run(DAG, run_id, timeout=240), "refused": refused.value.status}
+
+
+def _drive_tamper(config, run_id: str, home: Path) -> dict:
+    """Approve and confirm while the test holds the stack's apply lock, change the plan file while
+    the apply task waits for that lock, then release it: the apply must refuse the changed plan."""
+    client = _client(config)
+    _answer(client, run_id, "firewall_ports.approve", "Approve")
+    lock = home / "terraform" / "stacks" / "e2e-tamper" / ".lakepilot-firewall_ports.lock"
+    with stack_lock(lock, holder="the e2e test", timeout_s=10):
+        _answer(client, run_id, "firewall_ports.confirm", "Approve")
+        deadline = time.monotonic() + 120
+        while client.task_state(DAG, run_id, "firewall_ports.apply") != "running":
+            assert time.monotonic() < deadline, "apply never started"
+            time.sleep(0.5)
+        time.sleep(3)  # the apply has passed its first hash check and waits for the lock
+        plan_file = Path(client.xcom(DAG, run_id, "firewall_ports.plan")["plan_file"])
+        with open(plan_file, "ab") as fh:
+            fh.write(b"tampered after approval")
+    first = client.wait_run(DAG, run_id, timeout=240)
+    ti = next(t for t in client.task_instances(DAG, run_id) if t["task_id"] == "firewall_ports.apply")
+    log = client.request("GET", f"/api/v2/dags/{DAG}/dagRuns/{run_id}/taskInstances/firewall_ports.apply/logs/"
+                         f"{ti['try_number']}", params={"full_content": True})
+    return {"first": first, "apply_state": ti["state"], "apply_tries": ti["try_number"], "log": json.dumps(log)}
+
+
+def _retry_group(config, run_id: str) -> dict:
+    client = _client(config)
+    client.request("POST", f"/api/v2/dags/{DAG}/clearTaskInstances", json={
+        "dry_run": False, "dag_run_id": run_id, "only_failed": False, "reset_dag_runs": True,
+        "task_ids": [f"firewall_ports.{t}" for t in ("plan", "approve", "confirm", "apply")] + ["record"],
+    })
+    for task in ("firewall_ports.approve", "firewall_ports.confirm"):
+        _answer(client, run_id, task, "Approve")
+    return client.wait_run(DAG, run_id, timeout=240)
+
+
+def test_provisioning_runs_through_airflow(airflow_only, airflow_logs, tmp_path: Path) -> None:
+    config, client = airflow_only
+    home = Path(config.extra_env["LAKEPILOT_HOME"])
+    _wait_listed(client)
+    assert [e for e in client.import_errors() if "provision" in json.dumps(e)] == []
+
+    run_a = _cli_trigger(config, home, tmp_path)  # also unpauses the DAG
+    plans = {
+        "reject": make_plan(FIREWALL, stack="e2e-reject"),
+        "timeout": make_plan(FIREWALL, stack="e2e-timeout").model_copy(
+            update={"approval": ApprovalPolicy(timeout_s=5, approvers=["auditor"])}),
+        "tamper": make_plan(FIREWALL, stack="e2e-tamper"),
+    }
+    runs = {name: client.trigger(DAG, conf=plan_json(plan), run_id=f"e2e-{name}")["dag_run_id"]
+            for name, plan in plans.items()}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = {
+            "approve": pool.submit(_drive_approve, config, run_a),
+            "reject": pool.submit(_drive_reject, config, runs["reject"]),
+            "timeout": pool.submit(_drive_timeout, config, runs["timeout"]),
+            "tamper": pool.submit(_drive_tamper, config, runs["tamper"], home),
+        }
+        try:
+            results = {name: f.result(timeout=420) for name, f in futures.items()}
+        except Exception:
+            print(airflow_logs(config))
+            raise
+    store = LocalOpsStore(home / "lakehouse")
+    rows = {r.run_id: r for r in store.read(ProvisioningRun)}
+
+    # approve: everything applied, with the conversation's edits and name override
+    assert results["approve"]["state"] == "success", airflow_logs(config)
+    ws = _inputs(_state(home, "ml-team-prod-eus", "databricks_workspace"))
+    assert ws["azurerm_resource_group__main"]["name"] == "rg-ml-team-prod"
+    assert ws["databricks_cluster__main"]["min_workers"] == 1 and ws["databricks_cluster__main"]["max_workers"] == 4
+    assert ws["databricks_instance_pool__main"]["node_type_id"] == "Standard_NC4as_T4_v3"
+    assert ws["azurerm_databricks_workspace__main"]["name"] == "dbw-ml-team-prod-eus"
+    oai = _inputs(_state(home, "ml-team-prod-eus", "azure_openai"))
+    assert oai["azurerm_cognitive_deployment__deployment_gpt_4o_mini"]["model_name"] == "gpt-4o-mini"
+    fw = _inputs(_state(home, "ml-team-prod-eus", "firewall_ports"))
+    assert fw["azurerm_network_security_rule__rule_allow_tcp_443"]["source_address_prefixes"] == ["10.20.0.0/16"]
+    row = rows[run_a]
+    assert row.outcome == "applied" and row.requester == "alice" and row.approver == "admin"
+    assert set(row.capability_outcomes.values()) == {"applied"}
+    assert len(row.plan_hashes) == 3 and row.plan_hash and row.cost_estimate_usd and row.cost_estimate_usd > 500
+    assert {r["type"] for r in row.resources} >= {"azurerm_databricks_workspace", "azurerm_network_security_rule"}
+    assert len([a for a in row.approvals if a["stage"] == "confirm"]) == 2
+
+    # reject: nothing applied
+    assert results["reject"]["state"] == "success"
+    assert client.task_state(DAG, runs["reject"], "firewall_ports.apply") == "skipped"
+    assert _state(home, "e2e-reject", "firewall_ports") == []
+    assert rows["e2e-reject"].outcome == "rejected" and rows["e2e-reject"].resources == []
+
+    # timeout: admin was refused (403), the timeout counted as Reject, nothing applied
+    assert results["timeout"]["refused"] == 403 and results["timeout"]["state"] == "success"
+    assert client.task_state(DAG, runs["timeout"], "firewall_ports.apply") == "skipped"
+    assert _state(home, "e2e-timeout", "firewall_ports") == []
+    assert rows["e2e-timeout"].outcome == "timed_out"
+
+    # tamper: apply refused, state unchanged; the row says failed
+    assert results["tamper"]["first"]["state"] == "failed"
+    assert results["tamper"]["apply_state"] == "failed" and results["tamper"]["apply_tries"] == 1  # no retry
+    assert "changed after approval" in results["tamper"]["log"]
+    assert "held by" in results["tamper"]["log"] and "the e2e test" in results["tamper"]["log"]  # it waited
+    assert _state(home, "e2e-tamper", "firewall_ports") == []
+    assert rows["e2e-tamper"].outcome == "failed"
+    assert rows["e2e-tamper"].capability_outcomes == {"firewall_ports": "failed"}
+
+    # …and retrying only that capability's task group re-plans, re-approves and applies it
+    retried = _retry_group(config, runs["tamper"])
+    assert retried["state"] == "success", airflow_logs(config)
+    assert set(_inputs(_state(home, "e2e-tamper", "firewall_ports"))) == {
+        "azurerm_resource_group__main", "azurerm_network_security_group__main",
+        "azurerm_network_security_rule__rule_allow_tcp_443", "azurerm_network_security_rule__rule_allow_tcp_8443"}
+    again = {r.run_id: r for r in store.read(ProvisioningRun)}
+    assert again["e2e-tamper"].outcome == "applied"
+    assert len([r for r in store.read(ProvisioningRun) if r.run_id == "e2e-tamper"]) == 1
