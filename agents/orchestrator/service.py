@@ -175,7 +175,14 @@ def ask(
         convo.save(answer, routed, request_id)
         return answer
 
-    plan = plan_sweeps(routed.time_window, when)
+    try:
+        plan = plan_sweeps(routed.time_window, when)
+    except ValueError as exc:  # a window with nothing in it yet ("today" at midnight)
+        answer = Answer(**base, status="failed", headline=str(exc), domains=routed.domains,
+                        answer=f"{exc}: there is nothing to look at yet.", followups=["and the day before?"],
+                        synthesis=SynthesisInfo(llm=models.label), duration_s=time.monotonic() - started)
+        convo.save(answer, routed, request_id)
+        return answer
     notes += plan.notes
     ctx = GatherContext(plan=plan, window=routed.time_window, warehouse=warehouse, store=store, llm=models.agents_config,
                         model=models.agents_model, settings=opts.settings, manifest=manifest, marker=data_marker(warehouse),
