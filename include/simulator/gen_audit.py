@@ -88,6 +88,7 @@ def _user_day(ctx: Context, voc: _Vocab, params: _Params, day: int, day_index: i
     world = ctx.world
     weekday = from_us(day).weekday() < 5
     tables_by_ws = {ws: sorted(t.full_name for t in world.tables.values() if t.ws == ws) for ws in range(len(world.workspaces))}
+    jobs_by_ws = {ws: [j.job_id for j in world.jobs if j.ws == ws] for ws in range(len(world.workspaces))}
     for u_idx, user in enumerate(world.users):
         if not weekday and rng.random() > 0.08:
             continue
@@ -110,6 +111,13 @@ def _user_day(ctx: Context, voc: _Vocab, params: _Params, day: int, day_index: i
             ev.add(_work_times(rng, day, n_read), u_idx, action, ip, 200, ids, user.ws, agent)
         n_nb = int(rng.poisson(8))
         ev.add(_work_times(rng, day, n_nb), u_idx, A[("notebook", "runCommand")], ip, 200, 0, user.ws, agent)
+        jobs = jobs_by_ws[user.ws]
+        n_run = int(rng.poisson(0.3)) if jobs else 0
+        if n_run:
+            picked = [params.id({"job_id": jobs[int(i)]}) for i in rng.integers(0, len(jobs), n_run)]
+            ev.add(_work_times(rng, day, n_run), u_idx, A[("jobs", "runNow")], ip, 200, np.array(picked), user.ws, agent)
+        if rng.random() < 0.04:
+            ev.add(_work_times(rng, day, 1), u_idx, A[("clusters", "edit")], ip, 200, 0, user.ws, agent)
         if weekday and rng.random() < 0.05:
             ev.add(_work_times(rng, day, 1), u_idx, A[("accounts", "generateDbToken")], ip, 200,
                    params.id({"lifetime_seconds": "7776000"}), user.ws, agent)
