@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,8 @@ from include.devstack.procs import ManagedProcess, ProcessGroup, wait_http
 log = logging.getLogger(__name__)
 
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
+# Pools LakePilot's DAGs use (docker-compose's airflow-init creates the same ones in production).
+POOLS = {"databricks_api": ("LAKEPILOT_DATABRICKS_API_POOL_SLOTS", 8, "Concurrent Databricks Jobs API calls")}
 
 
 def airflow_bin() -> str:
@@ -52,4 +55,23 @@ def start_airflow(config: AirflowConfig, group: ProcessGroup, *, timeout: float 
         )
     api = next(p for p in group.procs if p.name == "airflow api-server")
     wait_http(f"{config.base_url}/api/v2/monitor/health", timeout=timeout, ok=lambda r: r.status_code == 200, proc=api)
+    ensure_pools(config)
     log.info("Airflow is up at %s", config.base_url)
+
+
+def ensure_pools(config: AirflowConfig) -> None:
+    """Create LakePilot's pools through the REST API (an existing pool is left as configured)."""
+    from include.devstack.airflow_rest import AirflowApiError, AirflowClient
+
+    admins = [u for u, role in config.users.items() if role == "admin" and u in config.passwords]
+    if not admins:
+        log.warning("no admin user with a known password: pools %s not created", ", ".join(POOLS))
+        return
+    client = AirflowClient(config.base_url, admins[0], config.passwords[admins[0]])
+    for name, (env, default, description) in POOLS.items():
+        slots = int(os.environ.get(env) or config.extra_env.get(env) or default)
+        try:
+            client.request("POST", "/api/v2/pools", json={"name": name, "slots": slots, "description": description})
+        except AirflowApiError as exc:
+            if exc.status != 409:
+                raise
