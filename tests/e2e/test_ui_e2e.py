@@ -186,9 +186,11 @@ def test_a_user_signs_in_and_sees_lakepilot(ui_airflow, shots: Path) -> None:
             # The ask box answers, or says plainly that the orchestrator is missing.
             page.goto(f"{base}/lakepilot/ask")
             page.locator("textarea[name=question]").fill("Why did cost go up yesterday?")
-            page.get_by_role("button", name="Ask").click()
+            # The orchestrator trains its router on its first question in a process (~25 s alone,
+            # minutes on a loaded machine): the answer page may take a while to come back.
+            with page.expect_navigation(timeout=600_000):
+                page.get_by_role("button", name="Ask").click()
             answer = page.locator("section.answer")
-            # The orchestrator trains its router on its first question in a process (~25 s here).
             if find_orchestrator() is None:
                 expect(answer).to_contain_text("orchestrator is not installed", timeout=180_000)
             else:
