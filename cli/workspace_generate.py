@@ -40,7 +40,7 @@ def register(workspace_app: typer.Typer) -> None:
         """Generate a simulated Databricks account with injected incidents (system tables as local Delta)."""
         from cli.output import banner, err, fail, json_line, progress
         from include.config import lakehouse_root
-        from include.simulator.generate import GenerationError, generate_workspace
+        from include.simulator.generate import GenerationError, generate_workspace, validate_request
 
         end_date: date | None = None
         if end:
@@ -49,6 +49,10 @@ def register(workspace_app: typer.Typer) -> None:
             except ValueError:
                 fail(f"--end {end!r} is not a date in YYYY-MM-DD form")
         target = lakehouse_root(out)
+        try:
+            validate_request(target, days, scale, seed, end_date)
+        except GenerationError as exc:
+            fail(str(exc))
         banner(f"simulated workspace (not real Databricks data) · {scale} · seed {seed} · {days} days → {target}")
         try:
             with progress() as bar:

@@ -48,6 +48,11 @@ class GenerationError(ValueError):
     """Bad input to the generator; the message names what was wrong."""
 
 
+def validate_request(out: str | os.PathLike[str], days: int, scale: str, seed: int, end: date | None) -> tuple[Path, date]:
+    """Check the arguments (GenerationError naming the bad one); return the output path and end date."""
+    return _validate(out, days, scale, seed, end)
+
+
 def _validate(out: str | os.PathLike[str], days: int, scale: str, seed: int, end: date | None) -> tuple[Path, date]:
     try:
         scale_profile(scale)
@@ -168,4 +173,4 @@ def generate_workspace(
     return manifest
 
 
-__all__ = ["MANIFEST_FILE", "GenerationError", "generate_workspace"]
+__all__ = ["MANIFEST_FILE", "GenerationError", "generate_workspace", "validate_request"]
