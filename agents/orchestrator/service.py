@@ -52,7 +52,7 @@ class AskOptions:
     settings: HealthSettings | None = None
     use_cache: bool = True
     min_route_confidence: float = MIN_ROUTE_CONFIDENCE
-    sweep_fn: SweepFn | None = field(default=None, repr=False)
+    sweep_fn: SweepFn | None = field(default=None, repr=False)  # run_domain-compatible; default each agent's own
 
 
 @dataclass
@@ -179,7 +179,7 @@ def ask(
         plan = plan_sweeps(routed.time_window, when)
     except ValueError as exc:  # a window with nothing in it yet ("today" at midnight)
         answer = Answer(**base, status="failed", headline=str(exc), domains=routed.domains,
-                        answer=f"{exc}: there is nothing to look at yet.", followups=["and the day before?"],
+                        answer=f"{exc}: there is nothing to look at yet.", followups=["what about yesterday?"],
                         synthesis=SynthesisInfo(llm=models.label), duration_s=time.monotonic() - started)
         convo.save(answer, routed, request_id)
         return answer

@@ -35,6 +35,7 @@ from include.report.records import HealthDomainRun
 log = logging.getLogger(__name__)
 
 CACHE_TTL = timedelta(hours=1)
+# `run_domain`'s signature: (warehouse, domain, as_of, settings=, manifest=) -> DomainSweep.
 SweepFn = Callable[..., DomainSweep]
 
 
@@ -129,8 +130,11 @@ def obtain_sweep(
     found = _stored(store, domain, chunk, runs) or (_cached(store, domain, chunk, marker) if use_cache else None)
     if found is not None:
         return found
-    run = sweep_fn or tools_module(domain).sweep
-    sweep = run(warehouse, chunk.as_of, settings=chunk_settings(settings, chunk), manifest=manifest)
+    settings_ = chunk_settings(settings, chunk)
+    if sweep_fn is not None:
+        sweep = sweep_fn(warehouse, domain, chunk.as_of, settings=settings_, manifest=manifest)
+    else:
+        sweep = tools_module(domain).sweep(warehouse, chunk.as_of, settings=settings_, manifest=manifest)
     if sweep.domain != domain:
         raise ValueError(f"the {domain} sweep returned findings of domain {sweep.domain}")
     if use_cache:

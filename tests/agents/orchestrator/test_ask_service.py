@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from langchain_core.messages import AIMessage
 from agents.common.pipeline import analyse_stored, sweep_and_store
 from agents.orchestrator import AskOptions, ask
 from agents.orchestrator.sources import OrchestratorSweep
+from include.health.runner import run_domain
 from include.lakehouse.warehouse import LocalWarehouse
 from include.ops.models import ConversationTurn, Finding
 from include.ops.store import LocalOpsStore
@@ -284,3 +286,43 @@ def test_bad_questions_are_refused_before_anything_is_stored(world: Path, tmp_pa
     with pytest.raises(ValueError, match="session id"):
         ask("cost yesterday?", session_id="no spaces allowed", now=NOW, warehouse=LocalWarehouse(world), store=store)
     assert store.read(ConversationTurn) == []
+
+
+def test_a_domain_that_does_not_finish_in_time_is_reported_and_the_others_answer(world: Path, tmp_path: Path) -> None:
+    release = threading.Event()
+
+    def sweeps(warehouse, domain, as_of, settings=None, manifest=None):
+        if domain == "reliability":
+            release.wait(60)  # a hung warehouse call
+        return run_domain(warehouse, domain, as_of, settings=settings, manifest=manifest)
+
+    try:
+        answer = ask(MULTI, session_id="slow", now=NOW, warehouse=LocalWarehouse(world), store=LocalOpsStore(tmp_path / "ops"),
+                     options=AskOptions(deadline_s=20, sweep_fn=sweeps))
+    finally:
+        release.set()
+    by_domain = {r.domain: r for r in answer.results}
+    assert by_domain["reliability"].status == "failed" and by_domain["reliability"].error == "did not finish within 20s"
+    assert by_domain["cost"].status == "answered" and answer.status == "partial"
+    assert "Reliability: did not finish within 20s" in answer.answer
+
+
+def test_a_window_longer_than_a_week_is_swept_in_weekly_pieces(world: Path, shared_store: LocalOpsStore) -> None:
+    answer = ask("what did we spend this month?", session_id="month", now=NOW, warehouse=LocalWarehouse(world), store=shared_store)
+    [cost] = answer.results
+    assert [(s.window_start, s.window_end) for s in cost.sweeps] == [
+        (datetime(2026, 5, 1, tzinfo=UTC), datetime(2026, 5, 6, tzinfo=UTC)), (datetime(2026, 5, 6, tzinfo=UTC), NOW)]
+    assert (cost.window_start, cost.window_end) == (datetime(2026, 5, 1, tzinfo=UTC), NOW)
+    assert "for this month [2026-05-01 00:00 → 2026-05-13 00:00) UTC" in answer.answer
+    drivers = cost.evidence_table("cost_drivers")
+    assert drivers is not None and drivers.params["start"] == "2026-05-01T00:00:00+00:00"
+
+
+def test_an_empty_window_is_answered_with_what_to_ask_instead(world: Path, shared_store: LocalOpsStore) -> None:
+    warehouse = LocalWarehouse(world)
+    empty = ask("how much have we spent today?", session_id="today", now=NOW, warehouse=warehouse, store=shared_store)
+    assert empty.status == "failed" and "nothing to look at yet" in empty.answer
+    assert empty.followups == ["what about yesterday?"]
+    before = ask("what about yesterday?", session_id="today", now=NOW, warehouse=warehouse, store=shared_store)
+    assert before.status == "answered" and before.agents() == ["cost"]
+    assert before.time_window is not None and before.time_window.start == NOW - timedelta(days=1)
