@@ -169,6 +169,8 @@ class OverviewCounts(BaseModel):
 
     open_findings_by_severity: dict[str, int]
     open_findings_by_domain: dict[str, int]
+    open_findings_matrix: dict[str, dict[str, int]] = Field(description="domain -> severity -> open findings.")
+    latest_sweep: dict[str, datetime | None] = Field(description="End of each domain's latest sweep window.")
     decisions_by_outcome: dict[str, int]
     pending_approvals: int
     latest_report: ReportSummary | None

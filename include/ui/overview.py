@@ -38,6 +38,8 @@ def load_overview(
     return OverviewCounts(
         open_findings_by_severity=by_severity,
         open_findings_by_domain=by_domain,
+        open_findings_matrix=findings.matrix,
+        latest_sweep=findings.latest_sweep,
         decisions_by_outcome=by_outcome,
         pending_approvals=pending_approvals,
         latest_report=ReportSummary(**report.model_dump(exclude={"html"})) if report else None,

@@ -18,8 +18,8 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from include.ops.models import DOMAINS, utcnow
-from include.ui.approvals import build_approvals_page, recent_provisioning_rows
 from include.ui import ask as ask_service
+from include.ui.approvals import build_approvals_page, recent_provisioning_rows
 from include.ui.findings import SEVERITIES, load_findings
 from include.ui.ledger import load_ledger
 from include.ui.models import AskResult, FindingFilters, RemediationFilters, SourceNote
@@ -124,13 +124,12 @@ def _blank(value: str | None) -> str | None:
 def overview_page(request: Request, runtime: RuntimeDep, user: UserDep) -> HTMLResponse:
     pending, notes = runtime.approvals(user)
     counts = load_overview(runtime.warehouse(), pending_approvals=len(pending or []), notes=notes)
-    findings = load_findings(runtime.warehouse(), FindingFilters(status="open", limit=1))
-    rows = {d: findings.matrix[d] for d in DOMAINS}
+    rows = {d: counts.open_findings_matrix[d] for d in DOMAINS}
     chart = stacked_bars(rows, SEVERITIES, SEVERITY_COLOURS, title="Open findings by domain and severity")
     outcomes = simple_bars(counts.decisions_by_outcome, title="Remediation decisions (7 days) by outcome",
                            colours=OUTCOME_COLOURS) if counts.decisions_by_outcome else None
     return _page(request, "overview.html", runtime, user, tab="overview", counts=counts, chart=chart,
-                 outcomes_chart=outcomes, latest_sweep=findings.latest_sweep, notes=counts.notes)
+                 outcomes_chart=outcomes, latest_sweep=counts.latest_sweep, notes=counts.notes)
 
 
 @router.get("/findings", response_class=HTMLResponse)
