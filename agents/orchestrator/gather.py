@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 MAX_FINDINGS_PER_DOMAIN = 12
 DEFAULT_DEADLINE_S = 180.0
 MAX_ERROR_CHARS = 300
+LLM_SHARE_OF_DEADLINE = 0.6
 
 
 @dataclass
@@ -73,7 +74,9 @@ def _analysis(domain: Domain, ctx: GatherContext) -> tuple[DomainAnalysis, Domai
     sweep = merge_sweeps(domain, [o.sweep for o in obtained])
     if len(obtained) == 1 and obtained[0].analysis is not None:
         return obtained[0].analysis, sweep, used
-    analysis = agent_module(domain).analyse(sweep, llm=ctx.llm, model=ctx.model, warehouse=ctx.warehouse, store=ctx.store)
+    # The agent's LLM loop must give up (and fall back to its templates) before the answer's deadline.
+    analysis = agent_module(domain).analyse(sweep, llm=ctx.llm, model=ctx.model, warehouse=ctx.warehouse, store=ctx.store,
+                                            deadline_s=ctx.deadline_s * LLM_SHARE_OF_DEADLINE)
     return analysis, sweep, used
 
 

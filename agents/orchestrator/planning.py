@@ -58,23 +58,37 @@ def _hours(start: datetime, end: datetime) -> int:
     return max(1, math.ceil((end - start).total_seconds() / 3600 - 1e-9))
 
 
+def last_full_hour(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
 def plan_sweeps(window: TimeWindow | None, now: datetime) -> SweepPlan:
-    """The sweeps covering `window` (or the default 24 h before `now`)."""
+    """The sweeps covering `window` (or the default 24 h before `now`).
+
+    A window that runs up to `now` ("today", "the past 24 hours", no time named) ends at the
+    last full hour instead: system tables lag anyway, and an hour-aligned sweep can be reused
+    (the orchestrator's cache, the hourly health DAGs) where one ending at 14:37:12 never is.
+    """
     now = as_utc(now)
+    aligned = last_full_hour(now)
+    notes = [f"the window ends at {aligned:%H:%M} UTC, the last full hour"] if aligned < now else []
     if window is None:
-        start = now - timedelta(hours=DEFAULT_WINDOW_HOURS)
-        return SweepPlan(start=start, end=now, label="the last 24 hours", default_window=True,
-                         chunks=[SweepChunk(as_of=now, window_hours=DEFAULT_WINDOW_HOURS)])
+        start = aligned - timedelta(hours=DEFAULT_WINDOW_HOURS)
+        return SweepPlan(start=start, end=aligned, label="the last 24 hours", default_window=True, notes=notes,
+                         chunks=[SweepChunk(as_of=aligned, window_hours=DEFAULT_WINDOW_HOURS)])
     start, end = window.start, min(window.end, now)
+    if end >= now:
+        end = aligned
+    else:
+        notes = []
     if end <= start:
-        raise ValueError(f"the window {window.describe()} has not started yet at {now:%Y-%m-%d %H:%M} UTC")
+        raise ValueError(f"the window {window.describe()} has no full hour yet at {now:%Y-%m-%d %H:%M} UTC")
     chunks: list[SweepChunk] = []
     cursor = end
     while cursor > start and len(chunks) < MAX_SWEEPS:
         hours = min(MAX_SWEEP_HOURS, _hours(start, cursor))
         chunks.append(SweepChunk(as_of=cursor, window_hours=hours))
         cursor -= timedelta(hours=hours)
-    notes: list[str] = []
     if cursor > start:
         notes.append(
             f"{window.label} is longer than {MAX_SWEEPS} weekly sweeps: checks ran for "

@@ -140,3 +140,16 @@ def test_a_guess_below_the_confidence_floor_is_asked_back() -> None:
     assert asked.clarification.options[0] == "performance"
     sure = RouteResult(question="q", domains=[DomainScore(domain="cost", confidence=0.9)], scores={"cost": 0.9})
     assert _low_confidence(sure, 0.5) is sure
+
+
+def test_windows_running_up_to_now_end_at_the_last_full_hour() -> None:
+    now = NOW + timedelta(hours=15, minutes=37)
+    default = plan_sweeps(None, now)
+    assert (default.start, default.end) == (NOW - timedelta(hours=9), NOW + timedelta(hours=15))
+    assert default.chunks[0].as_of == NOW + timedelta(hours=15) and "15:00 UTC, the last full hour" in default.notes[0]
+    today = plan_sweeps(_window(NOW, now, "day", "today"), now)
+    assert (today.end, today.chunks[0].window_hours) == (NOW + timedelta(hours=15), 15)
+    yesterday = plan_sweeps(_window(NOW - timedelta(days=1), NOW, "day", "yesterday"), now)
+    assert yesterday.end == NOW and yesterday.notes == []
+    with pytest.raises(ValueError, match="no full hour yet"):
+        plan_sweeps(_window(NOW, NOW + timedelta(minutes=20), "day", "today"), NOW + timedelta(minutes=20))
