@@ -136,7 +136,7 @@ def learn(
 
 @remediation_app.command("export-training")
 def export_training(
-    out_path: Path = typer.Option(..., "--out", help="JSONL file to write (OpenAI chat fine-tuning format)."),
+    out_path: str = typer.Option(..., "--out", help="JSONL file to write (OpenAI chat fine-tuning format)."),
     lakehouse: str | None = LAKEHOUSE,
 ) -> None:
     """Write confirmed decisions (feedback or a successful repair) as chat fine-tuning examples."""
@@ -147,7 +147,7 @@ def export_training(
 
     store, _ = _store(lakehouse)
     banner(f"remediation export-training · {store.describe()}")
-    report = export(store.read(RemediationDecision), out_path, rules=effective_rules(store))
+    report = export(store.read(RemediationDecision), Path(out_path), rules=effective_rules(store))
     err.print(f"wrote {report.written} example(s) to {out_path}"
               + (f"; left out: {', '.join(f'{k} {v}' for k, v in report.skipped.items())}" if report.skipped else ""))
     json_line(report.model_dump(mode="json"))

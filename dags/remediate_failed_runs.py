@@ -119,15 +119,17 @@ def remediate_failed_runs():
         notify(acted.output)
 
     @task(pool=POOL, execution_timeout=timedelta(minutes=20))
-    def sweep_pending() -> dict:
+    def sweep_pending(**context) -> dict:
         """Act on backoffs that came due and send notices still owed from earlier runs."""
         from lakepilot_airflow.remediation import runtime
 
         from include.remediation.sweep import sweep_pending as sweep
 
         settings = runtime.settings()
+        dag_run = context["dag_run"]
+        started = getattr(dag_run, "start_date", None) or getattr(dag_run, "run_after", None)
         report = sweep(runtime.store(), runtime.jobs(settings.conn_id), runtime.policy(settings),
-                       smtp=runtime.smtp())
+                       smtp=runtime.smtp(), decided_before=started)
         return report.model_dump(mode="json")
 
     @task(pool=POOL, execution_timeout=timedelta(minutes=20))

@@ -44,12 +44,17 @@ def sweep_pending(
     smtp: Any = None,
     send: Any = None,
     now: datetime | None = None,
+    decided_before: datetime | None = None,
     notice_grace: timedelta = NOTICE_GRACE,
 ) -> SweepReport:
-    """Act on due pending decisions, then send notices owed for longer than `notice_grace`."""
+    """Act on due pending decisions, then send notices owed for longer than `notice_grace`.
+
+    `decided_before` (the DAG run's start) keeps the sweep off decisions the same DAG run's own
+    act tasks are handling.
+    """
     now = _utc(now or datetime.now(UTC))
     report = SweepReport()
-    for d in due_decisions(store, now):
+    for d in due_decisions(store, now, decided_before=decided_before):
         try:
             result = act_on_decision(store, jobs, d.run_id, d.attempt, policy, now)
         except Exception as exc:  # one bad run must not stop the sweep; the next run tries again

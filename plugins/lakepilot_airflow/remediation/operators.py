@@ -30,9 +30,9 @@ class RemediationActOperator(BaseOperator):
 
     def _act(self, context: Any) -> dict[str, Any]:
         from airflow.providers.standard.triggers.temporal import DateTimeTrigger
-        from lakepilot_airflow.remediation import runtime
 
         from include.remediation.acting import act_on_decision, record_act_error
+        from lakepilot_airflow.remediation import runtime
 
         ref = dict(self.decision or {})
         if not ref.get("decision_id"):

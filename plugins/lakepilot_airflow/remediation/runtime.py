@@ -20,9 +20,8 @@ def settings() -> Any:
 
 
 def store() -> Any:
-    from lakepilot_airflow.connections import resolve_warehouse
-
     from include.ops.store import get_ops_store
+    from lakepilot_airflow.connections import resolve_warehouse
 
     return get_ops_store(resolve_warehouse())
 

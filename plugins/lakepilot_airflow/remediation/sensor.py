@@ -46,10 +46,9 @@ class FailedRunSensor(BaseSensorOperator):
 
     def plan(self, context: Any, now: datetime) -> tuple[Any, int, Any]:
         """(scan plan, wait seconds, settings) for this run; bad conf fails the task by name."""
-        from lakepilot_airflow.connections import resolve_warehouse
-
         from include.ops.store import get_ops_store
         from include.remediation.watermark import plan_scan
+        from lakepilot_airflow.connections import resolve_warehouse
 
         settings = self._settings()
         conf = self._conf(context)

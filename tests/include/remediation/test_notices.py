@@ -122,6 +122,10 @@ def test_sweep_acts_on_due_backoffs_and_sends_owed_notices(hook, jobs, store, ma
     owed = _decided(hook, jobs, store, slow, "permission", now)  # its notify task never ran
     early = sweep_pending(store, jobs, slow, smtp=smtp, now=now + timedelta(seconds=60))
     assert (early.acted, early.notified) == ([], [])
+    # Decisions of the sweeping DAG run itself are left to that run's act tasks.
+    own_run = sweep_pending(store, jobs, slow, smtp=smtp, now=now + timedelta(minutes=20),
+                            decided_before=now - timedelta(seconds=1), notice_grace=timedelta(hours=1))
+    assert (own_run.acted, own_run.notified) == ([], [])
     later = sweep_pending(store, jobs, slow, smtp=smtp, now=now + timedelta(minutes=20))
     assert [a["run_id"] for a in later.acted if a["status"] == "acted"] == [retry.run_id]
     assert [n["decision_id"] for n in later.notified] == [owed.decision_id]

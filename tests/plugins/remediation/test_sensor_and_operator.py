@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 from airflow.sdk.exceptions import TaskDeferred
+from lakepilot_airflow.remediation.operators import RemediationActOperator
+from lakepilot_airflow.remediation.sensor import SCAN_XCOM_KEY, FailedRunSensor
+from lakepilot_airflow.remediation.trigger import FailedRunTrigger
 
 from include.ops.models import RemediationDecision
 from include.ops.store import LocalOpsStore
 from include.remediation.watermark import RemediationWatermark
-from lakepilot_airflow.remediation.operators import RemediationActOperator
-from lakepilot_airflow.remediation.sensor import SCAN_XCOM_KEY, FailedRunSensor
-from lakepilot_airflow.remediation.trigger import FailedRunTrigger
 
 
 class FakeTI:
@@ -70,7 +70,7 @@ def test_sensor_defers_immediately_with_the_window_from_the_watermark(lakehouse,
     assert kwargs["known"] == ["11:0", "12:1", "13:0"]
     assert kwargs["watch_runs"] == ["12"]  # acted live decisions only, not shadow
     assert kwargs["poll_seconds"] == 5.0 and kwargs["databricks_conn_id"] == "databricks_default"
-    assert before + 90 <= kwargs["deadline_ms"] / 1000 <= time.time() + 90
+    assert before + 90 - 0.002 <= kwargs["deadline_ms"] / 1000 <= time.time() + 90  # ms resolution
     assert deferred.value.timeout == timedelta(seconds=90 + 120)
 
 

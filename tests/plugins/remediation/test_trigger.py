@@ -12,8 +12,8 @@ import time
 from typing import Any
 
 import pytest
-
 from lakepilot_airflow.remediation.trigger import FailedRunTrigger
+
 from tests.include.remediation.support import JOBS, failed_run, wait_terminal
 
 

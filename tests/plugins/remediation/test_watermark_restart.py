@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from lakepilot_airflow.remediation.trigger import FailedRunTrigger
+
 from agents.remediation.pipeline import decide_failed_run
 from include.ops.models import RemediationDecision
 from include.ops.store import LocalOpsStore
 from include.remediation.detection import FailedRunRef
 from include.remediation.settings import RemediationSettings
 from include.remediation.watermark import advance_watermark, load_watermark, plan_scan
-from lakepilot_airflow.remediation.trigger import FailedRunTrigger
 from tests.include.remediation.support import failed_run
 
 SETTINGS = RemediationSettings(overlap_minutes=10, run_lookback_hours=24, first_lookback_hours=1)
