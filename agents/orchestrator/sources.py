@@ -80,7 +80,8 @@ def data_marker(warehouse: Any) -> str:
 def chunk_settings(base: HealthSettings | None, chunk: SweepChunk) -> HealthSettings:
     """The checks' settings with the window set to the chunk's length."""
     settings = base or HealthSettings()
-    return settings.model_copy(update={"window_hours": chunk.window_hours, "security_window_hours": chunk.window_hours})
+    return settings.model_copy(update={"window_hours": chunk.window_hours, "security_window_hours": chunk.window_hours,
+                                       "security_window_anchor": "sliding"})
 
 
 def _stored(store: Any, domain: str, chunk: SweepChunk, runs: list[HealthDomainRun]) -> ObtainedSweep | None:

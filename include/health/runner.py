@@ -1,8 +1,9 @@
 """Run a domain's health checks at one evaluation time: `run_domain` and `run_all`.
 
-Window semantics: a sweep at `as_of` looks at `[as_of - window_hours, as_of)` (security:
-`security_window_hours`, bucketed per hour inside) and compares with baselines that end where
-the window starts. Re-running the same `as_of` on the same data gives the same findings with
+Window semantics: a sweep at `as_of` looks at `[as_of - window_hours, as_of)` and compares with
+baselines that end where the window starts. Security (swept hourly) looks at the UTC day so far
+(`security_window_anchor="day"`, the default; at midnight the whole previous day), bucketing
+bursts per hour inside it, so the hourly sweeps of one day update the same findings. Re-running the same `as_of` on the same data gives the same findings with
 the same natural keys, so storing them again updates rather than duplicates.
 
 A check that cannot run — a missing table, no manifest for per-object tables, a query error —
@@ -77,6 +78,18 @@ def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def window_start(domain: str, as_of: datetime, settings: HealthSettings) -> datetime:
+    """Start of the window a sweep at `as_of` looks at (see the module docstring)."""
+    if domain != "security":
+        return as_of - timedelta(hours=settings.window_hours)
+    if settings.security_window_anchor == "sliding":
+        return as_of - timedelta(hours=settings.security_window_hours)
+    # Day-anchored: every event belongs to exactly one day-window, whose start (part of each
+    # finding's natural key) does not move between the hourly sweeps of that day.
+    midnight = as_of.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight - timedelta(days=1) if midnight == as_of else midnight
+
+
 def run_domain(
     warehouse: Warehouse,
     domain: str,
@@ -103,8 +116,7 @@ def run_domain(
     if manifest is None and (root := local_root(warehouse)) is not None:
         manifest = load_manifest(root)
     as_of = _aware(as_of)
-    hours = settings.security_window_hours if domain == "security" else settings.window_hours
-    sweep = Sweep(domain=domain, as_of=as_of, window_start=as_of - timedelta(hours=hours), window_end=as_of,  # type: ignore[arg-type]
+    sweep = Sweep(domain=domain, as_of=as_of, window_start=window_start(domain, as_of, settings), window_end=as_of,  # type: ignore[arg-type]
                   settings=settings, manifest=manifest, warehouse=warehouse)
     counter = RowCounter(warehouse)
     findings: list[Finding] = []

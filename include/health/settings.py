@@ -6,6 +6,8 @@ DAGs read overrides from an Airflow Variable (JSON) inside a task and pass them 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -18,6 +20,10 @@ class HealthSettings(BaseModel):
     # baselines that end where the window starts.
     window_hours: int = Field(24, ge=1, le=24 * 7)
     security_window_hours: int = Field(24, ge=1, le=24 * 7, description="security buckets events by hour inside it")
+    # "day": a security sweep looks at the UTC day so far ([midnight, as_of); at midnight, the whole
+    # previous day), so hourly sweeps of one day update the same findings instead of minting new
+    # ones; "sliding": [as_of - security_window_hours, as_of).
+    security_window_anchor: Literal["day", "sliding"] = "day"
     baseline_days: int = Field(7, ge=1)
     long_baseline_days: int = Field(30, ge=2)
 

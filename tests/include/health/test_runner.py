@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -63,7 +64,7 @@ def test_same_as_of_gives_the_same_findings_and_no_duplicates_when_stored(sweeps
 
 def test_security_window_is_configurable_and_bursts_are_hourly(workspace, wh) -> None:
     _, manifest = workspace
-    sweep = run_domain(wh, "security", manifest.end, HealthSettings(security_window_hours=6))
+    sweep = run_domain(wh, "security", manifest.end, HealthSettings(security_window_hours=6, security_window_anchor="sliding"))
     assert sweep.window_end - sweep.window_start == timedelta(hours=6)
     daily = run_domain(wh, "security", manifest.end, only=["failed_login_burst"])
     assert daily.checks_run == ["failed_login_burst"]
@@ -137,3 +138,27 @@ def test_unknown_domain_and_check_are_named(wh, workspace) -> None:
 def test_settings_reject_unknown_keys() -> None:
     with pytest.raises(ValueError, match="spike_ration"):
         HealthSettings.model_validate({"spike_ration": 3})
+
+
+def test_hourly_security_sweeps_of_one_day_update_the_same_findings(workspace, wh, tmp_path: Path) -> None:
+    # Security runs hourly; with a sliding 24 h window every run would mint new finding ids for the
+    # same events. Day-anchored windows keep one finding per event and day.
+    root, manifest = workspace
+    truth = json.loads((root / "_truth" / "incidents.json").read_text())
+    first = min(datetime.fromisoformat(i["window_start"]) for i in truth if i["domain"] == "security")
+    day = first.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    store = LocalOpsStore(tmp_path / "lake")
+    sweeps = [run_domain(wh, "security", day + timedelta(hours=h)) for h in (18, 21, 24)]
+    assert [s.window_start for s in sweeps] == [day, day, day]
+    for sweep in sweeps:
+        store.upsert(sweep.findings)
+    stored = store.read(Finding)
+    keys = {(f.check, f.entity_id) for f in stored}
+    assert len(stored) == len({f.finding_id for f in stored})
+    assert len(stored) == len({(f.check, f.entity_id, f.window_start) for f in stored})
+    # Every (check, entity) seen in the day's last sweep is stored once, not once per hour.
+    final = {(f.check, f.entity_id) for f in sweeps[-1].findings}
+    assert final <= keys
+    non_hourly = [f for f in stored if f.check != "failed_login_burst"]
+    assert len(non_hourly) == len({(f.check, f.entity_id) for f in non_hourly})
+    assert stored, "the incident day should have security findings"
