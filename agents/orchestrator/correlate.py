@@ -27,7 +27,8 @@ REF_KINDS: dict[str, CorrelationKind] = {
     "endpoint": "same_endpoint", "table": "same_table",
 }
 _EVIDENCE_KEYS = {"workspace_id": "workspace", "job_id": "job", "cluster_id": "cluster", "warehouse_id": "warehouse",
-                  "endpoint_name": "endpoint", "writer_job": "job", "table_full_name": "table"}
+                  "endpoint_name": "endpoint", "writer_job": "job", "writer_jobs": "job", "table_full_name": "table",
+                  "monitored_table": "table"}
 
 
 def finding_refs(f: Finding) -> set[str]:
@@ -39,8 +40,9 @@ def finding_refs(f: Finding) -> set[str]:
         refs.add(f"workspace:{f.entity_id.split('/', 1)[0]}")
     for key, kind in _EVIDENCE_KEYS.items():
         value = f.evidence.get(key)
-        if isinstance(value, str | int) and str(value):
-            refs.add(f"{kind}:{value}")
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str | int) and not isinstance(item, bool) and str(item):
+                refs.add(f"{kind}:{item}")
     return refs
 
 

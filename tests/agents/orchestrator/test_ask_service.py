@@ -326,3 +326,15 @@ def test_an_empty_window_is_answered_with_what_to_ask_instead(world: Path, share
     before = ask("what about yesterday?", session_id="today", now=NOW, warehouse=warehouse, store=shared_store)
     assert before.status == "answered" and before.agents() == ["cost"]
     assert before.time_window is not None and before.time_window.start == NOW - timedelta(days=1)
+
+
+def test_a_stale_table_is_connected_to_its_failing_writer_job(world: Path, truth: list[dict[str, Any]],
+                                                               shared_store: LocalOpsStore) -> None:
+    stale = next(i for i in truth if i["kind"] == "stale_table" and "failure_streak" in str(i["details"].get("derived_from")))
+    writer = str(stale["details"]["derived_from"]).rsplit(":", 1)[1]
+    answer = ask("which tables went stale yesterday and which jobs failed?", session_id="stale", now=NOW,
+                 warehouse=LocalWarehouse(world), store=shared_store)
+    assert answer.agents() == ["reliability", "data_quality"]
+    link = next(c for c in answer.correlations if c.kind == "same_job" and c.key == writer)
+    assert link.domains == ["data_quality", "reliability"]
+    assert "stale_table" in link.statement and "failure_streak" in link.statement

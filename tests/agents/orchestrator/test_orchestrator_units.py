@@ -153,3 +153,16 @@ def test_windows_running_up_to_now_end_at_the_last_full_hour() -> None:
     assert yesterday.end == NOW and yesterday.notes == []
     with pytest.raises(ValueError, match="no full hour yet"):
         plan_sweeps(_window(NOW, NOW + timedelta(minutes=20), "day", "today"), NOW + timedelta(minutes=20))
+
+
+def test_findings_are_indexed_by_the_ids_they_name() -> None:
+    from agents.orchestrator.correlate import finding_refs
+    from include.ops.models import Finding
+
+    common = {"severity": "high", "window_start": NOW - timedelta(days=1), "window_end": NOW, "metric": "m",
+              "summary": "s", "recommendation": "r"}
+    stale = Finding(domain="data_quality", check="stale_table", entity_type="table", entity_id="a.b.c",
+                    evidence={"writer_jobs": ["11", "12"], "workspace_id": "w1", "informational": False}, **common)
+    spike = Finding(domain="cost", check="sku_spike", entity_type="workspace_sku", entity_id="w1/JOBS", evidence={}, **common)
+    assert finding_refs(stale) == {"table:a.b.c", "job:11", "job:12", "workspace:w1"}
+    assert finding_refs(spike) == {"workspace:w1"}
