@@ -57,6 +57,22 @@ def _placeholders(tree) -> set[str]:
     return {p.name for p in tree.find_all(exp.Placeholder) if p.name}
 
 
+def _strings_as_views(schema: pa.Schema) -> pa.Schema:
+    return pa.schema(
+        [pa.field(f.name, pa.string_view() if pa.types.is_string(f.type) or pa.types.is_large_string(f.type) else f.type,
+                  f.nullable) for f in schema]
+    )
+
+
+def _views_as_strings(table: pa.Table) -> pa.Table:
+    """Results carry plain `string` columns whatever the files held."""
+    if not any(pa.types.is_string_view(f.type) for f in table.schema):
+        return table
+    return table.cast(pa.schema(
+        [pa.field(f.name, pa.string() if pa.types.is_string_view(f.type) else f.type, f.nullable) for f in table.schema]
+    ))
+
+
 class LocalWarehouse:
     """DuckDB over the Delta tables of a local lakehouse directory."""
 
@@ -110,7 +126,11 @@ class LocalWarehouse:
                 check_schema(full, system_table_schema(full), pa.schema(table.schema().to_arrow()))
                 with self._lock:
                     self._checked[key] = None
-        return table.to_pyarrow_dataset()
+        declared = table.to_pyarrow_dataset().schema
+        # delta-rs MERGE writes string columns as `string_view` while plain writes use `string`;
+        # a table holding both kinds of file fails Arrow's filter pushdown ("no kernel matching
+        # (string, string_view)"). Reading every top-level string column as a view fits both.
+        return table.to_pyarrow_dataset(schema=_strings_as_views(declared))
 
     def query(self, sql: str, params: Params | None = None, *, name: str = "adhoc") -> pa.Table:
         import duckdb
@@ -131,9 +151,10 @@ class LocalWarehouse:
                 except TableNotFoundError as exc:
                     raise QueryError(f"query {name}: {exc}") from exc
             try:
-                return con.sql(text, params={k: params[k] for k in needed}).to_arrow_table()
+                result = con.sql(text, params={k: params[k] for k in needed}).to_arrow_table()
             except duckdb.Error as exc:
                 raise QueryError(f"query {name} failed on the local engine: {exc}") from exc
+            return _views_as_strings(result)
         finally:
             con.close()
 

@@ -86,10 +86,6 @@ def run_ops_sql(warehouse: Warehouse, name: str, params: dict[str, Any] | None =
     sql = render_sql(name, **constants)
     used = set(_PARAM.findall(sql))
     bound = {k: v for k, v in (params or {}).items() if k in used}
-    if isinstance(warehouse, LocalWarehouse):
-        from include.ui.local_engine import query_local
-
-        return query_local(warehouse, sql, bound, name=name)
     return warehouse.query(sql, bound, name=name)
 
 

@@ -158,3 +158,27 @@ def test_databricks_mode_without_credentials_says_what_is_missing(monkeypatch: p
     monkeypatch.setenv("LAKEPILOT_WAREHOUSE", "databricks")
     with pytest.raises(ValueError, match="DATABRICKS_HOST"):
         get_warehouse()
+
+
+def test_filters_work_on_tables_mixing_plain_and_merged_files(lakehouse: Path) -> None:
+    # delta-rs MERGE writes `string_view` columns, plain writes `string`; a table holding both used
+    # to fail Arrow's filter pushdown ("no kernel matching (string, string_view)").
+    from include.ops.arrow import to_table
+    from include.ops.models import Finding
+    from include.ops.store import LocalOpsStore
+
+    def finding(i: int, day: int) -> Finding:
+        return Finding(
+            domain=("cost", "security", "mlops")[i % 3], check="c", severity="high", entity_type="e",
+            entity_id=f"{day}-{i}", window_start=datetime(2026, 1, 1 + day, tzinfo=UTC),
+            window_end=datetime(2026, 1, 2 + day, tzinfo=UTC), metric="m", summary="s", recommendation="r",
+        )
+
+    plain = to_table([finding(i, 0) for i in range(30)])
+    write_table(lakehouse, "lakepilot.ops.findings", plain, plain.schema, mode="append")
+    LocalOpsStore(lakehouse).upsert([finding(i, 1) for i in range(30)])
+    wh = LocalWarehouse(lakehouse)
+    assert wh.query("SELECT COUNT(*) AS n FROM lakepilot.ops.findings WHERE domain = 'cost'").to_pylist() == [{"n": 20}]
+    rows = wh.query("SELECT domain FROM lakepilot.ops.findings WHERE domain IN ('mlops') LIMIT 3")
+    assert rows.schema.field("domain").type == pa.string()
+    assert rows.column("domain").to_pylist() == ["mlops"] * 3

@@ -134,16 +134,14 @@ def test_an_empty_lakehouse_still_exposes_the_series_that_have_a_zero(lakehouse)
 
 def test_a_broken_source_is_marked_down_and_the_rest_is_served(lakehouse, monkeypatch) -> None:
     write_sample_ops(lakehouse, NOW)
-    import include.ui.local_engine as local_engine
+    real = LocalWarehouse.query
 
-    real = local_engine.query_local
-
-    def failing(warehouse, sql, params, *, name):
+    def failing(self, sql, params=None, *, name="adhoc"):
         if "llm_calls" in sql:
             raise QueryError("simulated: llm_calls unreadable")
-        return real(warehouse, sql, params, name=name)
+        return real(self, sql, params, name=name)
 
-    monkeypatch.setattr(local_engine, "query_local", failing)
+    monkeypatch.setattr(LocalWarehouse, "query", failing)
     m = parse(render(collect(LocalWarehouse(lakehouse), approvals=None, approvals_error="db down", now=NOW)).decode())
     ups = {dict(k[1:])["source"]: v for k, v in m["lakepilot_metrics_source_up"].items()}
     assert ups["llm"] == 0 and ups["approvals"] == 0 and ups["findings"] == 1 and ups["triage"] == 1
