@@ -75,10 +75,16 @@ def load_decision(store: Any, run_id: str, attempt: int) -> RemediationDecision:
 
 
 def update_decision(store: Any, decision: RemediationDecision, **changes: Any) -> RemediationDecision:
-    """Upsert a copy of the decision with `changes` (validated)."""
+    """Apply `changes` to the decision's *current* row and upsert it (validated).
+
+    The row is read again first, so fields another task or a person changed since the caller read
+    it (feedback, `notified`, an outcome) are kept rather than overwritten with a stale copy.
+    """
     if "act_detail" in changes and changes["act_detail"] is not None:
         changes["act_detail"] = redact(str(changes["act_detail"]))[:DETAIL_CHARS]
-    row = RemediationDecision.model_validate({**decision.model_dump(), **changes})
+    rows = store.read(RemediationDecision, {"run_id": decision.run_id, "attempt": decision.attempt})
+    current = rows[0] if rows else decision
+    row = RemediationDecision.model_validate({**current.model_dump(), **changes})
     store.upsert([row])
     return row
 

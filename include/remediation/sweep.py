@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from include.ops.models import RemediationDecision
-from include.remediation.acting import act_on_decision, due_decisions
-from include.remediation.jobs_client import JobsApi
+from include.remediation.acting import act_on_decision, due_decisions, record_act_error
+from include.remediation.jobs_client import JobsApi, JobsApiError
 from include.remediation.notices import notice_kind, notify_decision
 from include.remediation.policy import RemediationPolicy
 
@@ -60,6 +60,8 @@ def sweep_pending(
         except Exception as exc:  # one bad run must not stop the sweep; the next run tries again
             log.warning("run %s: acting failed in the sweep: %s", d.run_id, exc)
             report.errors[d.decision_id] = str(exc)[:300]
+            if isinstance(exc, JobsApiError) and exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
+                record_act_error(store, d.run_id, d.attempt, exc, now)  # a client error will not heal by itself
             continue
         report.acted.append(result.model_dump(mode="json"))
     owed = [

@@ -196,3 +196,27 @@ def test_deciding_twice_calls_nothing_and_adds_no_row(hook, jobs, store, policy)
     again = decide_failed_run(ref, NoCalls(), store, policy)  # type: ignore[arg-type]
     assert (again.status, again.decision_id) == ("existing", first.decision_id)
     assert len(store.read(RemediationDecision)) == 1
+
+
+def test_updates_keep_what_others_wrote_meanwhile(hook, jobs, store, policy) -> None:
+    from include.remediation.stats import record_feedback
+
+    run_id = failed_run(hook, "permission")
+    _decide(jobs, store, policy, run_id)
+    stale = load_decision(store, str(run_id), 0)
+    record_feedback(store, stale.decision_id, "correct")  # a person, while a task holds `stale`
+    update_decision(store, stale, outcome="notified")
+    row = load_decision(store, str(run_id), 0)
+    assert (row.outcome, row.feedback) == ("notified", "correct")
+
+
+def test_the_sweep_gives_up_on_a_run_that_no_longer_exists(hook, jobs, store, policy) -> None:
+    from include.remediation.sweep import sweep_pending
+
+    store.upsert([RemediationDecision(run_id="999999", attempt=0, job_id=str(JOBS["transient"]), fingerprint="f" * 16,
+                                      category="network", action="RETRY", confidence=0.9, reason="test")])
+    report = sweep_pending(store, jobs, policy, send=lambda _m: None)
+    assert len(report.errors) == 1 and report.acted == []
+    row = load_decision(store, "999999", 0)
+    assert row.outcome == "error" and "does not exist" in (row.act_detail or "")
+    assert sweep_pending(store, jobs, policy, send=lambda _m: None).errors == {}
