@@ -338,3 +338,11 @@ def test_a_stale_table_is_connected_to_its_failing_writer_job(world: Path, truth
     link = next(c for c in answer.correlations if c.kind == "same_job" and c.key == writer)
     assert link.domains == ["data_quality", "reliability"]
     assert "stale_table" in link.statement and "failure_streak" in link.statement
+
+
+def test_a_security_question_about_a_week_sweeps_the_whole_week(world: Path, shared_store: LocalOpsStore) -> None:
+    # The health DAGs anchor security sweeps to the UTC day; a question's window must not be cut to its last day.
+    answer = ask("any failed logins in the past 7 days?", session_id="sec-week", now=NOW, warehouse=LocalWarehouse(world),
+                 store=shared_store)
+    security = next(r for r in answer.results if r.domain == "security")
+    assert [(s.window_start, s.window_end) for s in security.sweeps] == [(NOW - timedelta(days=7), NOW)]
