@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -64,17 +64,19 @@ def _converse(conversation: Any, reply: Any, answers: dict[str, list[str]], save
 
 
 def _trigger(plan: Any, session: Any | None, save: Any, as_json: bool) -> None:
+    import requests
+
     from agents.provisioning.trigger import trigger_plan
     from cli.output import err, fail, json_line
     from include.devstack.airflow_rest import AirflowApiError
 
+    retry = f" (the plan is saved; retry with --session {session.id})" if session else ""
     try:
         run = trigger_plan(plan)
+    except requests.RequestException as exc:
+        fail(f"could not reach Airflow: {type(exc).__name__}: {exc}{retry}")
     except (AirflowApiError, RuntimeError, OSError) as exc:
-        fail(f"could not trigger provision_infrastructure: {exc}"
-             + (f" (the plan is saved; retry with --session {session.id})" if session else ""))
-    except Exception as exc:  # requests' connection errors and the like
-        fail(f"could not reach Airflow: {type(exc).__name__}: {exc}")
+        fail(f"could not trigger provision_infrastructure: {exc}{retry}")
     if session is not None:
         session.status = "triggered"
         session.run = run.model_dump()
@@ -92,14 +94,14 @@ def _trigger(plan: Any, session: Any | None, save: Any, as_json: bool) -> None:
 def register(app: typer.Typer) -> None:
     @app.command()
     def provision(
-        request: str | None = typer.Option(None, "--request", "-r", help="The request in plain words."),
-        answers: Path | None = typer.Option(None, "--answers", help="JSON: question key → answer(s)."),
-        plan_file: Path | None = typer.Option(None, "--plan", help="Trigger this plan JSON (validated first)."),
-        session_id: str | None = typer.Option(None, "--session", help="Resume a saved session."),
-        target: str = typer.Option("sandbox", "--target", help="sandbox (offline terraform_data) or azure."),
-        save_plan: Path | None = typer.Option(None, "--save-plan", help="Also write the confirmed plan here."),
-        no_trigger: bool = typer.Option(False, "--no-trigger", help="Stop after the plan is confirmed."),
-        as_json: bool = typer.Option(False, "--json", help="Print the triggered run as JSON."),
+        request: Annotated[str | None, typer.Option("--request", "-r", help="The request in plain words.")] = None,
+        answers: Annotated[Path | None, typer.Option("--answers", help="JSON: question key → answer(s).")] = None,
+        plan_file: Annotated[Path | None, typer.Option("--plan", help="Trigger this plan JSON (validated first).")] = None,
+        session_id: Annotated[str | None, typer.Option("--session", help="Resume a saved session.")] = None,
+        target: Annotated[str, typer.Option("--target", help="sandbox (offline terraform_data) or azure.")] = "sandbox",
+        save_plan: Annotated[Path | None, typer.Option("--save-plan", help="Also write the confirmed plan here.")] = None,
+        no_trigger: Annotated[bool, typer.Option("--no-trigger", help="Stop after the plan is confirmed.")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the triggered run as JSON.")] = False,
     ) -> None:
         """Describe what you need; LakePilot plans it, Airflow asks for approval and applies exactly that plan."""
         from agents.llm import LLMConfig, build_chat_model, llm_mode_label

@@ -37,7 +37,7 @@ def _ports(spec: str) -> list[str]:
 def _region(text: str) -> str | None:
     lowered = text.lower()
     best: tuple[int, str] | None = None
-    for code, (display, short) in REGIONS.items():
+    for code, (display, _short) in REGIONS.items():
         for word in (display.lower(), code):
             m = re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", lowered)
             if m and (best is None or len(word) > best[0]):

@@ -22,13 +22,13 @@ from pathlib import Path
 
 import pytest
 
+from agents.provisioning.facts import RequestFacts
+from agents.provisioning.plan import ApprovalPolicy, plan_json
 from include.devstack.airflow_rest import AirflowApiError, AirflowClient
 from include.ops.models import ProvisioningRun
 from include.ops.store import LocalOpsStore
 from include.terraform.plan_guard import stack_lock
 from tests.agents.provisioning.conftest import make_plan
-from agents.provisioning.facts import RequestFacts
-from agents.provisioning.plan import ApprovalPolicy, plan_json
 
 pytestmark = pytest.mark.e2e
 DAG = "provision_infrastructure"
@@ -162,7 +162,6 @@ def _drive_reject(config, run_id: str) -> dict:
 
 def _drive_timeout(config, run_id: str) -> dict:
     client = _client(config)
-    deadline = time.monotonic() + 240
     _wait_parked(client, run_id, "firewall_ports.approve")
     with pytest.raises(AirflowApiError) as refused:  # admin is not among the assigned approvers
         client.answer(DAG, run_id, "firewall_ports.approve", ["Approve"])

@@ -26,7 +26,7 @@ ADMIN_PORTS: dict[int, str] = {
     6443: "Kubernetes API", 9042: "Cassandra", 9200: "Elasticsearch", 10250: "Kubelet",
     11211: "Memcached", 27017: "MongoDB",
 }
-PUBLIC_SOURCES = {"*", "internet", "any", "0.0.0.0/0", "::/0", "0.0.0.0"}
+PUBLIC_SOURCES = {"*", "internet", "any", "0.0.0.0/0", "::/0", "0.0.0.0"}  # noqa: S104 - data, not a bind
 SERVICE_TAGS = {"*": "*", "any": "*", "internet": "Internet", "virtualnetwork": "VirtualNetwork",
                 "azureloadbalancer": "AzureLoadBalancer", "azurecloud": "AzureCloud"}
 _PORT = re.compile(r"^(\d{1,5})(?:-(\d{1,5}))?$")

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from include.terraform.plan_guard import StackBusyError, StalePlanError, check_plan_unchanged, sha256_file, stack_lock
+from include.terraform.plan_guard import (
+    StackBusyError,
+    StalePlanError,
+    check_plan_unchanged,
+    sha256_file,
+    stack_lock,
+)
 from include.terraform.runner import TerraformError, TerraformRunner
 
 
