@@ -164,7 +164,8 @@ def register(app: typer.Typer) -> None:
         if session.status == "triggered":
             err.print(f"Already triggered: {session.run}")
             return
-        plan = ProvisioningPlan.model_validate({**(session.plan or {}), "session_id": session.id})
+        plan = ProvisioningPlan.model_validate({**(session.plan or {}), "session_id": session.id,
+                                                "parsed_by": session.agent_path})
         if save_plan:
             save_plan.write_text(plan.model_dump_json(indent=2))
             err.print(f"plan written to {save_plan}")

@@ -76,6 +76,7 @@ class ProvisioningPlan(BaseModel):
     approval: ApprovalPolicy = Field(default_factory=ApprovalPolicy)
     request: str = Field(default="", max_length=4000)
     session_id: str | None = None
+    parsed_by: Literal["deterministic", "llm", "plan_file"] = "plan_file"
 
     @field_validator("stack")
     @classmethod

@@ -90,6 +90,7 @@ def build_run_record(
         target=plan.target,
         triggered_by=triggered_by,
         request=plan.request,
+        agent_path=plan.parsed_by,
         updated_at=utcnow(),
     )
 

@@ -43,7 +43,7 @@ def start_run(conf: Mapping[str, Any], run_id: str, triggered_by: str | None,
     _store(store).upsert([ProvisioningRun(
         run_id=run_id, stack=plan.stack, requester=plan.requester, capabilities=validated.order,
         cost_estimate_usd=validated.monthly_usd, outcome="planning", target=plan.target,
-        triggered_by=triggered_by, request=plan.request,
+        triggered_by=triggered_by, request=plan.request, agent_path=plan.parsed_by,
     )])
     log.info("plan for stack %s valid: %s, about $%.2f/month", plan.stack, ", ".join(validated.order),
              validated.monthly_usd)

@@ -180,6 +180,7 @@ class ProvisioningRun(OpsRecord):
     approvals: list[dict[str, Any]] = Field(default_factory=list)
     request: str = ""
     error: str | None = None
+    agent_path: str = "plan_file"
 
 
 class ConversationTurn(OpsRecord):

@@ -96,3 +96,28 @@ def test_a_new_capability_gets_a_task_group_without_a_dag_change(tmp_path: Path)
             "storage_account.apply"} <= set(tasks)
     assert "databricks_workspace.apply" in tasks["storage_account.plan"]["upstream"]
     assert "storage_account.apply" in tasks["record"]["upstream"]
+
+
+def test_azure_credentials_come_from_the_connection_and_only_for_azure(tmp_path: Path) -> None:
+    code = (
+        "import json\n"
+        "from plugins.lakepilot_airflow.provisioning import terraform_env\n"
+        "out = {'sandbox': terraform_env('sandbox'), 'azure': terraform_env('azure')}\n"
+        "try:\n"
+        "    import os; os.environ.pop('AIRFLOW_CONN_LAKEPILOT_AZURE'); terraform_env('azure')\n"
+        "except ValueError as exc:\n"
+        "    out['missing'] = str(exc)\n"
+        "print('@@' + json.dumps(out))\n"
+    )
+    conn = {"conn_type": "azure", "login": "client-id", "password": "client-secret",
+            "extra": {"tenant_id": "tenant", "subscription_id": "sub"}}
+    env = dict(os.environ, AIRFLOW_HOME=str(tmp_path), PYTHONPATH=str(ROOT),
+               AIRFLOW_CONN_LAKEPILOT_AZURE=json.dumps(conn))
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = json.loads(result.stdout.split("@@", 1)[1])
+    assert out["sandbox"] == {}
+    assert out["azure"] == {"ARM_CLIENT_ID": "client-id", "ARM_CLIENT_SECRET": "client-secret",
+                            "ARM_TENANT_ID": "tenant", "ARM_SUBSCRIPTION_ID": "sub"}
+    assert "needs the lakepilot_azure connection" in out["missing"]

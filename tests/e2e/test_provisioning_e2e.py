@@ -253,6 +253,7 @@ def test_provisioning_runs_through_airflow(airflow_only, airflow_logs, tmp_path:
     assert fw["azurerm_network_security_rule__rule_allow_tcp_443"]["source_address_prefixes"] == ["10.20.0.0/16"]
     row = rows[run_a]
     assert row.outcome == "applied" and row.requester == "alice" and row.approver == "admin"
+    assert row.agent_path == "deterministic" and row.triggered_by == "admin"
     assert set(row.capability_outcomes.values()) == {"applied"}
     assert len(row.plan_hashes) == 3 and row.plan_hash and row.cost_estimate_usd and row.cost_estimate_usd > 500
     assert {r["type"] for r in row.resources} >= {"azurerm_databricks_workspace", "azurerm_network_security_rule"}

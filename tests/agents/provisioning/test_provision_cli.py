@@ -110,6 +110,7 @@ def test_interactive_conversation_up_to_the_trigger(airflow_stub: str) -> None:
     conf = _triggered_conf()
     plan = validate_plan({k: v for k, v in conf["conf"].items()})
     assert plan.plan.context.resource_group == "rg-ml-team-prod" and plan.plan.requester == "alice"
+    assert plan.plan.parsed_by == "deterministic"
     assert [r["ports"] for r in plan.capabilities["firewall_ports"].params["rules"]] == [["443"], ["8443"]]
     assert conf["logical_date"] is None and conf["dag_run_id"].startswith("provision-prov-")
     assert ("PATCH", "/api/v2/dags/provision_infrastructure", {"is_paused": False}) in StubAirflow.calls
