@@ -46,7 +46,8 @@ def run(repeats: int = 3) -> dict[str, Any]:
     samples: dict[str, list[float]] = {p.name: [] for p in files}
     sdk: list[float] = []
     with tempfile.TemporaryDirectory() as home:
-        env = dict(os.environ, AIRFLOW_HOME=home, AIRFLOW__CORE__LOAD_EXAMPLES="False")
+        env = dict(os.environ, AIRFLOW_HOME=home, AIRFLOW__CORE__LOAD_EXAMPLES="False",
+                   PYTHONPATH=os.pathsep.join([str(ROOT / "plugins"), str(ROOT)]))
         for _ in range(repeats):
             out = subprocess.run([sys.executable, "-c", _PARSE, *map(str, files)], env=env, capture_output=True,
                                  text=True, timeout=600, check=True)

@@ -13,12 +13,9 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import dag, task, task_group
 
-try:  # Airflow puts the plugins folder on sys.path (scheduler, workers, triggerer)
-    from lakepilot_airflow.remediation.operators import RemediationActOperator
-    from lakepilot_airflow.remediation.sensor import FailedRunSensor
-except ModuleNotFoundError:  # parsed with only the repository root on the path (DAG integrity tests)
-    from plugins.lakepilot_airflow.remediation.operators import RemediationActOperator
-    from plugins.lakepilot_airflow.remediation.sensor import FailedRunSensor
+# Airflow puts the plugins folder on sys.path in every component.
+from lakepilot_airflow.remediation.operators import RemediationActOperator
+from lakepilot_airflow.remediation.sensor import FailedRunSensor
 
 POOL = "databricks_api"
 DEFAULT_SCHEDULE = "*/5 * * * *"

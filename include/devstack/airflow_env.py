@@ -99,12 +99,10 @@ def emulator_connection(port: int, token: str) -> dict:
 
 
 def smtp_connection(port: int) -> dict:
-    """`smtp_default` pointing at the local loopback SMTP sink (no TLS, no auth)."""
+    """`smtp_default` pointing at the local loopback SMTP sink (no TLS, no auth: no login either)."""
     return {
         "conn_type": "smtp",
         "host": "127.0.0.1",
         "port": port,
-        "login": "lakepilot",
-        "password": "local-sink",
         "extra": {"disable_tls": True, "disable_ssl": True, "from_email": "lakepilot@localhost", "timeout": 10},
     }

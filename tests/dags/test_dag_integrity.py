@@ -54,8 +54,10 @@ print("@@RESULT@@" + json.dumps(out))
 @pytest.fixture(scope="module")
 def parsed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     home = tmp_path_factory.mktemp("airflow-home")
+    # As in Airflow's own processes: the plugins folder is importable by its packages' names.
     env = dict(os.environ, AIRFLOW_HOME=str(home), AIRFLOW__CORE__LOAD_EXAMPLES="False",
-               AIRFLOW__CORE__UNIT_TEST_MODE="True")
+               AIRFLOW__CORE__UNIT_TEST_MODE="True", PYTHONPATH=os.pathsep.join([str(ROOT / "plugins"), str(ROOT)]),
+               AIRFLOW__CORE__PLUGINS_FOLDER=str(ROOT / "plugins"))
     for key in list(env):
         if key.startswith("AIRFLOW_CONN_") or key.startswith("AIRFLOW_VAR_"):
             env.pop(key)

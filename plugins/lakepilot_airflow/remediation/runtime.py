@@ -59,9 +59,6 @@ def smtp() -> Any:
         if conn
         else SmtpSettings.from_env()
     )
-    if mail.local_sink and mail.user:
-        # The loopback sink speaks no SMTP AUTH; the local connection's login is a placeholder.
-        mail = mail.model_copy(update={"user": None, "password": None})
     log.info("mail goes to %s", mail.describe())
     return mail
 
