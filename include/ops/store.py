@@ -152,6 +152,17 @@ class DatabricksOpsStore:
         cols = ", ".join(f"`{c}` {t}" for c, t in databricks_columns(model))
         return f"CREATE TABLE IF NOT EXISTS {self.full_name(model)} ({cols}) USING DELTA"
 
+    def _ensure_table(self, model: type[OpsRecord]) -> None:
+        """Create the table, or add the columns a newer model has (MERGE ... SET * needs them)."""
+        self.warehouse.execute(self.create_sql(model))
+        described = self.warehouse.query(f"DESCRIBE TABLE {self.full_name(model)}", name=f"describe {model.__table__}")
+        existing = {str(name).lower() for name in described.column("col_name").to_pylist() if name and not str(name).startswith("#")}
+        missing = [(c, t) for c, t in databricks_columns(model) if c.lower() not in existing]
+        if missing:
+            columns = ", ".join(f"`{c}` {t}" for c, t in missing)
+            self.warehouse.execute(f"ALTER TABLE {self.full_name(model)} ADD COLUMNS ({columns})")
+            log.info("added columns %s to %s", [c for c, _ in missing], self.full_name(model))
+
     def merge_sql(self, model: type[OpsRecord]) -> str:
         struct = ", ".join(f"`{c}`: {t}" for c, t in databricks_columns(model))
         on = " AND ".join(f"t.`{k}` = s.`{k}`" for k in model.__key__)
@@ -181,7 +192,7 @@ class DatabricksOpsStore:
         model = type(rows[0])
         full = self.full_name(model)
         if full not in self._created:
-            self.warehouse.execute(self.create_sql(model))
+            self._ensure_table(model)
             self._created.add(full)
         sql = self.merge_sql(model)
         for payload in self._batches(to_row(r) for r in rows):

@@ -4,10 +4,11 @@ import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pyarrow as pa
 import sqlglot
 
 from include.lakehouse.delta_store import read_table
-from include.ops.models import ConversationTurn, Finding, HealthReport, RemediationDecision
+from include.ops.models import OPS_MODELS, ConversationTurn, Finding, HealthReport, RemediationDecision
 from include.ops.store import DatabricksOpsStore, LocalOpsStore
 
 
@@ -88,13 +89,21 @@ def test_concurrent_writers_lose_nothing(lakehouse: Path) -> None:
 
 
 class _RecordingWarehouse:
-    """Stands in for a Databricks SQL warehouse (none is reachable here): records statements."""
+    """Stands in for a Databricks SQL warehouse (none is reachable here): records statements and
+    answers DESCRIBE with the columns it was told the table already has."""
 
-    def __init__(self) -> None:
+    def __init__(self, existing: list[str] | None = None) -> None:
         self.statements: list[tuple[str, dict]] = []
+        self.existing = existing
 
     def execute(self, sql: str, params: dict | None = None) -> None:
         self.statements.append((sql, dict(params or {})))
+
+    def query(self, sql: str, params: dict | None = None, *, name: str = "") -> pa.Table:
+        assert sql.startswith("DESCRIBE TABLE ")
+        model = next(m for m in OPS_MODELS.values() if sql.endswith("." + m.__table__))
+        cols = self.existing if self.existing is not None else list(model.model_fields)
+        return pa.table({"col_name": cols + ["", "# Partition Information"], "data_type": ["string"] * (len(cols) + 2)})
 
     def describe(self) -> str:
         return "recording"
@@ -106,6 +115,7 @@ def test_databricks_store_merges_with_one_bound_json_parameter() -> None:
     result = store.upsert([_finding(), _finding("it's \"quoted\"")])
     assert result.inserted == 2
     create, merge = wh.statements
+    assert not any(text.startswith("ALTER") for text, _ in wh.statements)
     assert create[0].startswith("CREATE TABLE IF NOT EXISTS main.lakepilot_ops.findings")
     sql, params = merge
     assert "MERGE INTO main.lakepilot_ops.findings" in sql
@@ -125,3 +135,15 @@ def test_databricks_store_batches_large_writes() -> None:
     merges = [p for s, p in wh.statements if s.startswith("MERGE")]
     assert len(merges) > 1
     assert all(len(p["rows"]) < 4_000 for p in merges)
+
+
+def test_databricks_store_adds_columns_a_newer_model_has() -> None:
+    # The table was created by an older LakePilot without `agent_path` and `detected_at`.
+    old_columns = [c for c in Finding.model_fields if c not in {"agent_path", "detected_at"}]
+    wh = _RecordingWarehouse(existing=old_columns)
+    DatabricksOpsStore(wh, catalog="main", schema="ops").upsert([_finding()])
+    alters = [text for text, _ in wh.statements if text.startswith("ALTER TABLE")]
+    assert alters == ["ALTER TABLE main.ops.findings ADD COLUMNS (`agent_path` STRING, `detected_at` TIMESTAMP)"]
+    order = [text.split()[0] for text, _ in wh.statements]
+    assert order == ["CREATE", "ALTER", "MERGE"]
+    sqlglot.parse_one(alters[0], read="databricks")
