@@ -17,7 +17,13 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel
 
 from include.config import lakehouse_root, ops_location
-from include.lakehouse.delta_store import open_table, table_exists, table_lock, table_path, with_commit_retries
+from include.lakehouse.delta_store import (
+    open_table,
+    table_exists,
+    table_lock,
+    table_path,
+    with_commit_retries,
+)
 from include.ops.arrow import arrow_schema, databricks_columns, from_row, to_row, to_table
 from include.ops.models import OPS_MODELS, OpsRecord
 
@@ -209,7 +215,8 @@ class DatabricksOpsStore:
                 raise ValueError(f"{k!r} is not a column of {model.__table__}")
             clauses.append(f"`{k}` = :w{i}")
             params[f"w{i}"] = v
-        sql = f"SELECT * FROM {self.full_name(model)}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        # Identifiers are validated (catalog/schema) or come from the model (table, columns).
+        sql = f"SELECT * FROM {self.full_name(model)}" + (" WHERE " + " AND ".join(clauses) if clauses else "")  # noqa: S608
         table = self.warehouse.query(sql, params, name=f"read {model.__table__}")
         return [from_row(model, row) for row in table.to_pylist()]  # type: ignore[misc]
 
