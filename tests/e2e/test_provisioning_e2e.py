@@ -169,7 +169,7 @@ def _drive_timeout(config, run_id: str) -> dict:
     return {**client.wait_run(DAG, run_id, timeout=240), "refused": refused.value.status}
 
 
-def _drive_tamper(config, run_id: str, home: Path) -> dict:
+def _drive_tamper(config, run_id: str, home: Path, conf: dict) -> dict:
     """Approve and confirm while the test holds the stack's apply lock, change the plan file while
     the apply task waits for that lock, then release it: the apply must refuse the changed plan."""
     client = _client(config)
@@ -193,7 +193,13 @@ def _drive_tamper(config, run_id: str, home: Path) -> dict:
                "state_after": _state(home, "e2e-tamper", "firewall_ports"),
                "row_after": next(r for r in LocalOpsStore(home / "lakehouse").read(ProvisioningRun)
                                  if r.run_id == run_id)}
-    return {**outcome, "retried": _retry_group(config, run_id)}
+    retried = _retry_group(config, run_id)
+    # The same plan again on the now-provisioned stack: no changes, nobody is asked, nothing applied.
+    again = client.trigger(DAG, conf=conf, run_id="e2e-tamper-again")["dag_run_id"]
+    unchanged = client.wait_run(DAG, again, timeout=240)
+    return {**outcome, "retried": retried, "unchanged": unchanged,
+            "unchanged_approve": client.xcom(DAG, again, "firewall_ports.approve"),
+            "unchanged_apply": client.task_state(DAG, again, "firewall_ports.apply")}
 
 
 def _retry_group(config, run_id: str) -> dict:
@@ -229,7 +235,7 @@ def test_provisioning_runs_through_airflow(airflow_only, airflow_logs, tmp_path:
             "approve": pool.submit(_drive_approve, config, run_a),
             "reject": pool.submit(_drive_reject, config, runs["reject"]),
             "timeout": pool.submit(_drive_timeout, config, runs["timeout"]),
-            "tamper": pool.submit(_drive_tamper, config, runs["tamper"], home),
+            "tamper": pool.submit(_drive_tamper, config, runs["tamper"], home, plan_json(plans["tamper"])),
         }
         try:
             results = {name: f.result(timeout=420) for name, f in futures.items()}
@@ -289,3 +295,7 @@ def test_provisioning_runs_through_airflow(airflow_only, airflow_logs, tmp_path:
     again = {r.run_id: r for r in store.read(ProvisioningRun)}
     assert again["e2e-tamper"].outcome == "applied"
     assert len([r for r in store.read(ProvisioningRun) if r.run_id == "e2e-tamper"]) == 1
+    assert results["tamper"]["unchanged"]["state"] == "success"
+    assert results["tamper"]["unchanged_approve"]["required"] is False
+    assert results["tamper"]["unchanged_apply"] == "skipped"
+    assert again["e2e-tamper-again"].outcome == "no_changes"
