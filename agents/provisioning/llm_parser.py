@@ -3,11 +3,17 @@
 The model only fills a typed value; capability names outside the registry are dropped here, and
 every other value is validated again when the draft becomes a plan, so model output can never
 widen what provisioning may do. Any model failure falls back to the deterministic parser.
+
+The call is bounded by a deadline (default: twice the client's request timeout plus a second, as
+for triage): the OpenAI client honours a rate limiter's `Retry-After` of up to two minutes between
+its attempts, and a person waiting at the prompt should get the built-in parser instead.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +26,7 @@ from agents.provisioning.registry import CapabilityRegistry, get_registry
 
 log = logging.getLogger(__name__)
 _PROMPTS = Path(__file__).resolve().parent / "prompts"
+DEFAULT_DEADLINE_S = 61.0  # a chat model without a known request timeout (ChatOpenAI's default 60 s + 1)
 
 
 def render_prompt(message: str, question: Question | None, draft: str, registry: CapabilityRegistry) -> str:
@@ -39,15 +46,46 @@ def sanitise(facts: RequestFacts, registry: CapabilityRegistry) -> RequestFacts:
     return facts
 
 
+def default_deadline(model: Any) -> float:
+    """Twice the model's per-request timeout plus a second (one retry's worth), else `DEFAULT_DEADLINE_S`."""
+    timeout = getattr(model, "request_timeout", None)
+    if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout > 0:
+        return float(timeout) * 2 + 1
+    return DEFAULT_DEADLINE_S
+
+
+def _invoke_with_deadline(runnable: Any, prompt: str, timeout_s: float) -> Any:
+    """`runnable.invoke(prompt)` in a daemon thread; TimeoutError when it takes longer than the deadline."""
+    box: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+
+    def run() -> None:
+        try:
+            box.put((True, runnable.invoke(prompt)))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            box.put((False, exc))
+
+    threading.Thread(target=run, name="lakepilot-provision-llm", daemon=True).start()
+    try:
+        ok, value = box.get(timeout=timeout_s)
+    except queue.Empty as exc:
+        raise TimeoutError(f"no answer within {timeout_s:g}s") from exc
+    if not ok:
+        raise value
+    return value
+
+
 class LLMRequestParser:
     """Parse messages with a LangChain chat model's structured output into `RequestFacts`."""
 
-    def __init__(self, model: Any, registry: CapabilityRegistry | None = None) -> None:
+    def __init__(self, model: Any, registry: CapabilityRegistry | None = None, *,
+                 timeout_s: float | None = None) -> None:
         self.model = model
         self.registry = registry or get_registry()
+        self.timeout_s = timeout_s or default_deadline(model)
 
     def parse(self, message: str, question: Question | None, draft: str) -> RequestFacts:
+        """Ask the model; raises on any failure or after `timeout_s` (the caller falls back)."""
         structured = self.model.with_structured_output(RequestFacts)
-        result = structured.invoke(render_prompt(message, question, draft, self.registry))
+        result = _invoke_with_deadline(structured, render_prompt(message, question, draft, self.registry), self.timeout_s)
         facts = result if isinstance(result, RequestFacts) else RequestFacts.model_validate(result)
         return sanitise(facts, self.registry)

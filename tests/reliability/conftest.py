@@ -1,0 +1,42 @@
+"""Reliability suite fixtures: the figure book (table at the end of the run, figures.json)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.reliability.figures import FigureBook
+
+_BOOK_KEY = pytest.StashKey[FigureBook]()
+
+
+def _book(config: pytest.Config) -> FigureBook:
+    if _BOOK_KEY not in config.stash:
+        config.stash[_BOOK_KEY] = FigureBook()
+    return config.stash[_BOOK_KEY]
+
+
+class Recorder:
+    """`figures.record(name, value, target, ok)` bound to the current test (fails it on a miss)."""
+
+    def __init__(self, book: FigureBook, test: str) -> None:
+        self.book = book
+        self.test = test
+
+    def record(self, name: str, value, target: str, ok: bool, detail: str = ""):
+        return self.book.record(name, value, target, ok, test=self.test, detail=detail)
+
+
+@pytest.fixture
+def figures(request: pytest.FixtureRequest) -> Recorder:
+    return Recorder(_book(request.config), request.node.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    book = config.stash.get(_BOOK_KEY, None)
+    if book is None or not book.figures:
+        return
+    terminalreporter.section("LakePilot reliability figures")
+    for line in book.table():
+        terminalreporter.write_line(line)
+    path = book.write()
+    terminalreporter.write_line(f"(written to {path})")
