@@ -72,6 +72,18 @@ class EmulatorClient:
     def jobs(self) -> list[dict[str, Any]]:
         return list(self.request("GET", "/_emulator/jobs")["jobs"])
 
+    def set_faults(self, **config: Any) -> dict[str, Any]:
+        """Inject faults (`rate`, `statuses`, `seed`, `endpoints`, `hold`, `outage_job_ids`); replaces earlier ones."""
+        return self.request("POST", "/_emulator/faults", config)
+
+    def faults(self) -> dict[str, Any]:
+        """The fault configuration and what was injected so far (counters, held calls)."""
+        return self.request("GET", "/_emulator/faults")
+
+    def clear_faults(self) -> dict[str, Any]:
+        """Turn every fault off and release held answers."""
+        return self.request("DELETE", "/_emulator/faults")
+
     def outcomes(self, run_id: int) -> dict[str, Any]:
         """Why each task attempt of a run succeeded or failed (behaviour, variant, note)."""
         return self.request("GET", f"/_emulator/runs/{run_id}/outcomes")

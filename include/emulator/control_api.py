@@ -62,6 +62,12 @@ def handle(em: Emulator, method: str, path: str, p: Params) -> dict[str, Any]:
         assert behaviour is not None
         job = em.set_behaviour(to_int("job_id", match.group(1)), behaviour, _rate(p))
         return _job_summary(em, job.job_id)
+    if path == "faults" and method in ("GET", "POST", "DELETE"):
+        if method == "GET":
+            return em.faults.status()
+        if method == "DELETE":
+            return em.faults.clear()
+        return em.faults.configure(dict(p.values))
     if method == "GET" and (match := _RUN_OUTCOMES.match(path)):
         run = em.get_run(int(match.group(1)))
         return {"run_id": run.run_id, "affected": run.affected, "failing_task": run.failing_task, "tasks": [

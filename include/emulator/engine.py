@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from include.emulator.failure_messages import ErrorContext
 from include.emulator.failures import ClusterShape, Outcome, decide, numbers, unit
+from include.emulator.faults import FaultInjector
 from include.emulator.job_settings import levels
 from include.emulator.lifecycle import Finished, advance, start_wave
 from include.emulator.models import Job, Run, StateRec, TaskRun, Wave
@@ -84,6 +85,7 @@ class EmulatorCore:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.started_at = time.time()
+        self.faults = FaultInjector()  # test-only faults (/_emulator/faults); off by default
 
     # -- life cycle -------------------------------------------------------------------------------
     def start_background(self) -> None:
@@ -188,7 +190,9 @@ class EmulatorCore:
             numbers=numbers(self.seed, job.job_id, task.task_key), reads=job.reads,
         )
         return decide(
-            behaviour, affected=True, seed=self.seed, job_id=job.job_id, run_id=run.run_id, attempt=task.attempt,
+            behaviour, affected=True, seed=self.seed, job_id=job.job_id, run_id=run.run_id,
+            # an injected outage: every attempt fails like the first one (repairs do not help)
+            attempt=0 if self.faults.in_outage(job.job_id) else task.attempt,
             current=current, baseline=job.baseline, params=wave.job_parameters, ctx=ctx,
         )
 

@@ -104,7 +104,12 @@ def build_app(emulator: Emulator) -> Starlette:
             handler = resolve(request.method, version, endpoint)
             if handler is None:
                 raise endpoint_not_found(request.method, f"/{path}")
-            return JSONResponse(await run_in_threadpool(handler, emulator, params, version))
+            if (fault := emulator.faults.inject(endpoint)) is not None:  # test-only, off by default
+                return JSONResponse(fault[1], status_code=fault[0])
+            body = await run_in_threadpool(handler, emulator, params, version)
+            peer = (request.client.host, request.client.port) if request.client else None
+            await emulator.faults.hold(request.method, endpoint, peer)
+            return JSONResponse(body)
         except ApiError as exc:
             return _error(exc)
 
