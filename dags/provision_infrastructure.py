@@ -11,8 +11,10 @@ from datetime import datetime, timedelta
 from airflow.sdk import dag, get_current_context, task
 from airflow.sdk.definitions.taskgroup import TaskGroup
 
+# Airflow puts the plugins folder on sys.path in every component.
+from lakepilot_airflow.provisioning import PlanApprovalOperator
+
 from agents.provisioning.registry import get_registry
-from plugins.lakepilot_airflow.provisioning import PlanApprovalOperator
 
 DOC = """
 ### Provision infrastructure
@@ -41,11 +43,11 @@ VALIDATE = "validate_plan"
 def validate_plan() -> dict:
     """Validate conf as a provisioning plan; record the run; fail (no retry) when invalid."""
     from airflow.sdk.exceptions import AirflowFailException
+    from lakepilot_airflow.connections import resolve_warehouse
 
     from agents.provisioning.plan import PlanValidationError
     from agents.provisioning.runs import start_run
     from include.ops.store import get_ops_store
-    from plugins.lakepilot_airflow.connections import resolve_warehouse
 
     ctx = get_current_context()
     dag_run = ctx["dag_run"]
@@ -62,10 +64,10 @@ def validate_plan() -> dict:
 def plan(capability: str, validated: dict) -> dict:
     """Render, init, plan and summarise one capability (skipped when not in the plan)."""
     from airflow.sdk.exceptions import AirflowSkipException
+    from lakepilot_airflow.provisioning import terraform_env
 
     from agents.provisioning.plan import ValidatedPlan
     from agents.provisioning.runs import blocked_by, plan_step
-    from plugins.lakepilot_airflow.provisioning import terraform_env
 
     ctx = get_current_context()
     vp = ValidatedPlan.model_validate(validated)
@@ -81,11 +83,11 @@ def plan(capability: str, validated: dict) -> dict:
 def apply(capability: str, step: dict) -> dict:
     """Apply exactly the approved plan; a changed plan file fails at once (no retry)."""
     from airflow.sdk.exceptions import AirflowFailException
+    from lakepilot_airflow.provisioning import terraform_env
 
     from agents.provisioning.pipeline import PlanStep
     from agents.provisioning.runs import apply_step
     from include.terraform.plan_guard import StalePlanError
-    from plugins.lakepilot_airflow.provisioning import terraform_env
 
     ctx = get_current_context()
     ps = PlanStep.model_validate(step)
@@ -102,10 +104,10 @@ def apply(capability: str, step: dict) -> dict:
 def record(capabilities: list[str]) -> dict:
     """Write the run's row in lakepilot.ops.provisioning_runs; fail the run if a capability failed."""
     from airflow.sdk.exceptions import AirflowFailException
+    from lakepilot_airflow.connections import resolve_warehouse
 
     from agents.provisioning.runs import finish_run
     from include.ops.store import get_ops_store
-    from plugins.lakepilot_airflow.connections import resolve_warehouse
 
     ctx = get_current_context()
     ti, dag_run = ctx["ti"], ctx["dag_run"]

@@ -44,7 +44,7 @@ print("@@" + json.dumps(out))
 
 def _parse(tmp_path: Path, mode: str) -> dict:
     env = dict(os.environ, AIRFLOW_HOME=str(tmp_path / "home"), AIRFLOW__CORE__LOAD_EXAMPLES="False",
-               PYTHONPATH=str(ROOT))
+               PYTHONPATH=os.pathsep.join([str(ROOT / "plugins"), str(ROOT)]))
     result = subprocess.run([sys.executable, "-c", _PARSE, str(DAG_FILE), mode], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -101,7 +101,7 @@ def test_a_new_capability_gets_a_task_group_without_a_dag_change(tmp_path: Path)
 def test_azure_credentials_come_from_the_connection_and_only_for_azure(tmp_path: Path) -> None:
     code = (
         "import json\n"
-        "from plugins.lakepilot_airflow.provisioning import terraform_env\n"
+        "from lakepilot_airflow.provisioning import terraform_env\n"
         "out = {'sandbox': terraform_env('sandbox'), 'azure': terraform_env('azure')}\n"
         "try:\n"
         "    import os; os.environ.pop('AIRFLOW_CONN_LAKEPILOT_AZURE'); terraform_env('azure')\n"
@@ -111,7 +111,7 @@ def test_azure_credentials_come_from_the_connection_and_only_for_azure(tmp_path:
     )
     conn = {"conn_type": "azure", "login": "client-id", "password": "client-secret",
             "extra": {"tenant_id": "tenant", "subscription_id": "sub"}}
-    env = dict(os.environ, AIRFLOW_HOME=str(tmp_path), PYTHONPATH=str(ROOT),
+    env = dict(os.environ, AIRFLOW_HOME=str(tmp_path), PYTHONPATH=os.pathsep.join([str(ROOT / "plugins"), str(ROOT)]),
                AIRFLOW_CONN_LAKEPILOT_AZURE=json.dumps(conn))
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=300)

@@ -177,11 +177,13 @@ def _drive_tamper(config, run_id: str, home: Path, conf: dict) -> dict:
     lock = home / "terraform" / "stacks" / "e2e-tamper" / ".lakepilot-firewall_ports.lock"
     with stack_lock(lock, holder="the e2e test", timeout_s=10):
         _answer(client, run_id, "firewall_ports.confirm", "Approve")
-        deadline = time.monotonic() + 120
-        while client.task_state(DAG, run_id, "firewall_ports.apply") != "running":
-            assert time.monotonic() < deadline, "apply never started"
+        # Wait until the apply has passed its first hash check and logged that it waits for the lock.
+        apply_log = (Path(config.home) / "logs" / f"dag_id={DAG}" / f"run_id={run_id}"
+                     / "task_id=firewall_ports.apply" / "attempt=1.log")
+        deadline = time.monotonic() + 180
+        while not (apply_log.is_file() and "is held by" in apply_log.read_text(errors="replace")):
+            assert time.monotonic() < deadline, "apply never waited for the stack lock"
             time.sleep(0.5)
-        time.sleep(3)  # the apply has passed its first hash check and waits for the lock
         plan_file = Path(client.xcom(DAG, run_id, "firewall_ports.plan")["plan_file"])
         with open(plan_file, "ab") as fh:
             fh.write(b"tampered after approval")
