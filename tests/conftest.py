@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Child processes (Airflow CLI, DagBag parses, dag.test runs) see the project as Airflow's own
+# components do: the plugins folder importable by its packages' names, the project root too.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(ROOT / "plugins"), str(ROOT), *filter(None, [os.environ.get("PYTHONPATH", "")])]
+)
 
 
 @pytest.fixture(autouse=True)
