@@ -53,20 +53,35 @@ class DecisionRef(BaseModel):
         )
 
 
+def _definite_client_error(exc: JobsApiError) -> bool:
+    """A 4xx answer (no such output, job deleted) - as opposed to a refused or failed call worth retrying."""
+    return exc.status is not None and 400 <= exc.status < 500 and exc.status != 429
+
+
 def fetch_failure(jobs: JobsApi, run_id: int, workspace_id: str = "") -> tuple[FailureContext, dict[str, Any]]:
-    """`runs/get` (with history), `runs/get-output` per failed task, `jobs/get` -> FailureContext."""
+    """`runs/get` (with history), `runs/get-output` per failed task, `jobs/get` -> FailureContext.
+
+    A definite 4xx for the output or the job is tolerated (the state message still describes the
+    failure; the run's creator stands in for the owner). Anything else - retries used up on 429/5xx,
+    a network error - is raised: a decision is recorded for good, so it must not be made from half
+    the facts while the API is flaky; the decide task's retry reads them again.
+    """
     run = jobs.get_run(run_id)
     outputs: dict[str, dict[str, Any]] = {}
     for task in failed_task_runs(run):
         try:
             outputs[str(task["run_id"])] = jobs.get_run_output(int(task["run_id"]))
-        except JobsApiError as exc:  # the task's state message still describes the failure
+        except JobsApiError as exc:
+            if not _definite_client_error(exc):
+                raise
             log.warning("run %s: no output for task run %s: %s", run_id, task.get("run_id"), exc)
     job = None
     if run.get("job_id"):
         try:
             job = jobs.get_job(int(run["job_id"]))
-        except JobsApiError as exc:  # a deleted job: the run's creator stands in for the owner
+        except JobsApiError as exc:
+            if not _definite_client_error(exc):
+                raise
             log.warning("run %s: jobs/get %s failed: %s", run_id, run["job_id"], exc)
     return failure_from_run(run, outputs, workspace_id=workspace_id, job=job), run
 

@@ -6,13 +6,19 @@ already reached someone within the policy's dedup window. Messages carry the run
 redacted error excerpt, the decision and its reason, and are built from Jinja2 templates
 (`templates/notice.*.j2`). Delivery is at-least-once: the ledger is updated after the SMTP server
 accepted the message, so a worker dying in between re-sends on retry rather than losing a page.
+
+Check, send and record run under a per-job file lock in the state directory: mapped notify tasks
+of one burst run side by side, and without it two of them both found no earlier notice and both
+sent (two pages for one incident). Like provisioning's stack locks, this needs the state directory
+shared between workers when the executor is distributed.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -20,9 +26,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+from filelock import FileLock
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel, Field
 
+from include.config import state_dir
 from include.notify.message import build_message
 from include.notify.smtp import SendResult, SmtpSettings, send_message
 from include.ops.models import RemediationDecision
@@ -37,6 +45,8 @@ log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NoticeKind = Literal["action_needed", "escalation", "changed", "not_retried"]
 _SPACE = re.compile(r"\s+")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+NOTICE_LOCK_TIMEOUT_S = 120.0
 
 HEADLINES: dict[str, str] = {
     "action_needed": "Action needed: a job failed and needs a person",
@@ -149,6 +159,15 @@ def _already_notified(d: RemediationDecision, kind: NoticeKind, history: list[Re
     return None
 
 
+@contextmanager
+def notice_lock(job_id: str) -> Iterator[None]:
+    """Serialise check-send-record for one job's notices across processes (see the module doc)."""
+    locks = state_dir() / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(locks / f"notice-{_UNSAFE.sub('_', str(job_id))[:80]}.lock"), timeout=NOTICE_LOCK_TIMEOUT_S):
+        yield
+
+
 def notify_decision(
     store: Any,
     run_id: str,
@@ -162,6 +181,23 @@ def notify_decision(
     """Send the notice the decision owes (if any), record who got it; see the module doc."""
     now = _utc(now)
     d = load_decision(store, run_id, attempt)
+    if notice_kind(d) is None:
+        return NotifyResult(decision_id=d.decision_id, status="nothing", detail=f"{d.action}/{d.outcome}")
+    with notice_lock(d.job_id):
+        return _notify_locked(store, run_id, attempt, policy, now, smtp=smtp, send=send)
+
+
+def _notify_locked(
+    store: Any,
+    run_id: str,
+    attempt: int,
+    policy: RemediationPolicy,
+    now: datetime,
+    *,
+    smtp: SmtpSettings | None,
+    send: Callable[[EmailMessage], SendResult] | None,
+) -> NotifyResult:
+    d = load_decision(store, run_id, attempt)  # again, under the lock: another task may have just sent
     kind = notice_kind(d)
     if kind is None:
         return NotifyResult(decision_id=d.decision_id, status="nothing", detail=f"{d.action}/{d.outcome}")
