@@ -13,6 +13,7 @@ from typing import Any
 import requests
 
 from include.emulator.engine import DEFAULT_TOKEN, ENV_TOKEN
+from include.emulator.faults import OBSERVER_HEADER
 
 TERMINAL = {"TERMINATED", "SKIPPED", "INTERNAL_ERROR"}
 
@@ -42,7 +43,7 @@ class EmulatorClient:
     def request(self, method: str, path: str, json: dict[str, Any] | None = None, params: dict[str, Any] | None = None) -> dict[str, Any]:
         response = self._session.request(
             method, f"{self.base_url}{path}", json=json, params=params, timeout=self.timeout,
-            headers={"Authorization": f"Bearer {self._token}"},
+            headers={"Authorization": f"Bearer {self._token}", OBSERVER_HEADER: "1"},  # never fault-injected
         )
         body = response.json()
         if response.status_code >= 400:

@@ -11,6 +11,9 @@ Set through the control API (`POST /_emulator/faults`, see docs/emulator.md); ke
   in which a test can kill the client after the call took effect and before it learnt so.
 * `outage_job_ids`: runs of these jobs fail on every attempt, repairs included (a failure that
   outlasts the retries), instead of only on the first for transient behaviours.
+
+Calls with the header `X-Emulator-Observer: 1` (what `EmulatorClient` sends: a test looking on) are
+neither refused nor held, so a test can watch the truth while the product sees the faults.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from include.emulator.errors import invalid
 
+OBSERVER_HEADER = "X-Emulator-Observer"  # calls carrying `1` (a test looking on) are never faulted
 ERROR_CODES = {429: "REQUEST_LIMIT_EXCEEDED", 500: "INTERNAL_ERROR", 502: "BAD_GATEWAY",
                503: "TEMPORARILY_UNAVAILABLE", 504: "DEADLINE_EXCEEDED"}
 MAX_HOLD_S = 600.0

@@ -34,6 +34,7 @@ from include.config import lakehouse_root, state_dir
 from include.emulator import control_api
 from include.emulator.engine import DEFAULT_TOKEN, ENV_TOKEN, EmulatorConfig
 from include.emulator.errors import ApiError, endpoint_not_found, invalid_token, malformed, unauthenticated
+from include.emulator.faults import OBSERVER_HEADER
 from include.emulator.jobs_api import job_permissions, resolve
 from include.emulator.params import Params, to_int
 from include.emulator.service import Emulator
@@ -104,11 +105,14 @@ def build_app(emulator: Emulator) -> Starlette:
             handler = resolve(request.method, version, endpoint)
             if handler is None:
                 raise endpoint_not_found(request.method, f"/{path}")
-            if (fault := emulator.faults.inject(endpoint)) is not None:  # test-only, off by default
+            # Test-only faults (off by default); a test's own observer calls are never faulted.
+            observer = request.headers.get(OBSERVER_HEADER) == "1"
+            if not observer and (fault := emulator.faults.inject(endpoint)) is not None:
                 return JSONResponse(fault[1], status_code=fault[0])
             body = await run_in_threadpool(handler, emulator, params, version)
-            peer = (request.client.host, request.client.port) if request.client else None
-            await emulator.faults.hold(request.method, endpoint, peer)
+            if not observer:
+                peer = (request.client.host, request.client.port) if request.client else None
+                await emulator.faults.hold(request.method, endpoint, peer)
             return JSONResponse(body)
         except ApiError as exc:
             return _error(exc)

@@ -31,8 +31,14 @@ def emulator(lakehouse: Path) -> Iterator[EmulatorClient]:
 
 
 def _get(client: EmulatorClient, job_id: int) -> requests.Response:
+    """A product-side call (no observer header): subject to the faults."""
     return requests.get(f"{client.base_url}/api/2.2/jobs/get", params={"job_id": job_id}, timeout=10,
                         headers={"Authorization": f"Bearer {DEFAULT_TOKEN}"})
+
+
+def _post(client: EmulatorClient, path: str, body: dict, timeout: float = 10) -> requests.Response:
+    return requests.post(f"{client.base_url}{path}", json=body, timeout=timeout,
+                         headers={"Authorization": f"Bearer {DEFAULT_TOKEN}"})
 
 
 def test_a_seeded_share_of_calls_is_refused_before_it_takes_effect(emulator: EmulatorClient) -> None:
@@ -46,15 +52,13 @@ def test_a_seeded_share_of_calls_is_refused_before_it_takes_effect(emulator: Emu
     assert status["by_endpoint"] == {"jobs/get": len(refused)}
     emulator.set_faults(rate=0.3, statuses=[429, 500], seed=7)  # the same seed, the same sequence
     assert [_get(emulator, JOBS["ok"]).status_code for _ in range(200)] == codes
-    # A refused run-now started nothing.
-    emulator.set_faults(rate=1.0, statuses=[503], endpoints=["jobs/run-now"])
+    # A refused run-now started nothing; the test's own observer calls (EmulatorClient) are never faulted.
+    emulator.set_faults(rate=1.0, statuses=[503], endpoints=["jobs/run-now", "jobs/runs/list"])
     before = len(emulator.request("GET", "/api/2.2/jobs/runs/list", params={"limit": 25}).get("runs", []))
-    with pytest.raises(EmulatorError) as refused_call:
-        emulator.request("POST", "/api/2.2/jobs/run-now", {"job_id": JOBS["ok"]})
-    assert refused_call.value.status == 503 and refused_call.value.error_code == "TEMPORARILY_UNAVAILABLE"
-    emulator.clear_faults()
+    refused_call = _post(emulator, "/api/2.2/jobs/run-now", {"job_id": JOBS["ok"]})
+    assert refused_call.status_code == 503 and refused_call.json()["error_code"] == "TEMPORARILY_UNAVAILABLE"
     after = len(emulator.request("GET", "/api/2.2/jobs/runs/list", params={"limit": 25}).get("runs", []))
-    assert after == before
+    assert after == before and emulator.faults()["injected"] == 1
 
 
 def test_a_held_answer_names_its_caller_and_the_call_took_effect(emulator: EmulatorClient) -> None:
@@ -64,9 +68,8 @@ def test_a_held_answer_names_its_caller_and_the_call_took_effect(emulator: Emula
     answers: list[int] = []
 
     def repair() -> None:
-        client = EmulatorClient(emulator.base_url, DEFAULT_TOKEN, timeout=60)
-        answers.append(int(client.request("POST", "/api/2.2/jobs/runs/repair",
-                                          {"run_id": run_id, "rerun_all_failed_tasks": True})["repair_id"]))
+        answer = _post(emulator, "/api/2.2/jobs/runs/repair", {"run_id": run_id, "rerun_all_failed_tasks": True}, 60)
+        answers.append(int(answer.json()["repair_id"]))
 
     caller = threading.Thread(target=repair)
     started = time.monotonic()
