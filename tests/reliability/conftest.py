@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+# The remediation suite's fixtures (emulator on loopback, real DatabricksHook, Delta ledger, policy).
+from tests.include.remediation.conftest import emulator, hook, jobs, policy, store  # noqa: F401
 from tests.reliability.figures import FigureBook
 
 _BOOK_KEY = pytest.StashKey[FigureBook]()

@@ -32,7 +32,6 @@ from include.remediation.detection import ref_of
 from include.remediation.jobs_client import JobsApiError
 from include.remediation.notices import notify_decision
 from include.remediation.policy import RemediationPolicy
-from tests.include.remediation.conftest import emulator, hook, jobs, policy, store  # noqa: F401 - fixtures
 from tests.include.remediation.support import ONCALL, failed_run
 
 
