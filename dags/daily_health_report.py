@@ -35,6 +35,8 @@ never duplicates) and under the reports directory, and e-mails it.
 * **Covers** the last complete UTC day before the run (a 07:00 run reports on yesterday).
 * **Recipients**: env `LAKEPILOT_REPORT_RECIPIENTS` or Variable `lakepilot_report_recipients`
   (comma-separated; `none` disables e-mail; default `{DEFAULT_RECIPIENTS}`), read inside the task.
+  Each recipient gets a day's report once: a second run, a cleared task or a retry does not mail it
+  again (trigger with conf `{{"resend": true}}` to send it anyway).
 * **Mail**: the `smtp_default` connection (host/port/login/password, extra `from_email`, `disable_ssl`,
   `disable_tls`); with none, the local loopback sink (`lakepilot mail serve`, port `LAKEPILOT_SMTP_PORT`
   or 8025), which writes `.eml` files to the outbox.
@@ -113,7 +115,8 @@ def daily_health_report():
             if conn else SmtpSettings.from_env()
         )
         log.info("sending the report to %s via %s", ", ".join(recipients), smtp.describe())
-        result = send_report(resolve_warehouse(), _report_at(context), recipients, smtp)
+        resend = bool((context["dag_run"].conf or {}).get("resend"))
+        result = send_report(resolve_warehouse(), _report_at(context), recipients, smtp, resend=resend)
         return extra | {"emailed_to": result.accepted, "refused": list(result.refused)}
 
     email(render())

@@ -40,6 +40,16 @@ class AirflowConfig:
         return f"http://{self.host}:{self.port}"
 
     @property
+    def sqlite_path(self) -> Path:
+        return self.home / "airflow.db"
+
+    @property
+    def sqlite_url(self) -> str:
+        # A long busy timeout: api-server, scheduler, dag-processor, triggerer and task processes all
+        # write to one SQLite file (the default 5 s made REST calls fail with "database is locked").
+        return f"sqlite:///{self.sqlite_path}?timeout=60"
+
+    @property
     def passwords_file(self) -> Path:
         return self.home / "simple_auth_manager_passwords.json.generated"
 
@@ -59,7 +69,7 @@ class AirflowConfig:
         env = dict(os.environ)
         venv_bin = str(Path(sys.executable).parent)
         env["PATH"] = venv_bin + os.pathsep + env.get("PATH", "")
-        db = self.database_url or f"sqlite:///{self.home / 'airflow.db'}"
+        db = self.database_url or self.sqlite_url
         env.update(
             {
                 "AIRFLOW_HOME": str(self.home),

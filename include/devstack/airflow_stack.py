@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,10 @@ def migrate(config: AirflowConfig, timeout: float = 600.0) -> None:
     )
     if result.returncode != 0:
         raise RuntimeError(f"airflow db migrate failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+    if config.database_url is None:
+        # WAL lets readers and one writer work at once; the mode is stored in the database file.
+        with sqlite3.connect(config.sqlite_path, timeout=60) as db:
+            db.execute("PRAGMA journal_mode=WAL")
 
 
 def start_airflow(config: AirflowConfig, group: ProcessGroup, *, timeout: float = 180.0, user: str | None = None) -> None:

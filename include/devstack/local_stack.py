@@ -37,6 +37,7 @@ class LocalStackConfig:
     smtp_port: int = field(default_factory=lambda: int(os.environ.get("LAKEPILOT_SMTP_PORT", "8025")))
     emulator_token: str = field(default_factory=lambda: os.environ.get("LAKEPILOT_EMULATOR_TOKEN", DEFAULT_EMULATOR_TOKEN))
     emulator_speed: float = field(default_factory=lambda: float(os.environ.get("LAKEPILOT_EMULATOR_SPEED", "60")))
+    emulator_scheduler: bool = True  # trigger jobs on their cron schedules (off for deterministic tests)
     scale: str = "small"
     days: int = 45
     seed: int = 7
@@ -133,7 +134,8 @@ class LocalStack:
                 ManagedProcess(
                     "jobs-api-emulator",
                     _cli("workspace", "serve", "--port", str(c.emulator_port), "--lakehouse", str(c.lakehouse),
-                         "--speed", str(c.emulator_speed)),
+                         "--speed", str(c.emulator_speed),
+                         "--scheduler" if c.emulator_scheduler else "--no-scheduler"),
                     self.service_env,
                     logs / "emulator.log",
                 )

@@ -177,14 +177,22 @@ def send_report(
     smtp: SmtpSettings,
     *,
     store: OpsStore | None = None,
+    resend: bool = False,
 ) -> SendResult:
     """E-mail the report of `report_at` (re-rendered from the same data) and record the recipients.
 
     The report's row must exist (run `generate_report` first); sending never creates one, so a
-    mail always matches a stored report.
+    mail always matches a stored report. Recipients who already received this date's report are
+    skipped unless `resend`: a second run, a cleared task or a retry after a partial failure
+    never mails anyone twice.
     """
     store = store or get_ops_store(warehouse)
     bundle = build_bundle(warehouse, report_at, store)
-    if not store.read(HealthReport, {"report_date": bundle.data.report_date}):
+    rows = store.read(HealthReport, {"report_date": bundle.data.report_date})
+    if not rows:
         raise LookupError(f"no stored health report for {bundle.data.report_date}; render it before e-mailing")
-    return email_report(bundle, recipients, smtp, store=store)
+    pending = recipients if resend else [r for r in recipients if r not in set(rows[0].emailed_to)]
+    if not pending:
+        log.info("the %s report was already sent to %s; not sending again", bundle.data.report_date, ", ".join(recipients))
+        return SendResult(accepted=[], server=smtp.describe())
+    return email_report(bundle, pending, smtp, store=store)

@@ -29,6 +29,7 @@ from include.ops.models import ProvisioningRun
 from include.ops.store import LocalOpsStore
 from include.terraform.plan_guard import stack_lock
 from tests.agents.provisioning.conftest import make_plan
+from tests.e2e.hitl import answer_safely, wait_parked
 
 pytestmark = pytest.mark.e2e
 DAG = "provision_infrastructure"
@@ -58,32 +59,6 @@ def _wait_listed(client: AirflowClient, timeout: float = 150) -> None:
     raise AssertionError(f"{DAG} not listed; import errors: {client.import_errors()}")
 
 
-def _wait_parked(client: AirflowClient, run_id: str, task_id: str, timeout: float = 240) -> None:
-    """Wait until the task awaits input AND the scheduler has processed its parked try's executor event.
-
-    Measured on Airflow 3.3 here: an answer that lands before the scheduler has handled the
-    executor event of the parked try makes it fail that try ("state changed externally") — under
-    load that lag exceeded 7 s, so a fixed delay is not enough. The scheduler logs the event
-    ("TaskInstance Finished: … ti_id=<this try> … state=awaiting_input"); answering after that
-    line is safe.
-    """
-    scheduler_log = Path(client_config(client).home) / "process-logs" / "scheduler.log"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ti = next((t for t in client.task_instances(DAG, run_id) if t["task_id"] == task_id), None)
-        if ti and ti.get("state") == "awaiting_input":
-            marker = f"ti_id={ti['id']},"
-            text = scheduler_log.read_text(errors="replace") if scheduler_log.is_file() else ""
-            if any(marker in line and "state=awaiting_input" in line and "TaskInstance Finished" in line
-                   for line in text.splitlines()):
-                time.sleep(0.5)
-                return
-        elif ti and ti.get("state") in ("failed", "upstream_failed", "skipped", "success"):
-            raise AssertionError(f"{task_id} ended as {ti['state']} before awaiting input")
-        time.sleep(0.5)
-    raise AssertionError(f"{task_id} in {run_id} never parked awaiting input")
-
-
 _CONFIGS: dict[str, object] = {}
 
 
@@ -91,26 +66,10 @@ def client_config(client: AirflowClient):
     return _CONFIGS[client.base_url]
 
 
-def _answer(client: AirflowClient, run_id: str, task_id: str, option: str, attempts: int = 3) -> None:
-    """Answer once the task is safely parked; answer again if a try was still lost to the race."""
-    detail = f"/api/v2/dags/{DAG}/dagRuns/{run_id}/taskInstances/{task_id}/-1/hitlDetails"
-    for attempt in range(attempts):
-        _wait_parked(client, run_id, task_id)
-        client.answer(DAG, run_id, task_id, [option])
-        print(f"{run_id} {task_id}: answered {option} (attempt {attempt + 1})")
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            state = client.task_state(DAG, run_id, task_id)
-            if state in ("success", "skipped", "failed"):
-                print(f"{run_id} {task_id}: {state}")
-                return
-            if state == "awaiting_input" and not client.request("GET", detail).get("response_received"):
-                print(f"{run_id} {task_id}: asked again after a raced answer")
-                break
-            time.sleep(1)
-        else:
-            raise AssertionError(f"{task_id} did not finish after the answer")
-    raise AssertionError(f"{task_id}: answer raced the scheduler {attempts} times")
+def _answer(client: AirflowClient, run_id: str, task_id: str, option: str) -> None:
+    scheduler_log = Path(client_config(client).home) / "process-logs" / "scheduler.log"
+    state = answer_safely(client, scheduler_log, DAG, run_id, task_id, option)
+    print(f"{run_id} {task_id}: answered {option} → {state}")
 
 
 def _state(home: Path, stack: str, capability: str) -> list[dict]:
@@ -162,7 +121,7 @@ def _drive_reject(config, run_id: str) -> dict:
 
 def _drive_timeout(config, run_id: str) -> dict:
     client = _client(config)
-    _wait_parked(client, run_id, "firewall_ports.approve")
+    wait_parked(client, Path(config.home) / "process-logs" / "scheduler.log", DAG, run_id, "firewall_ports.approve")
     with pytest.raises(AirflowApiError) as refused:  # admin is not among the assigned approvers
         client.answer(DAG, run_id, "firewall_ports.approve", ["Approve"])
     assert refused.value.status == 403

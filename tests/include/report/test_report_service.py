@@ -15,7 +15,7 @@ from include.notify.sink import MailSink
 from include.notify.smtp import SmtpSettings
 from include.ops.models import HealthReport
 from include.ops.store import LocalOpsStore
-from include.report.service import deliver_report, generate_report
+from include.report.service import deliver_report, generate_report, send_report
 from tests.include.report import sample_data as sd
 from tests.include.report import sample_ops as so
 
@@ -122,3 +122,18 @@ def test_informational_findings_are_listed_apart_and_not_counted(lakehouse) -> N
     assert "top_contributors" not in [f.check for f in bundle.data.findings]
     assert "For information" in bundle.html and "Workspace 1001 spent $900" in bundle.html
     assert "FOR INFORMATION" in bundle.text
+
+
+def test_a_days_report_is_mailed_to_each_recipient_once_unless_resent(env) -> None:
+    warehouse, store = env
+    generate_report(warehouse, REPORT_AT, store=store)
+    first, second = "platform-team@example.com", "finops@example.com"
+    with MailSink(port=0) as sink:
+        smtp = SmtpSettings(port=sink.port, local_sink=True)
+        assert send_report(warehouse, REPORT_AT, [first], smtp, store=store).accepted == [first]
+        # A second run (or a retried/cleared task) for the same day: only the new recipient gets it.
+        assert send_report(warehouse, REPORT_AT, [first, second], smtp, store=store).accepted == [second]
+        assert send_report(warehouse, REPORT_AT, [first, second], smtp, store=store).accepted == []
+        assert send_report(warehouse, REPORT_AT, [first], smtp, store=store, resend=True).accepted == [first]
+    assert len(list_outbox()) == 3
+    assert store.read(HealthReport)[0].emailed_to == sorted([first, second])

@@ -1,0 +1,189 @@
+"""The whole product on real Airflow processes, driven through the REST API only.
+
+For each metadata database (SQLite, then PostgreSQL from the installed binaries, run as an
+unprivileged user), one `LocalStack` — Jobs API emulator, loopback SMTP sink, api-server,
+scheduler, dag-processor and triggerer on LocalExecutor — over a freshly generated small
+workspace. Through Airflow's REST API: the six health sweeps and the daily report, remediation of
+an injected failure, an `ask_lakepilot` question, and a provisioning run approved through the
+HITL endpoint. Then the Delta tables, the report file, the mailbox, the emulator and the Terraform
+state are checked, and everything started is stopped.
+
+Deep checks of each flow live in their own e2e modules; this one proves they work together.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from agents.provisioning.facts import RequestFacts
+from agents.provisioning.plan import plan_json
+from include.devstack.local_stack import LocalStack, LocalStackConfig
+from include.devstack.postgres import PostgresServer
+from include.devstack.procs import free_port
+from include.emulator.client import EmulatorClient
+from include.lakehouse.delta_store import read_table
+from include.notify.outbox import list_outbox
+from include.ops.models import (
+    DOMAINS,
+    ConversationTurn,
+    Finding,
+    HealthReport,
+    ProvisioningRun,
+    RemediationDecision,
+)
+from include.ops.store import LocalOpsStore
+from include.simulator.generate import generate_workspace
+from include.simulator.manifest import load_manifest
+from tests.agents.provisioning.conftest import make_plan
+from tests.e2e.conftest import logs_of
+from tests.e2e.hitl import answer_safely
+
+pytestmark = pytest.mark.e2e
+
+FIREWALL = RequestFacts(capabilities=["firewall_ports"], team="data-eng", environment="dev", region="westeurope",
+                        ports=["443"], sources=["10.20.0.0/16"])
+
+
+class Product:
+    """A running local product and handles on what a user would look at."""
+
+    def __init__(self, stack: LocalStack) -> None:
+        self.stack = stack
+        self.home = stack.config.home
+        self.client = stack.client()
+        self.store = LocalOpsStore(stack.config.lakehouse)
+        self.emulator = EmulatorClient(f"http://127.0.0.1:{stack.config.emulator_port}", stack.config.emulator_token)
+
+    def logs(self) -> str:
+        return logs_of(self.stack.airflow)
+
+    def wait_listed(self, dag_ids: set[str], timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        seen: set[str] = set()
+        while time.monotonic() < deadline:
+            seen = {d["dag_id"] for d in self.client.dags()}
+            if dag_ids <= seen:
+                return
+            time.sleep(2)
+        raise AssertionError(f"DAGs never listed: {dag_ids - seen}; import errors {self.client.import_errors()}")
+
+    def run(self, dag_id: str, run_id: str, conf: dict | None = None, timeout: float = 420) -> dict:
+        self.client.unpause(dag_id)
+        self.client.trigger(dag_id, conf=conf, run_id=run_id)
+        return self.client.wait_run(dag_id, run_id, timeout=timeout, poll=2)
+
+    def succeeded(self, dag_id: str, run: dict) -> None:
+        if run["state"] != "success":
+            tis = {t["task_id"]: t["state"] for t in self.client.task_instances(dag_id, run["dag_run_id"])}
+            raise AssertionError(f"{dag_id} {run['dag_run_id']}: {run['state']} {tis}\n{self.logs()}")
+
+
+def _stack(tmp_path_factory: pytest.TempPathFactory, name: str, database_url: str | None) -> Iterator[Product]:
+    home: Path = tmp_path_factory.mktemp(name)
+    # Data up to the end of today, so sweeps triggered now see recent incidents.
+    generate_workspace(home / "lakehouse", days=21, scale="small", seed=11, end=datetime.now(UTC).date())
+    config = LocalStackConfig(
+        home=home, airflow_port=free_port(), emulator_port=free_port(), smtp_port=free_port(),
+        emulator_speed=1000.0, emulator_scheduler=False, database_url=database_url,
+        passwords={"admin": "admin-e2e"},
+        extra_env={"LAKEPILOT_REMEDIATION_POLL_SECONDS": "2", "LAKEPILOT_REMEDIATION_SCHEDULE": "none",
+                   "LAKEPILOT_REPORT_RECIPIENTS": "platform-team@example.com"},
+    )
+    stack = LocalStack(config)
+    stack.start()
+    try:
+        yield Product(stack)
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def product(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
+    if request.param == "sqlite":
+        yield from _stack(tmp_path_factory, "golden-sqlite", None)
+        return
+    server = PostgresServer(free_port()).start()
+    try:
+        yield from _stack(tmp_path_factory, "golden-postgres", server.url)
+    finally:
+        server.stop()
+
+
+def test_the_whole_product_through_the_rest_api(product: Product) -> None:
+    health = {f"health_{d}" for d in DOMAINS}
+    product.wait_listed(health | {"daily_health_report", "remediate_failed_runs", "ask_lakepilot",
+                                  "provision_infrastructure", "lakehouse_maintenance"})
+    assert product.client.import_errors() == []
+
+    # -- health: six sweeps at once, then the daily report -----------------------------------------
+    for dag_id in sorted(health):
+        product.client.unpause(dag_id)
+        product.client.trigger(dag_id, run_id="golden")
+    for dag_id in sorted(health):
+        product.succeeded(dag_id, product.client.wait_run(dag_id, "golden", timeout=600, poll=3))
+    findings = product.store.read(Finding)
+    assert findings, "the sweeps stored no findings"
+    assert {f.domain for f in findings} >= {"cost", "security", "reliability"}
+    assert len(findings) == len({f.finding_id for f in findings})
+
+    report_run = product.run("daily_health_report", "golden")
+    product.succeeded("daily_health_report", report_run)
+    summary = product.client.xcom("daily_health_report", "golden", "render")
+    report_file = Path(summary["path"])
+    assert report_file.is_file() and "<html" in report_file.read_text()[:500].lower()
+    # Unpausing a scheduled DAG also starts its latest scheduled run: look at this run's report.
+    day = summary["report_date"]
+    (report,) = [r for r in product.store.read(HealthReport) if str(r.report_date) == day]
+    assert report.path == str(report_file) and sum(report.findings_by_severity.values()) > 0
+    mails = [m for m in list_outbox(product.home / "outbox") if f"health-report-{day}.html" in m.attachments]
+    assert len(mails) == 1 and "platform-team@example.com" in mails[0].to
+    assert mails[0].subject.startswith("[LakePilot] Platform health")
+
+    # -- remediation: a transient failure, repaired through the Jobs API ---------------------------
+    manifest = load_manifest(product.stack.config.lakehouse)
+    job = next(j for j in manifest.jobs if j.failure_behaviour == "none")
+    product.emulator.set_behaviour(job.job_id, "transient")
+    failed_run = int(product.emulator.request("POST", "/api/2.2/jobs/run-now", {"job_id": int(job.job_id)})["run_id"])
+    assert product.emulator.wait_for_run(failed_run, timeout=90)["state"]["result_state"] == "FAILED"
+    remediation = product.run("remediate_failed_runs", "golden", conf={"wait_seconds": 10}, timeout=600)
+    product.succeeded("remediate_failed_runs", remediation)
+    decision = next(d for d in product.store.read(RemediationDecision) if d.run_id == str(failed_run))
+    assert decision.action == "RETRY" and decision.category in {"network", "timeout"}
+    history = product.emulator.get_run(failed_run, include_history=True)["repair_history"]
+    assert [item["type"] for item in history] == ["ORIGINAL", "REPAIR"]
+
+    # -- ask ---------------------------------------------------------------------------------------
+    ask = product.run("ask_lakepilot", "golden", conf={"question": "Did any jobs fail or cost spike yesterday?",
+                                                         "session_id": "golden"}, timeout=600)
+    product.succeeded("ask_lakepilot", ask)
+    answer = product.client.xcom("ask_lakepilot", "golden", "answer")
+    assert answer["status"] in {"answered", "partial"} and "reliability" in answer["agents"]
+    (turn,) = product.store.read(ConversationTurn, {"session_id": "golden"})
+    assert turn.answer == answer["answer"]
+
+    # -- provisioning, approved through the HITL endpoint -------------------------------------------
+    plan = make_plan(FIREWALL, stack="golden-fw")
+    dag = "provision_infrastructure"
+    product.client.unpause(dag)
+    product.client.trigger(dag, conf=plan_json(plan), run_id="golden")
+    scheduler_log = product.stack.airflow.home / "process-logs" / "scheduler.log"
+    for task in ("firewall_ports.approve", "firewall_ports.confirm"):  # firewall rules: security-sensitive
+        answer_safely(product.client, scheduler_log, dag, "golden", task, "Approve")
+    product.succeeded(dag, product.client.wait_run(dag, "golden", timeout=420, poll=2))
+    state = json.loads((product.home / "terraform" / "stacks" / "golden-fw" / "firewall_ports" / "terraform.tfstate").read_text())
+    applied = {r["name"] for r in state["resources"] if r["mode"] == "managed"}
+    assert "azurerm_network_security_rule__rule_allow_tcp_443" in applied
+    (row,) = [r for r in product.store.read(ProvisioningRun) if r.run_id == "golden"]
+    assert row.outcome == "applied" and row.approver == "admin" and row.plan_hash
+
+    # -- every LakePilot table is free of duplicate keys ---------------------------------------------
+    for table, key in (("findings", ["finding_id"]), ("remediation_decisions", ["run_id", "attempt"]),
+                       ("conversations", ["session_id", "turn"]), ("provisioning_runs", ["run_id"])):
+        rows = read_table(product.stack.config.lakehouse, f"lakepilot.ops.{table}").to_pylist()
+        assert len(rows) == len({tuple(r[k] for k in key) for r in rows}), table
