@@ -34,6 +34,7 @@ from agents.orchestrator.sources import SweepFn, data_marker
 from agents.orchestrator.synthesis import assemble, clarification_text, deterministic_body, frame, window_text
 from include.health.settings import HealthSettings
 from include.ops.models import utcnow
+from include.remediation.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +149,9 @@ def ask(
     started = time.monotonic()
     opts = options or AskOptions()
     session = check_session_id(session_id)
+    if isinstance(question, str):
+        # A pasted token or password must not reach the model, the stored turn or the answer.
+        question = redact(question)
     if warehouse is None:
         from include.lakehouse.warehouse import get_warehouse
 
