@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from pathlib import Path
+
 import pytest
 
 # The remediation suite's fixtures (emulator on loopback, real DatabricksHook, Delta ledger, policy).
@@ -26,6 +29,19 @@ class Recorder:
 
     def record(self, name: str, value, target: str, ok: bool, detail: str = ""):
         return self.book.record(name, value, target, ok, test=self.test, detail=detail)
+
+
+ASK_NOW = datetime(2026, 5, 13, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def ask_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small simulated workspace (9 days ending 2026-05-12) for the orchestrator; read-only."""
+    from include.simulator.generate import generate_workspace
+
+    root = tmp_path_factory.mktemp("ask-world") / "lakehouse"
+    generate_workspace(root, days=9, scale="small", seed=21, end=date(2026, 5, 12))
+    return root
 
 
 @pytest.fixture

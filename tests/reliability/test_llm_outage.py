@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,6 @@ from agents.provisioning.sessions import Session
 from agents.remediation.agent import remediate
 from include.lakehouse.warehouse import LocalWarehouse
 from include.ops.store import LocalOpsStore
-from include.simulator.generate import generate_workspace
 from tests.agents.common.fakes import cost_sweep
 from tests.agents.remediation.conftest import failure
 from tests.reliability.llm_stub import OpenAIStub
@@ -80,12 +79,10 @@ def _closed_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, LocalOpsStore]:
-    """A small simulated workspace (9 days) and an ops store whose sweep cache is warmed once."""
-    base = tmp_path_factory.mktemp("llm-outage")
-    root = base / "lakehouse"
-    generate_workspace(root, days=9, scale="small", seed=21, end=date(2026, 5, 12))
-    store = LocalOpsStore(base / "ops")
+def world(ask_world: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, LocalOpsStore]:
+    """The shared small workspace and an ops store of this module whose sweep cache is warmed once."""
+    root = ask_world
+    store = LocalOpsStore(tmp_path_factory.mktemp("llm-outage") / "ops")
     warm = ask(QUESTION, session_id="warm", now=NOW, warehouse=LocalWarehouse(root), store=store)
     assert warm.status in ("answered", "partial"), warm.answer
     return root, store
