@@ -9,6 +9,9 @@ import pytest
 
 # The remediation suite's fixtures (emulator on loopback, real DatabricksHook, Delta ledger, policy).
 from tests.include.remediation.conftest import emulator, hook, jobs, policy, store  # noqa: F401
+
+# The UI app with Airflow's real authentication (JWTs), for the API filter proofs.
+from tests.plugins.conftest import airflow_tokens, anon, app, client, scripted_runtime  # noqa: F401
 from tests.reliability.figures import FigureBook
 
 _BOOK_KEY = pytest.StashKey[FigureBook]()
