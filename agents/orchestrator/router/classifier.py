@@ -6,7 +6,10 @@ calibrated by 5-fold cross-validation on the train split only, maximising exact-
 (an ambiguous question counts as right when nothing is chosen):
 
 - `t_top`: the best domain must reach it, or the question is ambiguous (ask back);
-- `t_extra`: any further domain must reach it (multi-intent questions).
+- `t_extra`: any further domain must reach it (multi-intent questions);
+- `t_clause`: a further domain is also added when one clause of the question, scored on its
+  own, reaches it ("did query times drop, and how much more are we paying?"). Chosen with the
+  other two; a value above 1 switches clause scoring off.
 
 Scores are `max(classifier probability, RULE_CONFIDENCE if a rule fired)`.
 """
@@ -23,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from agents.orchestrator.router.dataset import LabelledQuestion, questions
-from agents.orchestrator.router.features import classifier_text, has_topic_words, mask_time
+from agents.orchestrator.router.features import classifier_text, has_topic_words, mask_time, split_clauses
 from agents.orchestrator.router.rules import RULE_CONFIDENCE, rule_hits
 from include.ops.models import DOMAINS, Domain
 
@@ -34,17 +37,19 @@ C_REGULARISATION = 10.0
 CV_FOLDS = 5
 _T_TOP_GRID = np.round(np.arange(0.20, 0.80, 0.025), 3)
 _T_EXTRA_GRID = np.round(np.arange(0.30, 0.95, 0.025), 3)
+_T_CLAUSE_GRID = np.round(np.arange(0.30, 1.001, 0.05), 3)  # 1.0: clauses only count when certain
 _WORD_TOKENS = r"(?u)\b\w[\w\-]*\b"  # keep hyphenated names (all-purpose, search-ranker) whole
 
 
 @dataclass
 class Scored:
-    """Scores for one question: blended, classifier-only, and which rules fired."""
+    """Scores for one question: blended, classifier-only, best single clause, and which rules fired."""
 
     scores: dict[Domain, float]
     probabilities: dict[Domain, float]
     rules: dict[Domain, list[str]]
     has_topic: bool = True
+    clause_probabilities: dict[Domain, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -58,33 +63,53 @@ class OfflineModel:
     trained_on: int
     data_digest: str
     train_seconds: float
+    t_clause: float = 9.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def score(self, question: str) -> Scored:
-        """Blend classifier probabilities with rule hits for one question."""
-        probs = self.pipeline.predict_proba([classifier_text(question)])[0]
+        """Blend classifier probabilities with rule hits for one question; score its clauses too."""
+        clauses = split_clauses(question)
+        probs = self.pipeline.predict_proba([classifier_text(question), *map(classifier_text, clauses)])
         masked = mask_time(question)
         hits = rule_hits(masked)
-        probabilities = {d: float(p) for d, p in zip(DOMAINS, probs, strict=True)}
+        probabilities = {d: float(p) for d, p in zip(DOMAINS, probs[0], strict=True)}
+        by_clause = probs[1:].max(axis=0) if clauses else np.zeros(len(DOMAINS))
         scores = {d: max(probabilities[d], RULE_CONFIDENCE if d in hits else 0.0) for d in DOMAINS}
-        return Scored(scores=scores, probabilities=probabilities, rules=hits, has_topic=has_topic_words(masked))
+        return Scored(
+            scores=scores, probabilities=probabilities, rules=hits, has_topic=has_topic_words(masked),
+            clause_probabilities={d: float(p) for d, p in zip(DOMAINS, by_clause, strict=True)},
+        )
 
     def decide(self, question: str) -> tuple[Scored, list[Domain]]:
         """Scores and the chosen domain set (empty: ambiguous) for one question."""
         scored = self.score(question)
-        return scored, (self.choose(scored.scores) if scored.has_topic else [])
+        return scored, (self.choose(scored) if scored.has_topic else [])
 
-    def choose(self, scores: dict[Domain, float]) -> list[Domain]:
-        """The domain set for `scores`; empty means ambiguous."""
+    def choose(self, scores: dict[Domain, float] | Scored) -> list[Domain]:
+        """The domain set for `scores` (with clause scores when given a `Scored`); empty means ambiguous."""
+        if isinstance(scores, Scored):
+            return choose_domains(scores.scores, self.t_top, self.t_extra, scores.clause_probabilities, self.t_clause)
         return choose_domains(scores, self.t_top, self.t_extra)
 
+    def added_by_clause(self, scored: Scored, chosen: list[Domain]) -> list[Domain]:
+        """Domains in `chosen` that only a single clause's score put there (for the route's reasons)."""
+        best = max(DOMAINS, key=lambda d: scored.scores[d])
+        return [d for d in chosen if d != best and scored.scores[d] < self.t_extra]
 
-def choose_domains(scores: dict[Domain, float], t_top: float, t_extra: float) -> list[Domain]:
-    """Best domain if it reaches `t_top`, plus every other domain reaching `t_extra`."""
+
+def choose_domains(
+    scores: dict[Domain, float],
+    t_top: float,
+    t_extra: float,
+    clause_scores: dict[Domain, float] | None = None,
+    t_clause: float = 9.0,
+) -> list[Domain]:
+    """Best domain if it reaches `t_top`, plus every other domain reaching `t_extra` (or `t_clause` in a clause)."""
     best = max(DOMAINS, key=lambda d: scores[d])
     if scores[best] < t_top:
         return []
-    return [d for d in DOMAINS if d == best or scores[d] >= t_extra]
+    by_clause = clause_scores or {}
+    return [d for d in DOMAINS if d == best or scores[d] >= t_extra or by_clause.get(d, 0.0) >= t_clause]
 
 
 def _pipeline() -> Any:
@@ -108,23 +133,53 @@ def _rule_matrix(items: list[LabelledQuestion]) -> np.ndarray:
     return np.array([[RULE_CONFIDENCE if d in h else 0.0 for d in DOMAINS] for h in hits])
 
 
-def _exact(scores: np.ndarray, labels: np.ndarray, t_top: float, t_extra: float) -> float:
+def _exact(
+    scores: np.ndarray, labels: np.ndarray, t_top: float, t_extra: float,
+    clause: np.ndarray | None = None, t_clause: float = 9.0, topic: np.ndarray | None = None,
+) -> float:
     best = scores.argmax(axis=1)
     chosen = scores >= t_extra
+    if clause is not None:
+        chosen |= clause >= t_clause
     chosen[np.arange(len(scores)), best] = True
     chosen[scores.max(axis=1) < t_top] = False
+    if topic is not None:
+        chosen[~topic] = False  # a question with no topic words is asked back whatever it scores
     return float((chosen == labels.astype(bool)).all(axis=1).mean())
 
 
-def calibrate(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float, float]:
-    """(t_top, t_extra, exact accuracy) maximising exact-set accuracy; first best in grid order."""
-    best = (0.5, 0.75, -1.0)
-    for t_top in _T_TOP_GRID:
-        for t_extra in _T_EXTRA_GRID:
-            acc = _exact(scores, labels, float(t_top), float(t_extra))
-            if acc > best[2] + 1e-12:
-                best = (float(t_top), float(t_extra), acc)
+def calibrate(
+    scores: np.ndarray, labels: np.ndarray, clause: np.ndarray | None = None, topic: np.ndarray | None = None
+) -> tuple[float, float, float, float]:
+    """(t_top, t_extra, t_clause, exact accuracy) maximising exact-set accuracy; first best in grid order.
+
+    Without `clause` scores, `t_clause` is returned as 9.0 (off).
+    """
+    best = (0.5, 0.75, 9.0, -1.0)
+    for t_clause in (_T_CLAUSE_GRID if clause is not None else [9.0]):
+        for t_top in _T_TOP_GRID:
+            for t_extra in _T_EXTRA_GRID:
+                acc = _exact(scores, labels, float(t_top), float(t_extra), clause, float(t_clause), topic)
+                if acc > best[3] + 1e-12:
+                    best = (float(t_top), float(t_extra), float(t_clause), acc)
     return best
+
+
+def _clause_texts(items: list[LabelledQuestion]) -> list[list[str]]:
+    return [[classifier_text(c) for c in split_clauses(q.question)] for q in items]
+
+
+def _max_by_clause(pipeline: Any, clause_texts: list[list[str]]) -> np.ndarray:
+    """Per question, the highest probability of each domain over its clauses (zeros: no clauses)."""
+    flat = [text for texts in clause_texts for text in texts]
+    probs = pipeline.predict_proba(flat) if flat else np.zeros((0, len(DOMAINS)))
+    out = np.zeros((len(clause_texts), len(DOMAINS)))
+    start = 0
+    for i, texts in enumerate(clause_texts):
+        if texts:
+            out[i] = probs[start:start + len(texts)].max(axis=0)
+            start += len(texts)
+    return out
 
 
 def data_digest(items: list[LabelledQuestion]) -> str:
@@ -139,18 +194,22 @@ def train(items: list[LabelledQuestion]) -> OfflineModel:
 
     started = time.perf_counter()
     texts = [classifier_text(q.question) for q in items]
+    clause_texts = _clause_texts(items)
     labels = np.array([q.label_vector() for q in items])
     rules = _rule_matrix(items)
+    topic = np.array([has_topic_words(mask_time(q.question)) for q in items])
     out_of_fold = np.zeros(labels.shape)
+    clause_oof = np.zeros(labels.shape)
     for fit_idx, held_idx in KFold(CV_FOLDS, shuffle=True, random_state=0).split(texts):
         fold = _pipeline().fit([texts[i] for i in fit_idx], labels[fit_idx])
         out_of_fold[held_idx] = fold.predict_proba([texts[i] for i in held_idx])
-    t_top, t_extra, cv_acc = calibrate(np.maximum(out_of_fold, rules), labels)
+        clause_oof[held_idx] = _max_by_clause(fold, [clause_texts[i] for i in held_idx])
+    t_top, t_extra, t_clause, cv_acc = calibrate(np.maximum(out_of_fold, rules), labels, clause_oof, topic)
     pipeline = _pipeline().fit(texts, labels)
     seconds = time.perf_counter() - started
-    log.info("router classifier trained on %d questions in %.2fs (cv exact %.3f, t_top %.3f, t_extra %.3f)",
-             len(items), seconds, cv_acc, t_top, t_extra)
-    return OfflineModel(pipeline, t_top, t_extra, cv_acc, len(items), data_digest(items), seconds)
+    log.info("router classifier trained on %d questions in %.2fs (cv exact %.3f, t_top %.3f, t_extra %.3f, "
+             "t_clause %.3f)", len(items), seconds, cv_acc, t_top, t_extra, t_clause)
+    return OfflineModel(pipeline, t_top, t_extra, cv_acc, len(items), data_digest(items), seconds, t_clause)
 
 
 _lock = threading.Lock()

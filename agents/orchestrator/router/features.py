@@ -79,3 +79,29 @@ def classifier_text(question: str) -> str:
     """What the classifier is trained on and scores: masked, lower-cased, concepts appended."""
     base = " ".join(mask_time(question).lower().split())
     return f"{base} {' '.join(concept_tokens(base))}".strip()
+
+
+# Where one intent ends and the next begins: sentence ends, a spaced dash, or a joining word
+# ("and", "also", "plus", "as well as", …) followed by a word that opens a new question.
+# Plain commas and "and" inside a noun phrase ("row filters and column masks") do not split.
+_CLAUSE_BREAK = re.compile(
+    r"[.?!;:]+\s+|\s+[—–-]+\s+|,?\s+\b(?:and|also|plus|as\s+well\s+as|separately|then)\b\s+"
+    r"(?=(?:what|which|who|how|is|are|did|does|do|was|were|has|have|can|any|why|where|when|the|it|they|we)\b)",
+    re.IGNORECASE,
+)
+MIN_CLAUSE_WORDS = 3  # shorter pieces ("Connected?") carry no intent of their own
+
+
+def split_clauses(question: str) -> list[str]:
+    """The question's clauses when it has two or more with a topic of their own, else [].
+
+    A multi-intent question usually puts each intent in its own clause ("did query times drop,
+    and how much more are we paying?"); scoring clauses separately keeps a second intent from
+    being drowned by the first in the whole-question score.
+    """
+    parts = [
+        part.strip()
+        for part in _CLAUSE_BREAK.split(question)
+        if part and len(part.split()) >= MIN_CLAUSE_WORDS and has_topic_words(mask_time(part))
+    ]
+    return parts if len(parts) > 1 else []

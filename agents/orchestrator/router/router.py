@@ -76,6 +76,7 @@ def route(
     scored, offline = model.decide(text)
     scores = scored.scores
     reasons = [f"rule {name} -> {domain}" for domain, names in scored.rules.items() for name in names]
+    reasons += [f"clause score -> {domain} (second intent)" for domain in model.added_by_clause(scored, offline)]
     window, window_source = _window(text, now, context)
     if window_source == "inherited":
         reasons.append("time window kept from the previous turn")
