@@ -125,3 +125,46 @@ def evaluate(
         multi_intent_total=multi_total, multi_intent_correct=multi_correct,
         ambiguous_total=amb_total, ambiguous_clarified=amb_clarified, per_domain=per_domain, misses=misses,
     )
+
+
+class CrossValidation(BaseModel):
+    """Nested cross-validation of the offline router on one split (thresholds re-calibrated per fold)."""
+
+    items: int
+    folds: int
+    seeds: list[int]
+    exact_accuracy: float
+    multi_intent_accuracy: float
+    ambiguous_accuracy: float
+    single_accuracy: float
+
+
+def cross_validate(items: list[LabelledQuestion], folds: int = 5, seeds: tuple[int, ...] = (1,)) -> CrossValidation:
+    """Outer k-fold over `items`: train (incl. its own inner threshold calibration) on k-1 folds, decide the rest.
+
+    Use it on the train split to compare training-time choices without touching the test split.
+    Slow-ish: one full `train()` per fold and seed (about 2 s each on ~1000 questions).
+    """
+    from sklearn.model_selection import KFold
+
+    from agents.orchestrator.router.classifier import train
+
+    right = {"all": 0, "multi": 0, "ambiguous": 0, "single": 0}
+    seen = dict.fromkeys(right, 0)
+    for seed in seeds:
+        for fit_idx, held_idx in KFold(folds, shuffle=True, random_state=seed).split(items):
+            model = train([items[i] for i in fit_idx])
+            for i in held_idx:
+                item = items[i]
+                chosen = set(model.decide(item.question)[1])
+                ok = not chosen if item.ambiguous else chosen == set(item.domains)
+                kind = "ambiguous" if item.ambiguous else ("multi" if len(item.domains) > 1 else "single")
+                for key in ("all", kind):
+                    seen[key] += 1
+                    right[key] += ok
+    return CrossValidation(
+        items=len(items), folds=folds, seeds=list(seeds), exact_accuracy=_ratio(right["all"], seen["all"]),
+        multi_intent_accuracy=_ratio(right["multi"], seen["multi"]),
+        ambiguous_accuracy=_ratio(right["ambiguous"], seen["ambiguous"]),
+        single_accuracy=_ratio(right["single"], seen["single"]),
+    )
