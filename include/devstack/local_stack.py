@@ -128,6 +128,8 @@ class LocalStack:
         try:
             self.check_ports()
             self.ensure_workspace(progress)
+            progress("preparing the question router (trained once, then cached)")
+            self.warm_router()
             logs = c.home / "logs"
             progress(f"starting the Jobs API emulator on 127.0.0.1:{c.emulator_port}")
             emulator = self.group.add(
@@ -153,6 +155,15 @@ class LocalStack:
         except BaseException:
             self.stop()
             raise
+
+    def warm_router(self) -> None:
+        """Train (or load) the router model into the shared cache, so no first question waits for it."""
+        import subprocess
+
+        subprocess.run(  # noqa: S603 - fixed argv; a child keeps scikit-learn out of this process
+            [sys.executable, "-c", "from agents.orchestrator.router.classifier import get_model; get_model()"],
+            env=self.service_env, check=True, timeout=600, capture_output=True,
+        )
 
     def client(self, user: str = "admin") -> AirflowClient:
         return AirflowClient(self.airflow.base_url, user, self.airflow.passwords[user])

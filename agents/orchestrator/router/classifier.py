@@ -217,10 +217,14 @@ _model: OfflineModel | None = None
 
 
 def get_model() -> OfflineModel:
-    """The model trained on the shipped train split (trained once per process, thread-safe)."""
+    """The model trained on the shipped train split: once per process (thread-safe), and cached on
+    disk across processes, keyed by data and code (see `model_cache`)."""
     global _model
     if _model is None:
         with _lock:
             if _model is None:
-                _model = train(questions("train"))
+                from agents.orchestrator.router.model_cache import load_or_train
+
+                items = questions("train")
+                _model = load_or_train(data_digest(items), lambda: train(items))
     return _model
