@@ -113,6 +113,14 @@ class AirflowClient:
         params = {"map_index": map_index, "deserialize": True, "stringify": False}
         return self.request("GET", path, params=params).get("value")
 
+    def clear(self, dag_id: str, run_id: str, task_ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """Clear every task instance of a run (or only `task_ids`) so they run again; the run is reset."""
+        body: dict[str, Any] = {"dry_run": False, "dag_run_id": run_id, "only_failed": False, "reset_dag_runs": True}
+        if task_ids:
+            body["task_ids"] = task_ids
+        data = self.request("POST", f"/api/v2/dags/{quote(dag_id)}/clearTaskInstances", json=body)
+        return (data or {}).get("task_instances", [])
+
     def import_errors(self) -> list[dict[str, Any]]:
         return self.request("GET", "/api/v2/importErrors").get("import_errors", [])
 

@@ -32,7 +32,7 @@ from agents.orchestrator.service import AskOptions
 from agents.remediation.agent import remediate
 from include.config import PROJECT_ROOT
 from include.lakehouse.warehouse import LocalWarehouse
-from include.ops.models import DOMAINS, OPS_MODELS, ConversationTurn
+from include.ops.models import DOMAINS, ConversationTurn
 from include.ops.store import LocalOpsStore
 from include.remediation.fingerprint import idempotency_token
 from include.remediation.models import ACTIONS, RUN_STARTING
@@ -50,6 +50,7 @@ from tests.reliability.llm_stub import (
     tool_call_reply,
     valid_args,
 )
+from tests.reliability.ops_tables import all_ops_models
 
 ERROR_PAYLOADS = PROJECT_ROOT / "tests" / "evals" / "triage" / "injections.jsonl"
 QUESTION_PAYLOADS = Path(__file__).resolve().parent / "data" / "question_injections.jsonl"
@@ -222,7 +223,7 @@ def _question_obeys(obey: dict[str, Any]):
 def _ops_snapshot(store: LocalOpsStore) -> dict[str, str]:
     """A digest of every ops table that asking must not write."""
     out = {}
-    for table, model in sorted(OPS_MODELS.items()):
+    for table, model in sorted(all_ops_models().items()):
         if table in ASK_WRITES:
             continue
         rows = sorted(r.model_dump_json() for r in store.read(model))
