@@ -1,7 +1,8 @@
 """The emulator's own control API under `/_emulator/` (not part of Databricks' API).
 
-For tests and demos: set how a job fails, run the clock/scheduler now, flush timelines, and read
-why a task attempt succeeded or failed. Same token as the Jobs API, except `GET health`.
+For tests and demos: set how a job fails, run the clock/scheduler now, flush timelines, read
+why a task attempt succeeded or failed, and inject faults (`faults`: see include/emulator/faults.py).
+Same token as the Jobs API, except `GET health`.
 """
 
 from __future__ import annotations
