@@ -31,7 +31,7 @@ def _setup(lakehouse: str | None, offline: bool) -> tuple[Any, Any, Any]:
     from include.ops.store import get_ops_store
 
     try:
-        warehouse = get_warehouse(lakehouse=lakehouse)
+        warehouse = get_warehouse(lakehouse=lakehouse, require_data=True)
         llm = None if offline else LLMConfig.from_env()
     except ValueError as exc:
         fail(str(exc))

@@ -42,7 +42,7 @@ def default_as_of(lakehouse: str | None) -> tuple[datetime, str]:
 def _warehouse(lakehouse: str | None):
     from include.lakehouse.warehouse import get_warehouse
 
-    return get_warehouse(lakehouse=lakehouse)
+    return get_warehouse(lakehouse=lakehouse, require_data=True)
 
 
 def register(app: typer.Typer) -> None:

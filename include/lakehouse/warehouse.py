@@ -229,12 +229,24 @@ def get_warehouse(
     *,
     lakehouse: str | os.PathLike[str] | None = None,
     databricks: DatabricksSqlConfig | None = None,
+    require_data: bool = False,
 ) -> Warehouse:
-    """The configured engine: local unless Databricks mode is asked for or configured."""
+    """The configured engine: local unless Databricks mode is asked for or configured.
+
+    With `require_data`, a local lakehouse without system tables is an error naming the directory
+    (commands that read data say so up front instead of failing every check).
+    """
     chosen = WarehouseMode(mode) if mode else (WarehouseMode.DATABRICKS if databricks else warehouse_mode())
     if chosen is WarehouseMode.DATABRICKS:
         return DatabricksWarehouse(databricks or DatabricksSqlConfig.from_env())
-    return LocalWarehouse(lakehouse)
+    warehouse = LocalWarehouse(lakehouse)
+    if require_data and not (warehouse.root / "system").is_dir():
+        what = "does not exist" if not warehouse.root.exists() else "has no system tables"
+        raise ValueError(
+            f"lakehouse {warehouse.root} {what}: pass --lakehouse DIR (a directory with <catalog>/<schema>/<table> "
+            "Delta tables) or run `lakepilot workspace generate`"
+        )
+    return warehouse
 
 
 def local_root(warehouse: Warehouse) -> Path | None:

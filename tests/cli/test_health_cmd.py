@@ -130,3 +130,13 @@ def test_sweep_on_a_simulated_workspace_prints_json_lines_and_stores(lakehouse: 
     human = runner.invoke(app, args[:-1])
     assert human.exit_code == 0 and "reliability:" in human.stdout
     assert len(LocalOpsStore(lakehouse).read(Finding)) == len(lines)  # the second sweep updated, not added
+
+
+@pytest.mark.parametrize("command", [["sweep", "--domain", "cost"], ["report"], ["ask", "did jobs fail?"]])
+def test_reading_a_lakehouse_that_is_not_there_is_a_clear_error(command: list[str], tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-lakehouse"
+    result = runner.invoke(app, [*command, "--lakehouse", str(missing)])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert f"lakehouse {missing} does not exist" in text and "--lakehouse" in text
+    assert not missing.exists()
