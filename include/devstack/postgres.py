@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,8 +32,10 @@ def _ensure_user() -> str | None:
         return None
     exists = subprocess.run(["id", "-u", PG_USER], capture_output=True).returncode == 0  # noqa: S603,S607
     if not exists:
-        subprocess.run(  # noqa: S603,S607
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER], check=True
+        subprocess.run(  # noqa: S603
+            [shutil.which("useradd") or "/usr/sbin/useradd", "--system", "--no-create-home", "--shell",
+             "/usr/sbin/nologin", PG_USER],
+            check=True,
         )
     return PG_USER
 
