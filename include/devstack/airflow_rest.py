@@ -26,7 +26,7 @@ class AirflowApiError(RuntimeError):
 class AirflowClient:
     """Authenticated calls to one Airflow api-server."""
 
-    def __init__(self, base_url: str, username: str, password: str, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str, username: str, password: str, timeout: float = 90.0) -> None:
         self.base_url = base_url.rstrip("/")
         self.username = username
         self._password = password

@@ -40,7 +40,7 @@ def airflow_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Air
     yield from _airflow(tmp_path_factory.mktemp("lakepilot-e2e"), None)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def postgres_server() -> Iterator[PostgresServer]:
     """A throwaway PostgreSQL 15 server (run as an unprivileged user; initdb refuses root)."""
     server = PostgresServer(free_port()).start()
@@ -50,7 +50,7 @@ def postgres_server() -> Iterator[PostgresServer]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # only the smoke test: not kept running beside later stacks
 def airflow_on_postgres(
     tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer
 ) -> Iterator[tuple[AirflowConfig, AirflowClient]]:

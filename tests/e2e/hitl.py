@@ -12,6 +12,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import requests
+
 from include.devstack.airflow_rest import AirflowClient
 
 
@@ -40,7 +42,12 @@ def answer_safely(client: AirflowClient, scheduler_log: Path, dag: str, run_id: 
     detail = f"/api/v2/dags/{dag}/dagRuns/{run_id}/taskInstances/{task_id}/-1/hitlDetails"
     for _ in range(attempts):
         wait_parked(client, scheduler_log, dag, run_id, task_id)
-        client.answer(dag, run_id, task_id, [option])
+        try:
+            client.answer(dag, run_id, task_id, [option])
+        except requests.RequestException:
+            # The api-server was too slow to answer; whether our answer landed shows below.
+            if not client.request("GET", detail).get("response_received"):
+                continue
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             state = client.task_state(dag, run_id, task_id)

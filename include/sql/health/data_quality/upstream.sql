@@ -8,4 +8,4 @@ FROM system.access.table_lineage
 WHERE target_table_full_name IS NOT NULL
   AND event_time >= CAST(:history_start AS TIMESTAMP) AND event_time < CAST(:window_end AS TIMESTAMP)
 GROUP BY target_table_full_name, source_table_full_name, source_path, entity_type, entity_id
-ORDER BY target_table, last_event DESC
+ORDER BY target_table, last_event DESC, source_table NULLS LAST, source_path NULLS LAST, entity_type, entity_id
