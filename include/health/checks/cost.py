@@ -110,7 +110,7 @@ def _untagged(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
             s, "untagged_spend", "high" if usd >= 100 else "medium", r["entity_type"], r["entity_id"], "untagged_usd", usd, 0.0,
             f"${usd:,.2f} spent by {r['entity_type']} {r['entity_id']}{name} without the {', '.join(missing)} tag(s): not chargeable",
             f"Add the {', '.join(tags)} tags to this {r['entity_type']} (or enforce them with a compute/budget policy).",
-            {"workspace_id": r["workspace_id"], "missing_tags": missing, "records": r["records"], "skus": r["skus"]},
+            {"workspace_id": r["workspace_id"], "missing_tags": missing, "records": r["records"], "skus": sorted(r["skus"] or [])},
         ))
     return out
 

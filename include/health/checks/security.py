@@ -34,7 +34,7 @@ def _bursts(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
             f"{r['first_seen']:%H:%M} and {r['last_seen']:%H:%M} UTC" + ("" if known else "; the address never signed anyone in before"),
             "Block the address at the IdP/IP access list, check the targeted accounts for lockouts or later successful "
             "sign-ins, and enforce SSO/MFA.",
-            {"workspace_id": r["workspace_id"], "users": users, "emails": r["emails"][:20], "user_agent": r["user_agent"],
+            {"workspace_id": r["workspace_id"], "users": users, "emails": sorted(e for e in (r["emails"] or []) if e)[:20], "user_agent": r["user_agent"],
              "ip_seen_ok_before": known, "first_seen": r["first_seen"], "last_seen": r["last_seen"]},
             window=(hour, hour + timedelta(hours=1)),
         ))

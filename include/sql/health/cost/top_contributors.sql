@@ -32,5 +32,5 @@ totals AS (
 SELECT workspace_id, entity_type, entity_id, job_name, sku_name, usd,
        SUM(usd) OVER (PARTITION BY workspace_id) AS workspace_usd
 FROM totals
-QUALIFY ROW_NUMBER() OVER (PARTITION BY workspace_id ORDER BY usd DESC) <= :top_n
-ORDER BY workspace_id, usd DESC
+QUALIFY ROW_NUMBER() OVER (PARTITION BY workspace_id ORDER BY usd DESC, entity_type, entity_id) <= :top_n
+ORDER BY workspace_id, usd DESC, entity_type, entity_id
