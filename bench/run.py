@@ -31,8 +31,8 @@ RESULTS = ROOT / "bench" / "results.json"
 # (module, kwargs, repeats): slow end-to-end benchmarks repeat internally or run once.
 PLAN: list[tuple[str, dict[str, Any], int]] = [
     ("bench_generate", {}, 1),
-    ("bench_sweeps", {}, 1),
-    ("bench_report", {}, 1),
+    ("bench_sweeps", {}, 3),
+    ("bench_report", {}, 3),
     ("bench_ask", {}, 1),
     ("bench_triage", {}, 3),
     ("bench_emulator", {}, 3),
@@ -63,14 +63,26 @@ def machine() -> dict[str, Any]:
     return info
 
 
+def flatten(result: dict[str, Any]) -> dict[str, Any]:
+    """Nested figure groups (e.g. `cold: {p50_s, p95_s}`) become `cold.p50_s`; lists stay as they are."""
+    flat: dict[str, Any] = {}
+    for key, value in result.items():
+        if isinstance(value, dict) and key != "targets":
+            flat.update({f"{key}.{k}": v for k, v in value.items() if not isinstance(v, dict | list)})
+        else:
+            flat[key] = value
+    return flat
+
+
 def median_of(samples: list[dict[str, Any]]) -> dict[str, Any]:
     """Median of every numeric figure across samples; other values from the first sample."""
+    samples = [flatten(s) for s in samples]
     merged = dict(samples[0])
     for key, value in samples[0].items():
         if isinstance(value, int | float) and not isinstance(value, bool):
             values = [s[key] for s in samples if isinstance(s.get(key), int | float)]
             merged[key] = round(statistics.median(values), 4)
-    merged["samples"] = len(samples)
+    merged["runs"] = len(samples)
     return merged
 
 
@@ -101,6 +113,26 @@ def table(results: list[dict[str, Any]]) -> Table:
     return out
 
 
+def markdown(payload: dict[str, Any]) -> str:
+    """The same table as Markdown (bench/results.md), for the README and reviews."""
+    m = payload.get("machine", {})
+    lines = [f"LakePilot benchmarks, {payload['generated_at'][:16]} UTC, "
+             f"{m.get('cpus', '?')} CPUs, total {payload['total_wall_s']} s (medians over `runs`)", "",
+             "| benchmark | figure | value | target |", "| --- | --- | --- | --- |"]
+    for result in payload["results"]:
+        name = result.get("name", result.get("module", "?"))
+        if "error" in result:
+            lines.append(f"| {name} | error | {result['error'].splitlines()[-1][:80]} | |")
+            continue
+        targets = result.get("targets", {})
+        for key, value in result.items():
+            if key in {"name", "targets", "module"} or isinstance(value, dict | list):
+                continue
+            lines.append(f"| {name} | {key} | {value} | {targets.get(key, '')} |")
+            name = ""
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run LakePilot's benchmarks")
     parser.add_argument("--only", nargs="*", help="module names (e.g. bench_triage) to run")
@@ -128,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         "results": results,
     }
     RESULTS.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+    RESULTS.with_suffix(".md").write_text(markdown(payload))
     console.print(table(results))
     console.print(f"total {payload['total_wall_s']} s · written to {RESULTS.relative_to(ROOT)}")
     return 1 if any("error" in r for r in results) else 0
