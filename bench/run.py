@@ -82,7 +82,7 @@ def median_of(samples: list[dict[str, Any]]) -> dict[str, Any]:
         if isinstance(value, int | float) and not isinstance(value, bool):
             values = [s[key] for s in samples if isinstance(s.get(key), int | float)]
             merged[key] = round(statistics.median(values), 4)
-    merged["runs"] = len(samples)
+    merged["bench_runs"] = len(samples)
     return merged
 
 
@@ -117,7 +117,7 @@ def markdown(payload: dict[str, Any]) -> str:
     """The same table as Markdown (bench/results.md), for the README and reviews."""
     m = payload.get("machine", {})
     lines = [f"LakePilot benchmarks, {payload['generated_at'][:16]} UTC, "
-             f"{m.get('cpus', '?')} CPUs, total {payload['total_wall_s']} s (medians over `runs`)", "",
+             f"{m.get('cpus', '?')} CPUs, total {payload['total_wall_s']} s (medians over `bench_runs` runs)", "",
              "| benchmark | figure | value | target |", "| --- | --- | --- | --- |"]
     for result in payload["results"]:
         name = result.get("name", result.get("module", "?"))

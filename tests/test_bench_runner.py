@@ -16,7 +16,12 @@ def test_median_of_takes_the_median_of_numbers_only() -> None:
     assert merged["wall_s"] == 2.0
     assert merged["cold.p95_s"] == 2.0
     assert merged["ok"] is True  # booleans are not averaged: first run's value
-    assert merged["runs"] == 3
+    assert merged["bench_runs"] == 3
+
+
+def test_a_benchmark_figure_named_runs_is_not_overwritten_by_the_repeat_count() -> None:
+    merged = median_of([{"runs": 200}, {"runs": 200}, {"runs": 200}])
+    assert merged["runs"] == 200 and merged["bench_runs"] == 3
 
 
 def test_markdown_lists_every_figure_with_its_target_and_errors() -> None:
