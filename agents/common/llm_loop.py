@@ -7,13 +7,13 @@ deterministic path and records that reason.
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
 import time
 from typing import Any
 
 from pydantic import ValidationError
 
+from agents.common.deadline import call_with_deadline
 from agents.common.models import LLMAnalysis
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def classify(exc: BaseException) -> str:
         return exc.reason
     name = type(exc).__name__
     text = str(exc).lower()
-    if isinstance(exc, TimeoutError | concurrent.futures.TimeoutError) or "timeout" in name.lower() or "timed out" in text:
+    if isinstance(exc, TimeoutError) or "timeout" in name.lower() or "timed out" in text:
         return "timeout"
     if "ratelimit" in name.lower() or "429" in text or "rate limit" in text:
         return "rate_limit"
@@ -101,17 +101,13 @@ def run_agent_loop(
     )
     payload = {"messages": [{"role": "user", "content": user_prompt}]}
     config = {"recursion_limit": 4 * max_iterations + 4}
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="lakepilot-llm")
-    future = pool.submit(agent.invoke, payload, config)
     try:
-        state = future.result(timeout=deadline_s)
-    except concurrent.futures.TimeoutError as exc:
+        state = call_with_deadline(agent.invoke, payload, config, timeout_s=deadline_s, name="lakepilot-llm")
+    except TimeoutError as exc:
         # The worker stops at its next model call (deadline middleware); do not wait for it.
         raise LLMPathError("timeout", f"no answer within {deadline_s:.0f}s") from exc
     except Exception as exc:
         raise LLMPathError(classify(exc), str(exc)[:300]) from exc
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
     answer = state.get("structured_response")
     if not isinstance(answer, LLMAnalysis):
         raise LLMPathError("malformed_output", "the model finished without the LLMAnalysis answer")

@@ -8,7 +8,6 @@ or timeout, the deterministic body stands and the reason is recorded.
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
 import json
 import logging
@@ -18,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pydantic import BaseModel, Field, ValidationError
 
+from agents.common.deadline import call_with_deadline
 from agents.common.llm_loop import classify
 from agents.orchestrator.digest import Fact
 from agents.orchestrator.models import Correlation, DomainResult, SynthesisInfo
@@ -101,16 +101,13 @@ def _invoke(model: Any, messages: list[tuple[str, str]]) -> Any:
 
 def ask_model(model: Any, messages: list[tuple[str, str]], timeout_s: float) -> SynthesisAnswer:
     """The model's structured answer; `SynthesisError` on timeout, provider error or bad output."""
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="lakepilot-synthesis")
     try:
-        raw = pool.submit(_invoke, model, messages).result(timeout=timeout_s)
-    except concurrent.futures.TimeoutError as exc:
+        raw = call_with_deadline(_invoke, model, messages, timeout_s=timeout_s, name="lakepilot-synthesis")
+    except TimeoutError as exc:
         raise SynthesisError(f"timeout: no answer within {timeout_s:g}s") from exc
     except Exception as exc:  # provider errors, invalid structured output: recorded, then fall back
         status = getattr(exc, "status_code", None)
         raise SynthesisError(f"{classify(exc)}: {type(exc).__name__}{f' (HTTP {status})' if status else ''}") from exc
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
     try:
         return raw if isinstance(raw, SynthesisAnswer) else SynthesisAnswer.model_validate(raw)
     except ValidationError as exc:

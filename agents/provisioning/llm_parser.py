@@ -12,13 +12,12 @@ its attempts, and a person waiting at the prompt should get the built-in parser 
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from agents.common.deadline import call_with_deadline
 from agents.provisioning.azure_facts import OPENAI_MODELS, REGIONS
 from agents.provisioning.capability import Question
 from agents.provisioning.facts import RequestFacts
@@ -54,26 +53,6 @@ def default_deadline(model: Any) -> float:
     return DEFAULT_DEADLINE_S
 
 
-def _invoke_with_deadline(runnable: Any, prompt: str, timeout_s: float) -> Any:
-    """`runnable.invoke(prompt)` in a daemon thread; TimeoutError when it takes longer than the deadline."""
-    box: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
-
-    def run() -> None:
-        try:
-            box.put((True, runnable.invoke(prompt)))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller
-            box.put((False, exc))
-
-    threading.Thread(target=run, name="lakepilot-provision-llm", daemon=True).start()
-    try:
-        ok, value = box.get(timeout=timeout_s)
-    except queue.Empty as exc:
-        raise TimeoutError(f"no answer within {timeout_s:g}s") from exc
-    if not ok:
-        raise value
-    return value
-
-
 class LLMRequestParser:
     """Parse messages with a LangChain chat model's structured output into `RequestFacts`."""
 
@@ -86,6 +65,7 @@ class LLMRequestParser:
     def parse(self, message: str, question: Question | None, draft: str) -> RequestFacts:
         """Ask the model; raises on any failure or after `timeout_s` (the caller falls back)."""
         structured = self.model.with_structured_output(RequestFacts)
-        result = _invoke_with_deadline(structured, render_prompt(message, question, draft, self.registry), self.timeout_s)
+        result = call_with_deadline(structured.invoke, render_prompt(message, question, draft, self.registry),
+                                        timeout_s=self.timeout_s, name="lakepilot-provision-llm")
         facts = result if isinstance(result, RequestFacts) else RequestFacts.model_validate(result)
         return sanitise(facts, self.registry)

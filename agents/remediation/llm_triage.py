@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
-import threading
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from agents.common.deadline import call_with_deadline
 from agents.remediation.prompting import TOOL_NAME, render_prompt
 from include.remediation.models import Category, FailureContext, LLMOpinion, PatternTriage
 from include.remediation.redact import redact
@@ -65,26 +64,6 @@ def _tool_args(message: Any) -> dict[str, Any]:
     return dict(json.loads(text[start : end + 1]))
 
 
-def _invoke_with_deadline(model: Any, messages: list[Any], timeout_s: float) -> Any:
-    """`model.invoke(messages)` in a daemon thread; TimeoutError when it takes longer than the deadline."""
-    box: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
-
-    def run() -> None:
-        try:
-            box.put((True, model.invoke(messages)))
-        except BaseException as exc:  # noqa: BLE001 - reported to the caller
-            box.put((False, exc))
-
-    threading.Thread(target=run, name="lakepilot-triage-llm", daemon=True).start()
-    try:
-        ok, value = box.get(timeout=timeout_s)
-    except queue.Empty as exc:
-        raise TimeoutError(f"no answer within {timeout_s:g}s") from exc
-    if not ok:
-        raise value
-    return value
-
-
 def analyse_with_llm(
     failure: FailureContext, pattern: PatternTriage, chat_model: Any, *, timeout_s: float = 30.0
 ) -> LLMOutcome:
@@ -95,7 +74,7 @@ def analyse_with_llm(
     messages = [SystemMessage(content=prompt.system), HumanMessage(content=prompt.user)]
     try:
         bound = chat_model.bind_tools([TriageAnalysis], tool_choice=TOOL_NAME)
-        reply = _invoke_with_deadline(bound, messages, timeout_s)
+        reply = call_with_deadline(bound.invoke, messages, timeout_s=timeout_s, name="lakepilot-triage-llm")
         analysis = TriageAnalysis.model_validate(_tool_args(reply))
     except ValidationError as exc:
         fields = sorted({".".join(str(p) for p in e["loc"]) or "answer" for e in exc.errors()})

@@ -7,7 +7,6 @@ bounded by the configured timeout, so a hung endpoint cannot hold up the answer.
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pydantic import BaseModel, Field, ValidationError
 
+from agents.common.deadline import call_with_deadline
 from agents.orchestrator.router.domains import DOMAIN_DESCRIPTIONS
 from include.ops.models import Domain
 
@@ -67,11 +67,9 @@ def ask_llm(
     from langchain_core.exceptions import OutputParserException
 
     messages = render_messages(question, previous_domains)
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-router")
     try:
-        future = pool.submit(_invoke, chat_model, messages)
-        raw = future.result(timeout=timeout_s)
-    except concurrent.futures.TimeoutError as exc:
+        raw = call_with_deadline(_invoke, chat_model, messages, timeout_s=timeout_s, name="llm-router")
+    except TimeoutError as exc:
         raise LLMRouteError(f"the model did not answer within {timeout_s:g}s") from exc
     except (ValidationError, OutputParserException) as exc:
         raise LLMRouteError(f"the model's answer is not a valid route: {str(exc).splitlines()[0][:160]}") from exc
@@ -80,8 +78,6 @@ def ask_llm(
         status = getattr(exc, "status_code", None)
         detail = f" (HTTP {status})" if status else ""
         raise LLMRouteError(f"the model call failed: {type(exc).__name__}{detail}") from exc
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
     try:
         answer = raw if isinstance(raw, LLMRoute) else LLMRoute.model_validate(raw)
     except ValidationError as exc:
