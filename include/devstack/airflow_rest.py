@@ -13,6 +13,8 @@ from urllib.parse import quote
 import requests
 
 TERMINAL_RUN_STATES = {"success", "failed"}
+CLEAR_ATTEMPTS = 4
+CLEAR_BACKOFF_S = 2.0
 
 
 class AirflowApiError(RuntimeError):
@@ -118,7 +120,17 @@ class AirflowClient:
         body: dict[str, Any] = {"dry_run": False, "dag_run_id": run_id, "only_failed": False, "reset_dag_runs": True}
         if task_ids:
             body["task_ids"] = task_ids
-        data = self.request("POST", f"/api/v2/dags/{quote(dag_id)}/clearTaskInstances", json=body)
+        path = f"/api/v2/dags/{quote(dag_id)}/clearTaskInstances"
+        for attempt in range(CLEAR_ATTEMPTS):
+            try:
+                data = self.request("POST", path, json=body)
+                break
+            except AirflowApiError as exc:
+                # The api-server answers 500 "Database error" when its metadata DB is busy (SQLite
+                # under load); clearing is idempotent, so a bounded retry is safe.
+                if exc.status != 500 or "Database error" not in str(exc) or attempt == CLEAR_ATTEMPTS - 1:
+                    raise
+                time.sleep(CLEAR_BACKOFF_S * (attempt + 1))
         return (data or {}).get("task_instances", [])
 
     def import_errors(self) -> list[dict[str, Any]]:

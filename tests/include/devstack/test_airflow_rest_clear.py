@@ -1,0 +1,62 @@
+"""AirflowClient.clear retries the api-server's transient "Database error" 500 and nothing else (real HTTP on loopback)."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+import include.devstack.airflow_rest as rest
+from include.devstack.airflow_rest import AirflowApiError, AirflowClient
+
+
+def _serve(clear_answers: list[tuple[int, dict]]):
+    calls: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+            calls.append(self.path)
+            status, body = (201, {"access_token": "t"}) if self.path == "/auth/token" else clear_answers.pop(0)
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, calls
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff(monkeypatch) -> None:
+    monkeypatch.setattr(rest, "CLEAR_BACKOFF_S", 0.0)
+
+
+def test_clear_retries_a_database_error_then_succeeds() -> None:
+    busy = (500, {"detail": {"reason": "Database error"}})
+    server, calls = _serve([busy, busy, (200, {"task_instances": [{"task_id": "a"}]})])
+    try:
+        client = AirflowClient(f"http://127.0.0.1:{server.server_port}", "u", "p", timeout=5)
+        assert client.clear("health_mlops", "r1") == [{"task_id": "a"}]
+    finally:
+        server.shutdown()
+    assert calls.count("/api/v2/dags/health_mlops/clearTaskInstances") == 3
+
+
+def test_clear_does_not_retry_other_errors() -> None:
+    server, calls = _serve([(404, {"detail": "DAG run not found"})])
+    try:
+        client = AirflowClient(f"http://127.0.0.1:{server.server_port}", "u", "p", timeout=5)
+        with pytest.raises(AirflowApiError) as err:
+            client.clear("health_mlops", "nope")
+    finally:
+        server.shutdown()
+    assert err.value.status == 404
+    assert calls.count("/api/v2/dags/health_mlops/clearTaskInstances") == 1
