@@ -13,8 +13,10 @@ from urllib.parse import quote
 import requests
 
 TERMINAL_RUN_STATES = {"success", "failed"}
-CLEAR_ATTEMPTS = 4
-CLEAR_BACKOFF_S = 2.0
+# The api-server answers 500 "Database error" while its metadata DB is busy (SQLite under load).
+# Idempotent calls (every GET, and clearing a run) are retried on exactly that answer.
+BUSY_ATTEMPTS = 4
+BUSY_BACKOFF_S = 2.0
 
 
 class AirflowApiError(RuntimeError):
@@ -51,7 +53,24 @@ class AirflowClient:
         self._token = response.json()["access_token"]
         return self._token
 
-    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+    def request(self, method: str, path: str, *, retry_busy: bool | None = None, **kwargs: Any) -> Any:
+        """One API call; raises AirflowApiError on an error answer.
+
+        `retry_busy` (default: only for GET) retries the api-server's transient 500 "Database error"
+        up to BUSY_ATTEMPTS times with a linear backoff; pass True only for idempotent writes.
+        """
+        retry = method.upper() == "GET" if retry_busy is None else retry_busy
+        attempts = BUSY_ATTEMPTS if retry else 1
+        for attempt in range(attempts):
+            try:
+                return self._request_once(method, path, **kwargs)
+            except AirflowApiError as exc:
+                if exc.status != 500 or "Database error" not in str(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(BUSY_BACKOFF_S * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _request_once(self, method: str, path: str, **kwargs: Any) -> Any:
         if self._token is None:
             self.login()
         for attempt in range(2):
@@ -120,17 +139,7 @@ class AirflowClient:
         body: dict[str, Any] = {"dry_run": False, "dag_run_id": run_id, "only_failed": False, "reset_dag_runs": True}
         if task_ids:
             body["task_ids"] = task_ids
-        path = f"/api/v2/dags/{quote(dag_id)}/clearTaskInstances"
-        for attempt in range(CLEAR_ATTEMPTS):
-            try:
-                data = self.request("POST", path, json=body)
-                break
-            except AirflowApiError as exc:
-                # The api-server answers 500 "Database error" when its metadata DB is busy (SQLite
-                # under load); clearing is idempotent, so a bounded retry is safe.
-                if exc.status != 500 or "Database error" not in str(exc) or attempt == CLEAR_ATTEMPTS - 1:
-                    raise
-                time.sleep(CLEAR_BACKOFF_S * (attempt + 1))
+        data = self.request("POST", f"/api/v2/dags/{quote(dag_id)}/clearTaskInstances", json=body, retry_busy=True)
         return (data or {}).get("task_instances", [])
 
     def import_errors(self) -> list[dict[str, Any]]:
