@@ -60,11 +60,15 @@ class DeterministicWriter:
         self.env = environment(domain, "templates")
         self.fallbacks: list[str] = []  # checks whose own template failed (kept for tests and logs)
 
-    def _module(self, check: str):
+    # A template module's macros are attributes created at render time, so modules are typed Any.
+    def _module(self, check: str) -> Any:
         try:
             return self.env.get_template(f"{check}.j2").module
         except TemplateNotFound:
-            return self.env.get_template(DEFAULT_TEMPLATE).module
+            return self._default_module()
+
+    def _default_module(self) -> Any:
+        return self.env.get_template(DEFAULT_TEMPLATE).module
 
     def explain(self, finding: Finding, redactor: Redactor) -> AnalysedFinding:
         """The deterministic explanation and recommendation of one finding."""
@@ -75,7 +79,7 @@ class DeterministicWriter:
         except Exception as exc:  # a broken per-check template must not lose the analysis
             log.warning("template for %s/%s failed (%s); using the default", self.domain, finding.check, exc)
             self.fallbacks.append(finding.check)
-            module = self.env.get_template(DEFAULT_TEMPLATE).module
+            module = self._default_module()
             explanation, recommendation = str(module.explanation(ctx)), str(module.recommendation(ctx))
         return AnalysedFinding(
             finding_id=finding.finding_id,

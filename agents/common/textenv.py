@@ -38,7 +38,7 @@ def ratio(observed: float | None, baseline: float | None) -> float | None:
     """observed / baseline, or None when either is unknown or the baseline is zero."""
     if observed is None or baseline in (None, 0):
         return None
-    return observed / baseline  # type: ignore[operator]
+    return observed / baseline
 
 
 @functools.cache

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from typing import Any
@@ -118,7 +119,7 @@ def build_common_tools(ctx: ToolContext) -> list[Any]:
         return _json({"status": "ok", "domain": ctx.sweep.domain, "check": check, "days": days,
                       "findings_per_day": dict(sorted(per_day.items()))})
 
-    funcs = [list_findings, get_finding, finding_history]
+    funcs: list[Callable[..., str]] = [list_findings, get_finding, finding_history]
     if ctx.queries:
         funcs += [list_queries, run_query]
     return [StructuredTool.from_function(func=fn, name=fn.__name__, description=fn.__doc__) for fn in funcs]

@@ -58,7 +58,7 @@ def registry() -> dict[str, EvidenceSpec]:
     for domain, name, description, max_rows, params in specs:
         query = AdhocQuery(name=name, description=description, sql_file=f"orchestrator/{name}", params=params,
                            max_rows=max_rows, sql_text=load_sql(name, root=SQL_ROOT))
-        out[name] = EvidenceSpec(domain=domain, query=query)  # type: ignore[arg-type]
+        out[name] = EvidenceSpec(domain=domain, query=query)
     return out
 
 

@@ -157,4 +157,4 @@ def environment_of(text: str) -> Environment | None:
     from agents.provisioning.azure_facts import ENVIRONMENT_WORDS
 
     word = text.strip().lower()
-    return ENVIRONMENT_WORDS.get(word) or (word if word in ENVIRONMENTS else None)  # type: ignore[return-value]
+    return ENVIRONMENT_WORDS.get(word) or (word if word in ENVIRONMENTS else None)

@@ -132,7 +132,7 @@ class Draft(BaseModel):
     def context(self) -> PlanContext:
         assert self.team and self.environment and self.region, "context is incomplete"
         rg = self.names.get("resource_group") or suggest(RESOURCE_GROUP, self.team, self.environment, self.region)
-        return PlanContext(team=self.team, environment=self.environment, region=self.region,  # type: ignore[arg-type]
+        return PlanContext(team=self.team, environment=self.environment, region=self.region,
                            resource_group=rg)
 
     def suggested_names(self, registry: CapabilityRegistry | None = None) -> list[tuple[str, str, bool]]:

@@ -110,10 +110,10 @@ def _network(text: str, facts: RequestFacts) -> None:
         (facts.drop_sources if dropping and re.search(_DROP_VERBS, before) else facts.sources).append(net)
     if (facts.ports or "source" in lowered or "open" in lowered) and _WORLD.search(text) and "0.0.0.0/0" not in facts.sources:
         facts.sources.append("0.0.0.0/0")
-    if m := re.search(r"\b(?:expir\w*|until|through)\s+(?:on\s+)?(\d{4}-\d{2}-\d{2})", text, re.I):
-        facts.expires_on = date.fromisoformat(m.group(1))
-    elif m := re.search(r"\bfor\s+(\d{1,3})\s+days?\b", text, re.I):
-        facts.expires_on = date.today() + timedelta(days=int(m.group(1)))
+    if until := re.search(r"\b(?:expir\w*|until|through)\s+(?:on\s+)?(\d{4}-\d{2}-\d{2})", text, re.I):
+        facts.expires_on = date.fromisoformat(until.group(1))
+    elif lasting := re.search(r"\bfor\s+(\d{1,3})\s+days?\b", text, re.I):
+        facts.expires_on = date.today() + timedelta(days=int(lasting.group(1)))
     if re.search(r"\b(override|allow public admin|accept the risk|i accept)\b", lowered):
         facts.allow_public_admin = True
         facts.override_reason = text.strip()[:500]

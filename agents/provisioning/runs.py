@@ -10,6 +10,8 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pydantic import BaseModel
+
 from agents.provisioning.pipeline import (
     ApplyResult,
     ApprovalDecision,
@@ -99,7 +101,7 @@ def finish_run(run_id: str, conf: Mapping[str, Any], capabilities: list[str], pu
     else:
         validated = ValidatedPlan.model_validate(raw)
 
-        def collect(suffix: str, model: type) -> dict[str, Any]:
+        def collect(suffix: str, model: type[BaseModel]) -> dict[str, Any]:
             found = {}
             for name in validated.order:
                 value = pull(f"{name}.{suffix}")

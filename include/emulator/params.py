@@ -7,6 +7,7 @@ Every getter names the field in its error.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +18,11 @@ _FALSE = {"false", "0", "no", ""}
 
 
 class Params:
-    """Typed access to one request's parameters."""
+    """Typed access to one request's parameters.
+
+    The getters are named after the types they return, so the signatures after them spell the
+    types as `builtins.*`.
+    """
 
     def __init__(self, values: Mapping[str, Any]) -> None:
         self.values = dict(values)
@@ -37,12 +42,12 @@ class Params:
             return default
         return to_int(name, value)
 
-    def req_int(self, name: str) -> int:
+    def req_int(self, name: builtins.str) -> builtins.int:
         value = self.int(name, required=True)
         assert value is not None
         return value
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def bool(self, name: builtins.str, default: builtins.bool = False) -> builtins.bool:
         value = self.values.get(name)
         if value is None:
             return default
@@ -54,7 +59,7 @@ class Params:
             return value.strip().lower() in _TRUE
         raise invalid(f"Invalid value for {name}: {value!r} is not a boolean")
 
-    def str(self, name: str, default: str | None = None, *, required: bool = False) -> str | None:
+    def str(self, name: builtins.str, default: builtins.str | None = None, *, required: builtins.bool = False) -> builtins.str | None:
         value = self.values.get(name)
         if value is None or value == "":
             if required:
@@ -64,7 +69,7 @@ class Params:
             raise invalid(f"Invalid value for {name}: expected a string")
         return str(value)
 
-    def dict(self, name: str, *, required: bool = False) -> dict[str, Any] | None:
+    def dict(self, name: builtins.str, *, required: builtins.bool = False) -> builtins.dict[builtins.str, Any] | None:
         value = self.values.get(name)
         if value is None:
             if required:
@@ -74,7 +79,7 @@ class Params:
             raise invalid(f"Invalid value for {name}: expected an object")
         return value
 
-    def list(self, name: str) -> list[Any] | None:
+    def list(self, name: builtins.str) -> builtins.list[Any] | None:
         value = self.values.get(name)
         if value is None:
             return None

@@ -28,7 +28,7 @@ class RunOperations(EmulatorCore):
               tasks: list[dict[str, Any]], job_clusters: list[dict[str, Any]]) -> Wave:
         specs = cluster_specs(tasks, job_clusters, self.existing_clusters)
         ids = {k: (k.split(":", 1)[1] if k.startswith("existing:") else cluster_id_for(now, self.seed, wave_id, k)) for k in specs}
-        return Wave(id=wave_id, type=kind, created_ms=now, task_run_ids=[t.run_id for t in task_runs],  # type: ignore[arg-type]
+        return Wave(id=wave_id, type=kind, created_ms=now, task_run_ids=[t.run_id for t in task_runs],
                     job_parameters=params, clusters=specs, cluster_ids=ids)
 
     # -- reading runs ------------------------------------------------------------------------------------

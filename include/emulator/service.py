@@ -169,7 +169,7 @@ class Emulator(RunOperations):
         params = {**{k: str(v) for k, v in defs.items()}, **job_parameters}
         wave = self._wave(run_id, "ORIGINAL", now, task_runs, params, tasks, job_clusters)
         run = Run(
-            run_id=run_id, job_id=job.job_id, workspace_id=job.workspace_id, run_type=run_type, trigger=trigger,  # type: ignore[arg-type]
+            run_id=run_id, job_id=job.job_id, workspace_id=job.workspace_id, run_type=run_type, trigger=trigger,
             run_name=run_name, number_in_job=job.runs_started, creator=LOCAL_USER, created_ms=now,
             job_parameters=params, parameter_defs=[{"name": k, "default": str(v)} for k, v in defs.items()],
             overriding=overriding, idempotency_token=token, job_clusters=copy.deepcopy(job_clusters), tasks=task_runs,

@@ -137,7 +137,7 @@ def run_domain(
         sweep.extra_reads.clear()
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.check, f.entity_id, f.window_start))
     return DomainSweep(
-        domain=domain, as_of=as_of, window_start=sweep.window_start, window_end=sweep.window_end,  # type: ignore[arg-type]
+        domain=domain, as_of=as_of, window_start=sweep.window_start, window_end=sweep.window_end,
         findings=findings, errors=errors, checks_run=[c.name for c in checks], rows_scanned=scanned,
         duration_s=round(time.perf_counter() - started, 3), engine=warehouse.describe(),
     )

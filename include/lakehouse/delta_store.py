@@ -105,7 +105,10 @@ def write_table(
     reader = pa.RecordBatchReader.from_batches(schema, batches())
     with table_lock(root, full_name):
         try:
-            write_deltalake(str(path), reader, mode=mode, schema_mode="overwrite" if mode == "overwrite" else None)
+            if mode == "overwrite":
+                write_deltalake(str(path), reader, mode="overwrite", schema_mode="overwrite")
+            else:
+                write_deltalake(str(path), reader, mode="append")
         except Exception:
             if failure:
                 raise failure[0] from None

@@ -19,7 +19,7 @@ class SchemaMismatchError(ValueError):
     """A table's columns are not what the Databricks table has."""
 
 
-_SCALARS: dict[exp.DataType.Type, pa.DataType] = {
+_SCALARS: dict[exp.DType, pa.DataType] = {  # DType: the enum behind DataType.Type
     exp.DataType.Type.TEXT: pa.string(),
     exp.DataType.Type.VARCHAR: pa.string(),
     exp.DataType.Type.BIGINT: pa.int64(),

@@ -101,5 +101,5 @@ class _SnapshotCollector:
 def render(snap: MetricsSnapshot) -> bytes:
     """The snapshot in the Prometheus text exposition format (`CONTENT_TYPE_LATEST`)."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(_SnapshotCollector(snap))  # type: ignore[arg-type]
+    registry.register(_SnapshotCollector(snap))
     return generate_latest(registry)

@@ -9,7 +9,7 @@ by many of them.
 from __future__ import annotations
 
 import re
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from pydantic import BaseModel, Field, field_validator
@@ -99,7 +99,10 @@ def build_message(
     msg["Message-ID"] = make_msgid(domain=addr.rsplit("@", 1)[-1] or "localhost")
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
-    html_part = msg.get_payload()[1]
+    parts = msg.get_payload()
+    html_part = parts[1] if isinstance(parts, list) and len(parts) > 1 else None
+    if not isinstance(html_part, MIMEPart):  # add_alternative made msg multipart/alternative: [text, html]
+        raise TypeError("the message has no HTML alternative part to attach inline images to")
     for item in attachments or []:
         maintype, subtype = item.mime_type.split("/", 1)
         if item.inline:

@@ -27,7 +27,7 @@ class OutboxMessage(BaseModel):
 
 def load_message(path: Path) -> EmailMessage:
     """Parse one .eml file."""
-    return message_from_bytes(Path(path).read_bytes(), policy=policy.default)  # type: ignore[return-value]
+    return message_from_bytes(Path(path).read_bytes(), policy=policy.default)
 
 
 def list_outbox(outbox: Path | None = None) -> list[OutboxMessage]:

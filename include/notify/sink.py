@@ -7,6 +7,7 @@ really sent over SMTP, and land in `include.config.outbox_dir()` where `lakepilo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -109,7 +110,7 @@ class MailSink:
         class _Controller(Controller):
             def _trigger_server(self) -> None:
                 # With port 0 the OS picked the port: read it before the readiness probe uses it.
-                if self.server is not None and self.server.sockets:
+                if isinstance(self.server, asyncio.Server) and self.server.sockets:
                     self.port = self.server.sockets[0].getsockname()[1]
                     sink.port = self.port
                 super()._trigger_server()

@@ -184,7 +184,7 @@ def effective_rules(store: Any, base: RuleSet | None = None) -> RuleSet:
     if not learned:
         return base
     extra = [
-        Rule(id=r.rule_id, category=r.category, kind=r.kind, pattern=r.pattern,  # type: ignore[arg-type]
+        Rule(id=r.rule_id, category=r.category, kind=r.kind, pattern=r.pattern,
              confidence=r.confidence, notes=f"{r.note}; decisions {', '.join(r.decision_ids[:5])}")
         for r in learned
     ]

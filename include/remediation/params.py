@@ -257,7 +257,7 @@ def check_suggestion(
                 conf[key] = text
         else:
             refuse(key, text, "not an allow-listed change")
-    return ParamsChange(**accepted, spark_conf=conf), rejected  # type: ignore[arg-type]
+    return ParamsChange(**accepted, spark_conf=conf), rejected
 
 
 def default_change(

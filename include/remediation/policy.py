@@ -98,7 +98,7 @@ class RemediationPolicy(BaseModel):
             category = key.split("/", 1)[0]
             if category not in self.allowed_actions:
                 raise ValueError(f"remedy {key!r}: unknown category {category!r}")
-            if action not in self.allowed_actions[category]:  # type: ignore[index]
+            if action not in self.allowed_actions[category]:
                 raise ValueError(f"remedy {key!r}: {action} is not in allowed_actions[{category}]")
         return self
 

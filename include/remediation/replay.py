@@ -87,7 +87,7 @@ def failure_from_decision(d: RemediationDecision) -> FailureContext:
 def _recorded_opinion(d: RemediationDecision) -> LLMOpinion | None:
     if not (d.llm_category and d.llm_action and d.llm_confidence is not None):
         return None
-    return LLMOpinion(category=d.llm_category, suggested_action=d.llm_action,  # type: ignore[arg-type]
+    return LLMOpinion(category=d.llm_category, suggested_action=d.llm_action,
                       confidence=d.llm_confidence, rationale=d.llm_rationale or "")
 
 

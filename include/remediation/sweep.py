@@ -71,10 +71,10 @@ def sweep_pending(
     ]
     for d in owed:
         try:
-            result = notify_decision(store, d.run_id, d.attempt, policy, now, smtp=smtp, send=send)
+            notice = notify_decision(store, d.run_id, d.attempt, policy, now, smtp=smtp, send=send)
         except Exception as exc:
             log.warning("decision %s: notice failed in the sweep: %s", d.decision_id, exc)
             report.errors[d.decision_id] = str(exc)[:300]
             continue
-        report.notified.append(result.model_dump(mode="json"))
+        report.notified.append(notice.model_dump(mode="json"))
     return report

@@ -15,6 +15,9 @@ import numpy as np
 import pyarrow as pa
 
 NULL_MASK = "__null__"
+# The object-dtype null numpy itself makes of `None` in `np.where(cond, x, None)`; spelled out
+# because numpy's stubs do not accept a bare `None` there (same result, same dtype).
+NULL = np.array(None, dtype=object)
 
 
 def _from_numpy(values: np.ndarray, dtype: pa.DataType) -> pa.Array:

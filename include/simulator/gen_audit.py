@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from include.lakehouse.schema import system_table_schema
 from include.simulator import vocab
-from include.simulator.arrowkit import batch, choice_strings, map_array
+from include.simulator.arrowkit import NULL, batch, choice_strings, map_array
 from include.simulator.context import Context
 from include.simulator.ids import DAY, HOUR, SEC, from_us, uuids
 from include.simulator.world import World
@@ -193,7 +193,7 @@ def _batch(ctx: Context, voc: _Vocab, params: _Params, cols: dict[str, np.ndarra
         "action_name": choice_strings([a[1] for a in ACTIONS], c["action"]), "request_id": uuids(rng, n),
         "request_params": map_array(params.items, c["params"]),
         "response": {"status_code": c["status"].astype(np.int32),
-                     "error_message": pa.array(np.where(ok, None, "Invalid username or password"), type=pa.string())},
+                     "error_message": pa.array(np.where(ok, NULL, "Invalid username or password"), type=pa.string())},
         "audit_level": "WORKSPACE_LEVEL", "event_id": uuids(rng, n),
         "identity_metadata": {"run_by": who, "run_as": who},
     })

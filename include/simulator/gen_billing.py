@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -228,7 +229,7 @@ def _corrections(original: pa.Table, rng: np.random.Generator, cutoff_us: int) -
 def generate_billing(ctx: Context) -> dict[str, float]:
     """Write list prices and usage; size the spend spikes; return monthly budgets per workspace."""
     world = ctx.world
-    price_rows = []
+    price_rows: list[dict[str, Any]] = []
     price_start = from_us(world.start_us - 400 * DAY)
     change = from_us(world.start_us - 60 * DAY)
     for plan in world.workspaces:

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 from include.lakehouse.schema import system_table_schema
-from include.simulator.arrowkit import batch, rows_table
+from include.simulator.arrowkit import NULL, batch, rows_table
 from include.simulator.context import Context
 from include.simulator.ids import DAY, HOUR, SEC, from_us
 from include.simulator.runs import BEHAVIOURS, OUTCOMES
@@ -90,11 +90,11 @@ def _compute_list(cluster_ids: pa.Array) -> pa.Array:
 
 
 def _final(values: pa.Array, final: np.ndarray) -> pa.Array:
-    return pa.array(np.where(final, values.to_numpy(zero_copy_only=False), None), type=values.type)
+    return pa.array(np.where(final, values.to_numpy(zero_copy_only=False), NULL), type=values.type)
 
 
 def _final_seconds(values: np.ndarray, final: np.ndarray) -> pa.Array:
-    return pa.array(np.where(final, np.round(values).astype(np.int64), None), type=pa.int64())
+    return pa.array(np.where(final, np.round(values).astype(np.int64), NULL), type=pa.int64())
 
 
 def _run_timeline(ctx: Context) -> Iterator[pa.RecordBatch]:
@@ -148,9 +148,9 @@ def _task_timeline(ctx: Context) -> Iterator[pa.RecordBatch]:
             "compute_ids": _single_list(clusters), "result_state": _final(_RESULT.take(outcome), fin),
             "termination_code": _final(_CODE.take(outcome), fin), "compute": _compute_list(clusters),
             "termination_type": _final(_TYPE.take(outcome), fin),
-            "setup_duration_seconds": pa.array(np.where(fin, 0, None), type=pa.int64()),
-            "cleanup_duration_seconds": pa.array(np.where(fin, 0, None), type=pa.int64()),
-            "execution_duration_seconds": pa.array(np.where(fin, np.round(dur).astype(np.int64), None), type=pa.int64()),
+            "setup_duration_seconds": pa.array(np.where(fin, 0, NULL), type=pa.int64()),
+            "cleanup_duration_seconds": pa.array(np.where(fin, 0, NULL), type=pa.int64()),
+            "execution_duration_seconds": pa.array(np.where(fin, np.round(dur).astype(np.int64), NULL), type=pa.int64()),
         })
 
 

@@ -6,20 +6,20 @@ succeeding stops being refreshed — the freshness signal data-quality checks re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
 
 from include.lakehouse.schema import system_table_schema
-from include.simulator.arrowkit import NULL_MASK, batch, choice_strings
+from include.simulator.arrowkit import NULL, NULL_MASK, batch, choice_strings
 from include.simulator.context import Context
 from include.simulator.gen_queries import STATEMENT_TYPES, day_queries, executors_of, readable_tables
 from include.simulator.ids import DAY, uuids
 from include.simulator.world import World
 
 
-def _parts(names: list[str | None]) -> dict[str, pa.Array]:
+def _parts(names: Sequence[str | None]) -> dict[str, pa.Array]:
     split = [n.split(".") if n and "." in n else [None, None, None] for n in names]
     return {"full": pa.array(names, type=pa.string()), "catalog": pa.array([s[0] for s in split], type=pa.string()),
             "schema": pa.array([s[1] for s in split], type=pa.string()), "name": pa.array([s[2] for s in split], type=pa.string())}
@@ -78,10 +78,10 @@ def _job_rows(ctx: Context, schema: pa.Schema, rng, columns: bool) -> Iterator[p
         "source_table_schema": src["schema"].take(ei), "source_table_name": src["name"].take(ei),
         "source_path": paths.take(ei),
         "source_type": pa.array(np.where(np.array([s is not None for _, s, _, _ in edges])[e], "TABLE",
-                                         np.where(np.array([p is not None for _, _, p, _ in edges])[e], "PATH", None)), type=pa.string()),
+                                         np.where(np.array([p is not None for _, _, p, _ in edges])[e], "PATH", NULL)), type=pa.string()),
         "target_table_full_name": tgt["full"].take(ei), "target_table_catalog": tgt["catalog"].take(ei),
         "target_table_schema": tgt["schema"].take(ei), "target_table_name": tgt["name"].take(ei),
-        "target_type": pa.array(np.where(np.array([t is not None for _, _, _, t in edges])[e], "TABLE", None), type=pa.string()),
+        "target_type": pa.array(np.where(np.array([t is not None for _, _, _, t in edges])[e], "TABLE", NULL), type=pa.string()),
         "created_by": pa.array([j.spec.run_as for j in world.jobs]).take(pa.array(runs.job[r])),
         "event_time": event_time, "event_date": (event_time // DAY).astype(np.int32), "record_id": uuids(rng, n),
         "event_id": uuids(rng, n), "entity_metadata": {"job_info": {"job_id": job_ids, "job_run_id": run_ids}},

@@ -7,13 +7,14 @@ generator can re-create the same statements (ids, readers, tables) without holdi
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from include.lakehouse.schema import system_table_schema
 from include.simulator import vocab
-from include.simulator.arrowkit import NULL_MASK, batch, choice_strings, rows_table
+from include.simulator.arrowkit import NULL, NULL_MASK, batch, choice_strings, rows_table
 from include.simulator.context import Context, Uptime
 from include.simulator.ids import HOUR, MIN, SEC, from_us, uuids
 from include.simulator.world import WarehousePlan
@@ -41,8 +42,11 @@ def executors_of(ctx: Context, wh: WarehousePlan) -> list[str]:
     return analysts + [s.app_id for s in ctx.world.sps_of(wh.ws)]
 
 
-def day_queries(ctx: Context, wh: WarehousePlan, day: int) -> dict[str, np.ndarray]:
-    """The statements one warehouse ran on one day (deterministic per seed, warehouse and day)."""
+def day_queries(ctx: Context, wh: WarehousePlan, day: int) -> dict[str, Any]:
+    """The statements one warehouse ran on one day (deterministic per seed, warehouse and day).
+
+    Numpy columns, except `statement_id`, an Arrow string array.
+    """
     rng = ctx.rng(f"queries:{wh.info.warehouse_id}:{day}")
     weekday = from_us(day).weekday() < 5
     n = int(rng.poisson(wh.queries_per_day * (1.0 if weekday else 0.3)))
@@ -92,7 +96,7 @@ def _history_batch(ctx: Context, wh: WarehousePlan, q: dict, schema: pa.Schema) 
         "compute": {"type": "WAREHOUSE", "warehouse_id": wh.info.warehouse_id},
         "executed_by_user_id": choice_strings([user_ids.get(e, e) for e in executors], q["executor"]),
         "statement_text": pa.array(statement, type=pa.string()), "statement_type": pa.array(stype),
-        "error_message": pa.array(np.where(failed, "[TABLE_OR_VIEW_NOT_FOUND] or syntax error", None), type=pa.string()),
+        "error_message": pa.array(np.where(failed, "[TABLE_OR_VIEW_NOT_FOUND] or syntax error", NULL), type=pa.string()),
         "client_application": choice_strings(vocab.CLIENT_APPLICATIONS, q["client"]),
         "total_duration_ms": np.round(total).astype(np.int64), "waiting_for_compute_duration_ms": np.round(q["compute_wait_ms"]).astype(np.int64),
         "waiting_at_capacity_duration_ms": np.round(q["queue_ms"]).astype(np.int64),
@@ -104,7 +108,7 @@ def _history_batch(ctx: Context, wh: WarehousePlan, q: dict, schema: pa.Schema) 
         "read_io_cache_percent": np.clip(q["read_rows"] % 101, 0, 100).astype(np.int8), "from_result_cache": q["cache"],
         "spilled_local_bytes": 0, "written_bytes": np.where(stype == "SELECT", 0, read_bytes // 4),
         "shuffle_read_bytes": read_bytes // 3,
-        "query_source": {"dashboard_id": pa.array(np.where(is_dashboard, f"01ef{wh.info.warehouse_id}", None), type=pa.string()),
+        "query_source": {"dashboard_id": pa.array(np.where(is_dashboard, f"01ef{wh.info.warehouse_id}", NULL), type=pa.string()),
                          NULL_MASK: ~is_dashboard},
         "executed_as_user_id": choice_strings([user_ids.get(e, e) for e in executors], q["executor"]),
         "executed_as": choice_strings(executors, q["executor"]), "written_rows": np.where(stype == "SELECT", 0, q["read_rows"] // 10),

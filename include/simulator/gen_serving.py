@@ -7,6 +7,7 @@ table as `execution_time_ms`, one row per request with the same `databricks_requ
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -30,7 +31,7 @@ def _served_rows(ctx: Context) -> list[dict]:
     rng = ctx.rng("serving.entities")
     for ep in ctx.world.endpoints:
         info = ep.info
-        base = {
+        base: dict[str, Any] = {
             "account_id": ctx.world.account_id, "workspace_id": info.workspace_id, "created_by": ep.requesters[-1],
             "endpoint_name": info.endpoint_name, "endpoint_id": info.endpoint_id, "served_entity_name": f"{info.endpoint_name}-1",
             "entity_type": info.entity_type, "entity_name": info.entity_name, "task": ep.task, "endpoint_delete_time": None,

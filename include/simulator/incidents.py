@@ -48,7 +48,7 @@ def _pick(rng: np.random.Generator, plan: Plan, items: Sequence[T], key, what: s
 def _incident(world: World, domain: str, kind: str, entity_type: str, entity_id: str, t0: int,
               ws: int | None, t1: int | None = None, **details) -> Incident:
     return Incident(
-        domain=domain, kind=kind, entity_type=entity_type, entity_id=entity_id,  # type: ignore[arg-type]
+        domain=domain, kind=kind, entity_type=entity_type, entity_id=entity_id,
         window_start=from_us(max(t0, world.start_us)), window_end=from_us(t1 if t1 is not None else world.end_us),
         workspace_id=None if ws is None else world.workspaces[ws].info.workspace_id,
         details={k: (round(v, 4) if isinstance(v, float) else v) for k, v in details.items()},
@@ -267,7 +267,8 @@ def _plan_security(world: World, plan: Plan, rng: np.random.Generator, k: int) -
         t0 = end - hours(rng.uniform(2, 23))
         t1 = t0 + hours(rng.uniform(10, 45) / 60)
         users = world.users_of(ws)
-        targets = [u.email for u in rng.choice(users, size=min(len(users), int(rng.integers(3, 8))), replace=False)]
+        picked = rng.choice(len(users), size=min(len(users), int(rng.integers(3, 8))), replace=False)
+        targets = [users[i].email for i in picked]
         targets += ["admin@acme-retail.com", "root@acme-retail.com"]
         count = int(rng.integers(40, 200))
         plan.security.append(SecurityEvent("failed_login_burst", t0, t1, ws, ip=ip, count=count, targets=targets))

@@ -174,7 +174,7 @@ def _workspaces(rng: np.random.Generator, scale: ScaleProfile) -> list[Workspace
             if region.cloud == "AZURE"
             else f"dbc-{hex_id(rng, 8)}-{hex_id(rng, 4)}.cloud.databricks.com"
         )
-        info = Workspace(workspace_id=ws_id, name=name, cloud=region.cloud, region=region.region, host=host)  # type: ignore[arg-type]
+        info = Workspace(workspace_id=ws_id, name=name, cloud=region.cloud, region=region.region, host=host)
         plans.append(WorkspacePlan(info=info, region=region, catalog=catalog, team=vocab.TEAMS[i % len(vocab.TEAMS)]))
     return plans
 

@@ -165,7 +165,7 @@ def add_jobs_and_tables(world: World, rng: np.random.Generator) -> None:
                 failure_behaviour=("capacity" if rng.random() < 0.3 else "transient") if transient else "none",
                 failure_rate=round(float(rng.uniform(0.005, 0.02)), 4) if transient else 0.0,
                 timeout_seconds=int(duration * rng.uniform(6, 9)) if rng.random() < 0.5 else None,
-                workload=workload,  # type: ignore[arg-type]
+                workload=workload,
             )
             sources = []
             if workload == "ingest":

@@ -54,14 +54,14 @@ def build_approvals_page(
                 by_run.setdefault(str(row[column]), row)
     views: list[ApprovalView] = []
     for item in sorted(pending, key=lambda p: p.created_at):
-        row = by_run.get(item.dag_run_id)
+        linked = by_run.get(item.dag_run_id)
         views.append(
             ApprovalView(
                 **item.model_dump(),
                 waiting_s=max((now - item.created_at).total_seconds(), 0.0),
                 approval_path=approval_path(item.dag_id, item.dag_run_id, item.task_id, item.map_index),
-                provisioning=from_row(ProvisioningRun, row) if row else None,  # type: ignore[arg-type]
+                provisioning=from_row(ProvisioningRun, linked) if linked else None,
             )
         )
     runs = [from_row(ProvisioningRun, r) for r in provisioning_rows[:recent]]
-    return ApprovalsPage(pending=views, recent_runs=runs, notes=list(notes or []))  # type: ignore[arg-type]
+    return ApprovalsPage(pending=views, recent_runs=runs, notes=list(notes or []))

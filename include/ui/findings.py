@@ -72,5 +72,5 @@ def load_findings(warehouse: Warehouse, filters: FindingFilters, now: datetime |
     for sweep in sweeps:
         latest[sweep["domain"]] = sweep["window_end"]
     items = [from_row(Finding, row) for row in rows]
-    return FindingsPage(filters=filters, items=items, total=total, matrix=matrix,  # type: ignore[arg-type]
+    return FindingsPage(filters=filters, items=items, total=total, matrix=matrix,
                         latest_sweep=latest, notes=notes)

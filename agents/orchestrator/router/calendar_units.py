@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TypeAlias
 
 from dateutil.relativedelta import relativedelta
 
 from agents.orchestrator.router.models import Granularity
 
-Shift = relativedelta | timedelta
+Shift: TypeAlias = relativedelta | timedelta
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Literal, cast, get_args
 
 from dateutil.relativedelta import relativedelta
 
@@ -69,9 +69,16 @@ def _atom(m: re.Match[str], start: datetime, end: datetime, gran: Granularity, *
     return Atom(start, end, gran, " ".join(m.group(0).split()), m.span(), **kw)  # type: ignore[arg-type]
 
 
+def _granularity(unit: str) -> Granularity:
+    """A calendar unit word as a `Granularity` (the patterns only capture valid ones)."""
+    if unit not in get_args(Granularity):
+        raise ValueError(f"not a granularity: {unit!r}")
+    return cast(Granularity, unit)
+
+
 def _calendar(unit: str, back: int, now: datetime, m: re.Match[str]) -> Atom:
     start, end = calendar_bounds(unit, back, now)
-    return _atom(m, start, end, unit)  # type: ignore[arg-type]
+    return _atom(m, start, end, _granularity(unit))
 
 
 # --- resolvers: (match, now) -> Atom | None ---------------------------------------------------
@@ -203,7 +210,7 @@ def _year(m: re.Match[str], now: datetime) -> Atom:
 def _unit_before(m: re.Match[str], now: datetime) -> Atom:
     """ "the week before" / "the previous month": one unit before another window (resolved later)."""
     unit = m["unit"] or m["unit_b"]
-    return Atom(now, now, unit, " ".join(m.group(0).split()), m.span(), "relative", unit_delta(unit))
+    return Atom(now, now, _granularity(unit), " ".join(m.group(0).split()), m.span(), "relative", unit_delta(unit))
 
 
 def _ellipsis(m: re.Match[str], now: datetime) -> Atom:
@@ -224,7 +231,7 @@ def _over(m: re.Match[str], now: datetime) -> Atom:
         label = "last 24 hours" if unit == "day" else "last 7 days"
         return Atom(now - length, now, "rolling", label, m.span(), "over", length)
     start, end = calendar_bounds(unit, 1, now)
-    return Atom(start, end, unit, f"last {unit}", m.span(), "over", UNIT_DELTA[unit])  # type: ignore[arg-type]
+    return Atom(start, end, _granularity(unit), f"last {unit}", m.span(), "over", UNIT_DELTA[unit])
 
 
 Resolver = Callable[[re.Match[str], datetime], Atom | None]

@@ -21,7 +21,7 @@ def checks_for(domain: str) -> list[Check]:
     """The checks of one domain, or a ValueError naming the known domains."""
     if domain not in CHECKS:
         raise ValueError(f"unknown health domain {domain!r}; use one of: {', '.join(DOMAINS)}")
-    return CHECKS[domain]  # type: ignore[index]
+    return CHECKS[domain]
 
 
 def all_checks() -> list[Check]:

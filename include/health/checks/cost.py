@@ -16,7 +16,7 @@ from include.health.checks.base import (
     num,
     ratio,
 )
-from include.ops.models import Finding
+from include.ops.models import Finding, Severity
 
 USAGE, PRICES = "system.billing.usage", "system.billing.list_prices"
 
@@ -80,7 +80,7 @@ def _budgets(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
         prorated = budget * elapsed / days_in
         if forecast < budget * s.settings.budget_warn_ratio:
             continue
-        severity = "critical" if mtd >= budget else ("high" if forecast >= 1.2 * budget else "medium")
+        severity: Severity = "critical" if mtd >= budget else ("high" if forecast >= 1.2 * budget else "medium")
         out.append(make_finding(
             s, "budget_forecast", severity, "workspace", r["workspace_id"], "month_end_forecast_usd", forecast, budget,
             f"Workspace {r['workspace_id']} is forecast to spend ${forecast:,.0f} this month against a ${budget:,.0f} budget "
