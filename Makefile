@@ -43,6 +43,7 @@ bench: venv
 
 lint: venv
 	$(BIN)/ruff check dags plugins include agents cli tests bench
+	$(BIN)/python -m mypy
 
 clean-state:
 	rm -rf .lakepilot .airflow
