@@ -179,23 +179,24 @@ def test_all_of_them_answers_a_clarification_with_every_option(reply: str) -> No
     assert route(reply, NOW).clarification is not None, "without a clarification to answer, 'all' is still vague"
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "are the bronze tables stale and did the nightly DLT pipeline blow up?",
-        "how much are we paying for idle all-purpose clusters and who owns them",
-    ],
-)
-def test_a_domain_added_for_one_clause_carries_that_clauses_confidence(question: str) -> None:
+def test_a_domain_added_for_one_clause_carries_that_clauses_confidence() -> None:
     model = get_model()
-    scored, chosen = model.decide(question)
-    added = model.added_by_clause(scored, chosen)
-    assert added, "the example no longer needs clause scoring; pick another"
-    result = route(question, NOW)
-    confidence = {d.domain: d.confidence for d in result.domains}
-    for domain in added:
-        assert f"clause score -> {domain} (second intent)" in result.reasons
-        # Chosen because a clause reached t_clause, so its confidence says so (not the diluted whole-question score).
-        assert confidence[domain] == round(scored.clause_probabilities[domain], 4) >= model.t_clause
-        assert confidence[domain] > scored.scores[domain]
-    assert result.scores == {d: round(s, 4) for d, s in scored.scores.items()}  # raw offline scores unchanged
+    # Questions (from the shipped set, so the check follows the data) where clause scoring added a domain.
+    examples = []
+    for item in questions():
+        scored, chosen = model.decide(item.question)
+        added = model.added_by_clause(scored, chosen)
+        if added:
+            examples.append((item.question, scored, added))
+        if len(examples) == 3:
+            break
+    assert examples, "no shipped question needs clause scoring any more; the clause rule may be dead"
+    for question, scored, added in examples:
+        result = route(question, NOW)
+        confidence = {d.domain: d.confidence for d in result.domains}
+        for domain in added:
+            assert f"clause score -> {domain} (second intent)" in result.reasons
+            # Chosen because a clause reached t_clause: its confidence says so, not the diluted whole-question score.
+            assert confidence[domain] == round(scored.clause_probabilities[domain], 4) >= model.t_clause
+            assert confidence[domain] > scored.scores[domain]
+        assert result.scores == {d: round(s, 4) for d, s in scored.scores.items()}  # raw offline scores unchanged
