@@ -56,6 +56,7 @@ def start_airflow(config: AirflowConfig, group: ProcessGroup, *, timeout: float 
                 env=env,
                 log_path=logs / f"{component}.log",
                 user=user,
+                restart=True,
             )
         )
     api = next(p for p in group.procs if p.name == "airflow api-server")

@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,11 @@ class ManagedProcess:
     log_path: Path
     cwd: Path | None = None
     user: str | None = None
+    # Restarted by its ProcessGroup when it exits on its own, like `restart: always` in compose or
+    # systemd's Restart=: Airflow's scheduler exits on a metadata-DB error it cannot retry (seen
+    # here: SQLite "database is locked" under load), and nothing would schedule until a restart.
+    restart: bool = False
+    restarts: int = 0
     _popen: subprocess.Popen | None = field(default=None, repr=False)
 
     def start(self) -> ManagedProcess:
@@ -111,23 +117,57 @@ class ManagedProcess:
             return ""
 
 
+MAX_RESTARTS = 5
+SUPERVISE_INTERVAL_S = 1.0
+
+
 class ProcessGroup:
-    """Processes started in order and stopped in reverse order, also on errors."""
+    """Processes started in order and stopped in reverse order, also on errors.
+
+    Processes added with `restart=True` are watched: one that exits while the group runs is
+    started again (up to MAX_RESTARTS times each, logged as a warning naming its exit code and log).
+    """
 
     def __init__(self) -> None:
         self.procs: list[ManagedProcess] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._watcher: threading.Thread | None = None
 
     def add(self, proc: ManagedProcess) -> ManagedProcess:
-        self.procs.append(proc.start())
+        with self._lock:
+            self.procs.append(proc.start())
+        if proc.restart and self._watcher is None:
+            self._watcher = threading.Thread(target=self._supervise, name="lakepilot-supervisor", daemon=True)
+            self._watcher.start()
         return proc
 
+    def _supervise(self) -> None:
+        while not self._stopping.wait(SUPERVISE_INTERVAL_S):
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                for proc in self.procs:
+                    if not proc.restart or proc.poll() is None or proc.restarts >= MAX_RESTARTS:
+                        continue
+                    proc.restarts += 1
+                    log.warning("%s exited with code %s; restarting it (%d of %d), log %s",
+                                proc.name, proc.returncode, proc.restarts, MAX_RESTARTS, proc.log_path)
+                    proc.start()
+
     def stop(self) -> None:
-        for proc in reversed(self.procs):
-            proc.stop()
-        self.procs.clear()
+        self._stopping.set()
+        if self._watcher is not None:
+            self._watcher.join(timeout=30)
+        with self._lock:
+            for proc in reversed(self.procs):
+                proc.stop()
+            self.procs.clear()
 
     def dead(self) -> list[ManagedProcess]:
-        return [p for p in self.procs if p.poll() is not None]
+        """Processes that exited and will not be started again (restartable ones past MAX_RESTARTS)."""
+        return [p for p in self.procs
+                if p.poll() is not None and (not p.restart or p.restarts >= MAX_RESTARTS)]
 
     def __enter__(self) -> ProcessGroup:
         return self

@@ -1,0 +1,62 @@
+"""ProcessGroup restarts a component that exits on its own (real child processes), and nothing else."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import include.devstack.procs as procs
+from include.devstack.procs import ManagedProcess, ProcessGroup
+
+
+@pytest.fixture(autouse=True)
+def _fast_supervisor(monkeypatch) -> None:
+    monkeypatch.setattr(procs, "SUPERVISE_INTERVAL_S", 0.1)
+    monkeypatch.setattr(procs, "MAX_RESTARTS", 3)
+
+
+def _wait(predicate, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _proc(tmp_path: Path, name: str, code: str, restart: bool) -> ManagedProcess:
+    return ManagedProcess(name=name, argv=[sys.executable, "-c", code], env=dict(os.environ),
+                          log_path=tmp_path / f"{name}.log", restart=restart)
+
+
+def test_a_crashing_component_is_restarted_up_to_the_limit_then_reported_dead(tmp_path: Path) -> None:
+    with ProcessGroup() as group:
+        crasher = group.add(_proc(tmp_path, "scheduler", "print('up', flush=True); raise SystemExit(1)", restart=True))
+        assert _wait(lambda: group.dead() == [crasher])
+        assert crasher.restarts == 3
+        # every start wrote to the same log: the first run plus three restarts
+        assert _wait(lambda: (tmp_path / "scheduler.log").read_text().count("up") == 4)
+
+
+def test_a_restarted_component_keeps_running_and_is_not_reported_dead(tmp_path: Path) -> None:
+    marker = tmp_path / "crashed-once"
+    code = (f"import pathlib, time, sys\nm = pathlib.Path({str(marker)!r})\n"
+            "if not m.exists():\n    m.write_text('x'); sys.exit(3)\ntime.sleep(60)")
+    with ProcessGroup() as group:
+        proc = group.add(_proc(tmp_path, "scheduler", code, restart=True))
+        assert _wait(lambda: proc.restarts == 1 and proc.poll() is None)
+        time.sleep(0.5)
+        assert group.dead() == [] and proc.restarts == 1
+    assert proc.poll() is not None  # stop() ended it and did not restart it
+
+
+def test_a_process_without_restart_is_reported_dead_and_left_alone(tmp_path: Path) -> None:
+    with ProcessGroup() as group:
+        once = group.add(_proc(tmp_path, "emulator", "raise SystemExit(2)", restart=False))
+        assert _wait(lambda: group.dead() == [once])
+        time.sleep(0.5)
+        assert once.restarts == 0 and once.returncode == 2
