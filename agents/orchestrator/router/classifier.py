@@ -1,4 +1,5 @@
-"""The offline intent classifier: TF-IDF word + character n-grams, one-vs-rest logistic regression.
+"""The offline intent classifier: TF-IDF word + character n-grams and MiniLM sentence embeddings,
+one-vs-rest logistic regression.
 
 Trained on the shipped train split at first use and cached in-process (about a second, fully
 deterministic: fixed folds, liblinear). Two thresholds turn scores into a domain set and are
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -39,6 +41,10 @@ _T_TOP_GRID = np.round(np.arange(0.20, 0.80, 0.025), 3)
 _T_EXTRA_GRID = np.round(np.arange(0.30, 0.95, 0.025), 3)
 _T_CLAUSE_GRID = np.round(np.arange(0.30, 1.001, 0.05), 3)  # 1.0: clauses only count when certain
 _WORD_TOKENS = r"(?u)\b\w[\w\-]*\b"  # keep hyphenated names (all-purpose, search-ranker) whole
+# Scale of the sentence embedding next to the TF-IDF blocks (each row of each block has unit length).
+# Chosen by leave-one-author-out cross-validation on the train split (docs/router.md).
+EMBEDDING_WEIGHT = 1.0
+_CONCEPT = re.compile(r"\bzz[a-z]+\b")
 
 
 @dataclass
@@ -112,15 +118,29 @@ def choose_domains(
     return [d for d in DOMAINS if d == best or scores[d] >= t_extra or by_clause.get(d, 0.0) >= t_clause]
 
 
+def _plain(text: str) -> str:
+    """A classifier text without its concept tokens (those are for TF-IDF): what the encoder sees."""
+    return " ".join(_CONCEPT.sub(" ", text).split())
+
+
+def sentence_features(texts: Any) -> np.ndarray:
+    """MiniLM embeddings of classifier texts, scaled to sit next to the TF-IDF blocks."""
+    from agents.orchestrator.router.encoder import embed
+
+    return embed([_plain(text) for text in texts]).astype(np.float64) * EMBEDDING_WEIGHT
+
+
 def _pipeline() -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
     from sklearn.pipeline import make_pipeline, make_union
+    from sklearn.preprocessing import FunctionTransformer
 
     features = make_union(
         TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=_WORD_TOKENS),
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
+        FunctionTransformer(sentence_features),
     )
     classifier = OneVsRestClassifier(
         LogisticRegression(C=C_REGULARISATION, class_weight="balanced", max_iter=5000, solver="liblinear")
@@ -198,6 +218,9 @@ def train(items: list[LabelledQuestion]) -> OfflineModel:
     labels = np.array([q.label_vector() for q in items])
     rules = _rule_matrix(items)
     topic = np.array([has_topic_words(mask_time(q.question)) for q in items])
+    from agents.orchestrator.router.encoder import preload
+
+    preload([_plain(t) for t in [*texts, *(c for cs in clause_texts for c in cs)]])
     out_of_fold = np.zeros(labels.shape)
     clause_oof = np.zeros(labels.shape)
     for fit_idx, held_idx in KFold(CV_FOLDS, shuffle=True, random_state=0).split(texts):
@@ -223,8 +246,11 @@ def get_model() -> OfflineModel:
     if _model is None:
         with _lock:
             if _model is None:
+                from agents.orchestrator.router.encoder import get_encoder
                 from agents.orchestrator.router.model_cache import load_or_train
 
                 items = questions("train")
-                _model = load_or_train(data_digest(items), lambda: train(items))
+                model = load_or_train(data_digest(items), lambda: train(items))
+                get_encoder()  # load the sentence encoder now, not during the first question
+                _model = model
     return _model

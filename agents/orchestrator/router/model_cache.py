@@ -6,8 +6,9 @@ hashes everything the model depends on — the training questions, the router's 
 the scikit-learn and Python versions — so a cached model can never be stale: change any of them
 and the next process trains afresh and writes a new entry.
 
-The file is a pickle (joblib), written atomically into LakePilot's own state directory and read
-only from there. `LAKEPILOT_ROUTER_CACHE=off` disables it.
+The file is a pickle (joblib), written atomically into LakePilot's own cache directory
+(`LAKEPILOT_CACHE`, default `<state>/cache`) and read only from there. `LAKEPILOT_ROUTER_CACHE=off`
+disables it. The cache key also covers the sentence encoder's files (`encoder.fingerprint`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from include.config import state_dir
+from include import config
 
 log = logging.getLogger(__name__)
 
@@ -33,17 +34,20 @@ def cache_key(data_digest: str) -> str:
     """Hash of the data, the router's code and the library versions the model was built with."""
     import sklearn
 
+    from agents.orchestrator.router.encoder import fingerprint
+
     digest = hashlib.sha256()
     digest.update(data_digest.encode())
     for path in sorted(_CODE_DIR.glob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     digest.update(f"sklearn {sklearn.__version__} python {platform.python_version()}".encode())
+    digest.update(repr(sorted(fingerprint().items())).encode())
     return digest.hexdigest()[:20]
 
 
 def cache_dir() -> Path:
-    return state_dir() / "cache" / "router"
+    return config.cache_dir() / "router"
 
 
 def enabled() -> bool:

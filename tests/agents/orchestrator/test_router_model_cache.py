@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
-def fresh(monkeypatch: pytest.MonkeyPatch):
+def fresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """No model in memory and an empty cache directory of this test's own."""
+    monkeypatch.setenv("LAKEPILOT_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(classifier, "_model", None)
     yield
     classifier._model = None

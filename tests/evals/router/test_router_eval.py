@@ -3,7 +3,8 @@
 The split was fixed (and committed) before any model was trained; test questions were written
 with different phrasing and entities from the training ones. The first held-out score,
 measured once the model was built, was 85.3% exact domain-set accuracy; with later authors' questions
-in training and a second, blind author's test batch added it is 91.6% on 191 (docs/router.md); the target is 95%.
+in training, sentence embeddings next to TF-IDF and two blind authors' test batches added it is 94.3%
+on 282 (95.8% on the 191 questions held out before this change; docs/router.md); the target is 95%.
 `FLOOR` guards against regressions; the strict xfail turns green (and fails the run, so the
 docs get updated) the day the target is met.
 """
@@ -17,9 +18,9 @@ from agents.orchestrator.router.dataset import questions
 from agents.orchestrator.router.evaluation import EvalReport, evaluate
 from include.ops.models import DOMAINS
 
-FLOOR = 0.83
+FLOOR = 0.90
 TARGET = 0.95
-PRECISION_FLOOR = 0.85  # per domain; ~40 predictions each on the held-out split
+PRECISION_FLOOR = 0.90  # per domain; ~60 predictions each on the held-out split
 
 
 @pytest.fixture(scope="module")
