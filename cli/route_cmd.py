@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
             from agents.orchestrator.router.evaluation import evaluate as run_eval
 
             model = get_model()
-            banner(f"router: offline classifier, {model.trained_on} training questions, "
+            banner(f"router: offline classifier (TF-IDF + all-MiniLM-L6-v2), {model.trained_on} training questions, "
                    f"cv exact {model.cv_exact_accuracy:.1%}, t_top {model.t_top}, t_extra {model.t_extra}")
             for line in run_eval(questions("test")).summary_lines():
                 out.print(line, markup=False, highlight=False, soft_wrap=True)
@@ -106,7 +106,7 @@ def register(app: typer.Typer) -> None:
             llm = None if offline else LLMConfig.from_env()
         except ValueError as exc:
             fail(f"the lakepilot_llm connection is unusable: {exc}")
-        banner(f"router: {'offline classifier + rules' if llm is None else llm_mode_label(llm) + ' checked against the offline classifier'}")
+        banner(f"router: {'offline classifier (TF-IDF + all-MiniLM-L6-v2) + rules' if llm is None else llm_mode_label(llm) + ' checked against the offline classifier'}")
         if len(items) == 1:
             json_line(route_line(items[0][0], route(items[0][1], now=reference, llm=llm)))
             return

@@ -136,11 +136,11 @@ class MiniLMEncoder:
             qkv_w = np.concatenate([w[p + f"attention.self.{n}.weight"] for n in ("query", "key", "value")])
             qkv_b = np.concatenate([w[p + f"attention.self.{n}.bias"] for n in ("query", "key", "value")])
             self._layers.append({
-                "qkv_w": qkv_w.T.copy(), "qkv_b": qkv_b,
-                "out_w": w[p + "attention.output.dense.weight"].T.copy(), "out_b": w[p + "attention.output.dense.bias"],
+                "qkv_w": qkv_w.T, "qkv_b": qkv_b,  # transposed views: BLAS reads them without a copy
+                "out_w": w[p + "attention.output.dense.weight"].T, "out_b": w[p + "attention.output.dense.bias"],
                 "ln1_w": w[p + "attention.output.LayerNorm.weight"], "ln1_b": w[p + "attention.output.LayerNorm.bias"],
-                "up_w": w[p + "intermediate.dense.weight"].T.copy(), "up_b": w[p + "intermediate.dense.bias"],
-                "down_w": w[p + "output.dense.weight"].T.copy(), "down_b": w[p + "output.dense.bias"],
+                "up_w": w[p + "intermediate.dense.weight"].T, "up_b": w[p + "intermediate.dense.bias"],
+                "down_w": w[p + "output.dense.weight"].T, "down_b": w[p + "output.dense.bias"],
                 "ln2_w": w[p + "output.LayerNorm.weight"], "ln2_b": w[p + "output.LayerNorm.bias"],
             })
 
