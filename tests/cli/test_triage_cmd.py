@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from include.ops.models import RemediationDecision
 from include.ops.store import LocalOpsStore
+from tests.http_stub import send_json
 
 TOKEN = "dapi" + "5" * 32
 RUN = {
@@ -76,12 +77,7 @@ class _JobsApiStub(BaseHTTPRequestHandler):
             status, body = 200, {"job_id": 881, "creator_user_name": "owner@example.com", "settings": {"name": "nightly_sales"}}
         elif url.path == "/api/2.2/jobs/runs/get-output" and query.get("run_id") == "12":
             status, body = 200, {**OUTPUT, "metadata": {"run_id": 12}}
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, status, body)
 
     def log_message(self, *_args) -> None:
         return

@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from agents.cost import agent as cost_agent
 from agents.llm import LLMConfig
 from tests.agents.common.fakes import cost_sweep
+from tests.http_stub import send_json
 
 
 def _completion(message: dict[str, Any], finish: str) -> dict[str, Any]:
@@ -45,12 +46,7 @@ class Server:
                 outer.requests.append(body)
                 outer.headers.append({k.lower(): v for k, v in self.headers.items()})
                 status, payload = outer.script.pop(0) if outer.script else (500, {"error": {"message": "script exhausted"}})
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, payload)
 
             def log_message(self, *args: Any) -> None:
                 return None

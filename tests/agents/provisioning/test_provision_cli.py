@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from agents.provisioning.plan import validate_plan
 from agents.provisioning.sessions import load_session
 from cli.main import app
+from tests.http_stub import send_json
 
 EXAMPLE = ("a production workspace for the ML team in East US with GPUs and an OpenAI deployment, "
            "open 443 to our office 10.20.0.0/16")
@@ -29,12 +30,7 @@ class StubAirflow(BaseHTTPRequestHandler):
         pass
 
     def _reply(self, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, status, body)
 
     def _body(self) -> dict:
         length = int(self.headers.get("Content-Length") or 0)

@@ -1,6 +1,5 @@
 """AirflowClient retries the api-server's transient "Database error" 500 on idempotent calls only (real HTTP on loopback)."""
 
-import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -8,6 +7,7 @@ import pytest
 
 import include.devstack.airflow_rest as rest
 from include.devstack.airflow_rest import AirflowApiError, AirflowClient
+from tests.http_stub import send_json
 
 
 def _serve(clear_answers: list[tuple[int, dict]]):
@@ -25,12 +25,7 @@ def _serve(clear_answers: list[tuple[int, dict]]):
             self.rfile.read(length)
             calls.append(f"{self.command} {self.path}")
             status, body = (201, {"access_token": "t"}) if self.path == "/auth/token" else clear_answers.pop(0)
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            send_json(self, status, body)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
