@@ -1,8 +1,9 @@
 """The offline intent classifier: TF-IDF word + character n-grams and MiniLM sentence embeddings,
 one-vs-rest logistic regression.
 
-Trained on the shipped train split at first use and cached in-process (about a second, fully
-deterministic: fixed folds, liblinear). Two thresholds turn scores into a domain set and are
+Trained on the shipped train split at first use and cached in-process and on disk (about 45 s of
+CPU the first time, most of it embedding the questions, which is cached too; a few seconds after
+that; fully deterministic: fixed folds, liblinear). Two thresholds turn scores into a domain set and are
 calibrated by 5-fold cross-validation on the train split only, maximising exact-set accuracy
 (an ambiguous question counts as right when nothing is chosen):
 
@@ -212,14 +213,14 @@ def train(items: list[LabelledQuestion]) -> OfflineModel:
     """Fit the pipeline on `items` and calibrate thresholds by cross-validation on them."""
     from sklearn.model_selection import KFold
 
+    from agents.orchestrator.router.encoder import preload
+
     started = time.perf_counter()
     texts = [classifier_text(q.question) for q in items]
     clause_texts = _clause_texts(items)
     labels = np.array([q.label_vector() for q in items])
     rules = _rule_matrix(items)
     topic = np.array([has_topic_words(mask_time(q.question)) for q in items])
-    from agents.orchestrator.router.encoder import preload
-
     preload([_plain(t) for t in [*texts, *(c for cs in clause_texts for c in cs)]])
     out_of_fold = np.zeros(labels.shape)
     clause_oof = np.zeros(labels.shape)
