@@ -128,7 +128,7 @@ class LocalStack:
         try:
             self.check_ports()
             self.ensure_workspace(progress)
-            progress("preparing the question router (trained once, then cached)")
+            progress("preparing the question router (trained once, about a minute; then cached)")
             self.warm_router()
             logs = c.home / "logs"
             progress(f"starting the Jobs API emulator on 127.0.0.1:{c.emulator_port}")
@@ -160,10 +160,13 @@ class LocalStack:
         """Train (or load) the router model into the shared cache, so no first question waits for it."""
         import subprocess
 
-        subprocess.run(  # noqa: S603 - fixed argv; a child keeps scikit-learn out of this process
+        done = subprocess.run(  # noqa: S603 - fixed argv; a child keeps scikit-learn out of this process
             [sys.executable, "-c", "from agents.orchestrator.router.classifier import get_model; get_model()"],
-            env=self.service_env, check=True, timeout=600, capture_output=True,
+            env=self.service_env, check=False, timeout=600, capture_output=True, text=True,
         )
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
+            raise RuntimeError(f"the question router could not be prepared: {last}")
 
     def client(self, user: str = "admin") -> AirflowClient:
         return AirflowClient(self.airflow.base_url, user, self.airflow.passwords[user])
