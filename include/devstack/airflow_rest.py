@@ -7,6 +7,7 @@ end-to-end tests use only it. Bearer tokens from `POST /auth/token`.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -95,10 +96,19 @@ class AirflowClient:
     def unpause(self, dag_id: str) -> None:
         self.request("PATCH", f"/api/v2/dags/{quote(dag_id)}", json={"is_paused": False})
 
-    def trigger(self, dag_id: str, conf: dict[str, Any] | None = None, run_id: str | None = None) -> dict[str, Any]:
+    def trigger(
+        self, dag_id: str, conf: dict[str, Any] | None = None, run_id: str | None = None,
+        run_after: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Start a manual run. `run_after` (aware) sets the run's time, which LakePilot's health and
+        report DAGs evaluate "as of" when a manual run has no data interval (default: now)."""
         body: dict[str, Any] = {"logical_date": None, "conf": conf or {}}
         if run_id:
             body["dag_run_id"] = run_id
+        if run_after is not None:
+            if run_after.tzinfo is None:
+                raise ValueError(f"run_after must be timezone-aware, got {run_after.isoformat()}")
+            body["run_after"] = run_after.isoformat()
         return self.request("POST", f"/api/v2/dags/{quote(dag_id)}/dagRuns", json=body)
 
     def dag_run(self, dag_id: str, run_id: str) -> dict[str, Any]:

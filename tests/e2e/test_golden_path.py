@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -73,9 +73,10 @@ class Product:
             time.sleep(2)
         raise AssertionError(f"DAGs never listed: {dag_ids - seen}; import errors {self.client.import_errors()}")
 
-    def run(self, dag_id: str, run_id: str, conf: dict | None = None, timeout: float = 420) -> dict:
+    def run(self, dag_id: str, run_id: str, conf: dict | None = None, timeout: float = 420,
+            run_after: datetime | None = None) -> dict:
         self.client.unpause(dag_id)
-        self.client.trigger(dag_id, conf=conf, run_id=run_id)
+        self.client.trigger(dag_id, conf=conf, run_id=run_id, run_after=run_after)
         return self.client.wait_run(dag_id, run_id, timeout=timeout, poll=2)
 
     def succeeded(self, dag_id: str, run: dict) -> None:
@@ -86,8 +87,12 @@ class Product:
 
 def _stack(tmp_path_factory: pytest.TempPathFactory, name: str, database_url: str | None) -> Iterator[Product]:
     home: Path = tmp_path_factory.mktemp(name)
-    # Data up to the end of today, so sweeps triggered now see recent incidents.
-    generate_workspace(home / "lakehouse", days=21, scale="small", seed=11, end=datetime.now(UTC).date())
+    # Data up to today 00:00 UTC. The sweeps and the report are run as of that moment (the run's
+    # `run_after`), so what they see does not depend on the time of day the suite runs: with data
+    # to the end of today and sweeps as of "now", a run just after midnight saw no security
+    # incident (the security window is the UTC day so far; the injected ones lie later that day).
+    generate_workspace(home / "lakehouse", days=21, scale="small", seed=11,
+                       end=datetime.now(UTC).date() - timedelta(days=1))
     config = LocalStackConfig(
         home=home, airflow_port=free_port(), emulator_port=free_port(), smtp_port=free_port(),
         emulator_speed=1000.0, emulator_scheduler=False, database_url=database_url,
@@ -122,17 +127,21 @@ def test_the_whole_product_through_the_rest_api(product: Product) -> None:
     assert product.client.import_errors() == []
 
     # -- health: six sweeps at once, then the daily report -----------------------------------------
+    data_end = load_manifest(product.stack.config.lakehouse).end
+    data_end = data_end if data_end.tzinfo else data_end.replace(tzinfo=UTC)
     for dag_id in sorted(health):
         product.client.unpause(dag_id)
-        product.client.trigger(dag_id, run_id="golden")
+        product.client.trigger(dag_id, run_id="golden", run_after=data_end)
     for dag_id in sorted(health):
         product.succeeded(dag_id, product.client.wait_run(dag_id, "golden", timeout=600, poll=3))
     findings = product.store.read(Finding)
     assert findings, "the sweeps stored no findings"
-    assert {f.domain for f in findings} >= {"cost", "security", "reliability"}
+    # (Unpausing also starts each DAG's latest scheduled run; those evaluate as of their own tick.)
+    ours = [f for f in findings if f.window_end == data_end]
+    assert {f.domain for f in ours} >= {"cost", "security", "reliability"}, sorted({f.domain for f in findings})
     assert len(findings) == len({f.finding_id for f in findings})
 
-    report_run = product.run("daily_health_report", "golden")
+    report_run = product.run("daily_health_report", "golden", run_after=data_end)
     product.succeeded("daily_health_report", report_run)
     summary = product.client.xcom("daily_health_report", "golden", "render")
     report_file = Path(summary["path"])
