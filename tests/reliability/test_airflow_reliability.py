@@ -29,7 +29,7 @@ import secrets
 import signal
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -107,7 +107,8 @@ class Stack:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     home: Path = tmp_path_factory.mktemp("reliability-e2e")
-    generate_workspace(home / "lakehouse", days=8, scale="small", seed=5, end=datetime.now(UTC).date())
+    # Data up to today 00:00 UTC; the sweeps and the report run as of that moment (see the golden path).
+    generate_workspace(home / "lakehouse", days=8, scale="small", seed=5, end=datetime.now(UTC).date() - timedelta(days=1))
     llm = OpenAIStub("ok", _echo).start()
     schedules = {f"LAKEPILOT_SCHEDULE_{d.upper()}": "none" for d in DOMAINS}
     config = LocalStackConfig(
@@ -188,6 +189,11 @@ def test_a_worker_killed_after_the_repair_call_starts_no_second_run(stack: Stack
                    ours and rows[0].outcome in ("acted", "succeeded"), detail=detail)
 
 
+def _data_end(stack: Stack) -> datetime:
+    end = load_manifest(stack.local.config.lakehouse).end
+    return end if end.tzinfo else end.replace(tzinfo=UTC)
+
+
 def _key_sets(store: LocalOpsStore) -> dict[str, tuple[int, set[tuple]]]:
     out = {}
     for table, model in sorted(all_ops_models().items()):
@@ -203,7 +209,8 @@ def test_clearing_every_dag_three_times_duplicates_nothing(stack: Stack, figures
             continue
         conf = {"question": "Did any jobs fail or cost spike yesterday?", "session_id": "reliability"} \
             if dag_id == "ask_lakepilot" else None
-        stack.client.trigger(dag_id, conf=conf, run_id="reliability")
+        as_of = _data_end(stack) if dag_id in HEALTH or dag_id == "daily_health_report" else None
+        stack.client.trigger(dag_id, conf=conf, run_id="reliability", run_after=as_of)
         stack.runs[dag_id] = "reliability"
     for dag_id, run_id in stack.runs.items():
         stack.wait(dag_id, run_id)
