@@ -34,7 +34,8 @@ def register(app: typer.Typer) -> None:
             f"  Data         {facts['data']}\n"
             f"  SQL engine   {facts['sql_engine']}   LLM: {facts['llm']}\n"
             f"  Logs         {stack.config.home / 'logs'} and {stack.airflow.home / 'process-logs'}\n"
-            "Press Ctrl-C to stop everything.\n"
+            "Press Ctrl-C to stop everything.\n",
+            soft_wrap=True,  # paths and the password stay on one line, whatever the terminal width
         )
         try:
             while True:
