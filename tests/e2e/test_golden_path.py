@@ -127,8 +127,7 @@ def test_the_whole_product_through_the_rest_api(product: Product) -> None:
     assert product.client.import_errors() == []
 
     # -- health: six sweeps at once, then the daily report -----------------------------------------
-    data_end = load_manifest(product.stack.config.lakehouse).end
-    data_end = data_end if data_end.tzinfo else data_end.replace(tzinfo=UTC)
+    data_end = load_manifest(product.stack.config.lakehouse).end  # aware: the manifest stores the offset
     for dag_id in sorted(health):
         product.client.unpause(dag_id)
         product.client.trigger(dag_id, run_id="golden", run_after=data_end)

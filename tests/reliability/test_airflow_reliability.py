@@ -189,11 +189,6 @@ def test_a_worker_killed_after_the_repair_call_starts_no_second_run(stack: Stack
                    ours and rows[0].outcome in ("acted", "succeeded"), detail=detail)
 
 
-def _data_end(stack: Stack) -> datetime:
-    end = load_manifest(stack.local.config.lakehouse).end
-    return end if end.tzinfo else end.replace(tzinfo=UTC)
-
-
 def _key_sets(store: LocalOpsStore) -> dict[str, tuple[int, set[tuple]]]:
     out = {}
     for table, model in sorted(all_ops_models().items()):
@@ -209,7 +204,7 @@ def test_clearing_every_dag_three_times_duplicates_nothing(stack: Stack, figures
             continue
         conf = {"question": "Did any jobs fail or cost spike yesterday?", "session_id": "reliability"} \
             if dag_id == "ask_lakepilot" else None
-        as_of = _data_end(stack) if dag_id in HEALTH or dag_id == "daily_health_report" else None
+        as_of = load_manifest(stack.local.config.lakehouse).end if dag_id in HEALTH or dag_id == "daily_health_report" else None
         stack.client.trigger(dag_id, conf=conf, run_id="reliability", run_after=as_of)
         stack.runs[dag_id] = "reliability"
     for dag_id, run_id in stack.runs.items():
