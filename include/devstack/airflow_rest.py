@@ -27,6 +27,11 @@ class AirflowApiError(RuntimeError):
         super().__init__(message)
         self.status = status
 
+    @property
+    def busy(self) -> bool:
+        """The api-server's transient 500 "Database error": its metadata DB was busy (SQLite under load)."""
+        return self.status == 500 and "Database error" in str(self)
+
 
 class AirflowClient:
     """Authenticated calls to one Airflow api-server."""
@@ -66,7 +71,7 @@ class AirflowClient:
             try:
                 return self._request_once(method, path, **kwargs)
             except AirflowApiError as exc:
-                if exc.status != 500 or "Database error" not in str(exc) or attempt == attempts - 1:
+                if not exc.busy or attempt == attempts - 1:
                     raise
                 time.sleep(BUSY_BACKOFF_S * (attempt + 1))
         raise AssertionError("unreachable")  # pragma: no cover

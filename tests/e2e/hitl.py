@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from include.devstack.airflow_rest import AirflowClient
+from include.devstack.airflow_rest import AirflowApiError, AirflowClient
 
 
 def wait_parked(client: AirflowClient, scheduler_log: Path, dag: str, run_id: str, task_id: str,
@@ -44,8 +44,11 @@ def answer_safely(client: AirflowClient, scheduler_log: Path, dag: str, run_id: 
         wait_parked(client, scheduler_log, dag, run_id, task_id)
         try:
             client.answer(dag, run_id, task_id, [option])
-        except requests.RequestException:
-            # The api-server was too slow to answer; whether our answer landed shows below.
+        except (requests.RequestException, AirflowApiError) as exc:
+            if isinstance(exc, AirflowApiError) and not exc.busy:
+                raise
+            # The api-server was too slow to answer, or its metadata DB was busy (SQLite under load:
+            # 500 "Database error"); whether our answer landed shows below.
             if not client.request("GET", detail).get("response_received"):
                 continue
         deadline = time.monotonic() + 120
