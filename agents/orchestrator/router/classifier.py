@@ -3,17 +3,26 @@ one-vs-rest logistic regression.
 
 Trained on the shipped train split at first use and cached in-process and on disk (about 45 s of
 CPU the first time, most of it embedding the questions, which is cached too; a few seconds after
-that; fully deterministic: fixed folds, liblinear). Two thresholds turn scores into a domain set and are
-calibrated by 5-fold cross-validation on the train split only, maximising exact-set accuracy
-(an ambiguous question counts as right when nothing is chosen):
+that; fully deterministic: fixed folds, liblinear).
+
+Two stages:
+
+1. the classifier scores the whole question and, separately, each of its clauses
+   ("did query times drop, and how much more are we paying?"); rules for the obvious fire or not;
+2. a small **combiner** (one logistic regression per domain over 24 numbers: for each of the six
+   domains the whole-question probability, the best clause's probability, whether a rule fired,
+   and `max(probability, 0.9 if a rule fired)`) turns them into the domain scores. It learns, from out-of-fold first-stage scores on the train split, how much a
+   clause or a rule counts and how domains go together, instead of fixed rules of thumb
+   (the score was `max(probability, 0.9 if a rule fired)`, plus "add a domain if one clause
+   reaches t_clause").
+   Chosen by leave-one-author-out cross-validation on the train split (docs/router.md).
+
+Two thresholds turn scores into a domain set and are calibrated by cross-validation on the train
+split only (the combiner's own out-of-fold scores), maximising exact-set accuracy (an ambiguous
+question counts as right when nothing is chosen):
 
 - `t_top`: the best domain must reach it, or the question is ambiguous (ask back);
-- `t_extra`: any further domain must reach it (multi-intent questions);
-- `t_clause`: a further domain is also added when one clause of the question, scored on its
-  own, reaches it ("did query times drop, and how much more are we paying?"). Chosen with the
-  other two; a value above 1 switches clause scoring off.
-
-Scores are `max(classifier probability, RULE_CONFIDENCE if a rule fired)`.
+- `t_extra`: any further domain must reach it (multi-intent questions).
 """
 
 from __future__ import annotations
@@ -40,17 +49,19 @@ C_REGULARISATION = 10.0
 CV_FOLDS = 5
 _T_TOP_GRID = np.round(np.arange(0.20, 0.80, 0.025), 3)
 _T_EXTRA_GRID = np.round(np.arange(0.30, 0.95, 0.025), 3)
-_T_CLAUSE_GRID = np.round(np.arange(0.30, 1.001, 0.05), 3)  # 1.0: clauses only count when certain
 _WORD_TOKENS = r"(?u)\b\w[\w\-]*\b"  # keep hyphenated names (all-purpose, search-ranker) whole
 # Scale of the sentence embedding next to the TF-IDF blocks (each row of each block has unit length).
 # Chosen by leave-one-author-out cross-validation on the train split (docs/router.md).
 EMBEDDING_WEIGHT = 1.0
+# Regularisation of the combiner (second stage); chosen by leave-one-author-out on the train split.
+COMBINER_C = 0.3
 _CONCEPT = re.compile(r"\bzz[a-z]+\b")
 
 
 @dataclass
 class Scored:
-    """Scores for one question: blended, classifier-only, best single clause, and which rules fired."""
+    """Scores for one question: final (combined), classifier on the whole question, best single
+    clause, and which rules fired."""
 
     scores: dict[Domain, float]
     probabilities: dict[Domain, float]
@@ -64,28 +75,34 @@ class OfflineModel:
     """A trained pipeline plus its calibrated thresholds and provenance."""
 
     pipeline: Any
+    combiner: Any
     t_top: float
     t_extra: float
     cv_exact_accuracy: float
     trained_on: int
     data_digest: str
     train_seconds: float
-    t_clause: float = 9.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def score(self, question: str) -> Scored:
-        """Blend classifier probabilities with rule hits for one question; score its clauses too."""
+        """Score one question and its clauses, check the rules, and combine them into domain scores."""
         clauses = split_clauses(question)
         probs = self.pipeline.predict_proba([classifier_text(question), *map(classifier_text, clauses)])
         masked = mask_time(question)
         hits = rule_hits(masked)
         probabilities = {d: float(p) for d, p in zip(DOMAINS, probs[0], strict=True)}
         by_clause = probs[1:].max(axis=0) if clauses else np.zeros(len(DOMAINS))
-        scores = {d: max(probabilities[d], RULE_CONFIDENCE if d in hits else 0.0) for d in DOMAINS}
+        rules = np.array([[RULE_CONFIDENCE if d in hits else 0.0 for d in DOMAINS]])
+        combined = self.combine(probs[:1], by_clause[None, :], rules)[0]
+        scores = {d: float(p) for d, p in zip(DOMAINS, combined, strict=True)}
         return Scored(
             scores=scores, probabilities=probabilities, rules=hits, has_topic=has_topic_words(masked),
             clause_probabilities={d: float(p) for d, p in zip(DOMAINS, by_clause, strict=True)},
         )
+
+    def combine(self, probabilities: np.ndarray, clauses: np.ndarray, rules: np.ndarray) -> np.ndarray:
+        """Final domain scores from first-stage rows (whole question, best clause, rule hits)."""
+        return self.combiner.predict_proba(combiner_features(probabilities, clauses, rules))
 
     def decide(self, question: str) -> tuple[Scored, list[Domain]]:
         """Scores and the chosen domain set (empty: ambiguous) for one question."""
@@ -93,30 +110,25 @@ class OfflineModel:
         return scored, (self.choose(scored) if scored.has_topic else [])
 
     def choose(self, scores: dict[Domain, float] | Scored) -> list[Domain]:
-        """The domain set for `scores` (with clause scores when given a `Scored`); empty means ambiguous."""
-        if isinstance(scores, Scored):
-            return choose_domains(scores.scores, self.t_top, self.t_extra, scores.clause_probabilities, self.t_clause)
-        return choose_domains(scores, self.t_top, self.t_extra)
+        """The domain set for `scores` (a `Scored` or final scores); empty means ambiguous."""
+        return choose_domains(scores.scores if isinstance(scores, Scored) else scores, self.t_top, self.t_extra)
 
     def added_by_clause(self, scored: Scored, chosen: list[Domain]) -> list[Domain]:
-        """Domains in `chosen` that only a single clause's score put there (for the route's reasons)."""
+        """Further domains in `chosen` that a single clause put there (for the route's reasons): the
+        whole question's probability alone would not have reached `t_extra`, one clause's did."""
         best = max(DOMAINS, key=lambda d: scored.scores[d])
-        return [d for d in chosen if d != best and scored.scores[d] < self.t_extra]
+        return [
+            d for d in chosen
+            if d != best and scored.probabilities[d] < self.t_extra <= scored.clause_probabilities.get(d, 0.0)
+        ]
 
 
-def choose_domains(
-    scores: dict[Domain, float],
-    t_top: float,
-    t_extra: float,
-    clause_scores: dict[Domain, float] | None = None,
-    t_clause: float = 9.0,
-) -> list[Domain]:
-    """Best domain if it reaches `t_top`, plus every other domain reaching `t_extra` (or `t_clause` in a clause)."""
+def choose_domains(scores: dict[Domain, float], t_top: float, t_extra: float) -> list[Domain]:
+    """Best domain if it reaches `t_top`, plus every other domain reaching `t_extra`."""
     best = max(DOMAINS, key=lambda d: scores[d])
     if scores[best] < t_top:
         return []
-    by_clause = clause_scores or {}
-    return [d for d in DOMAINS if d == best or scores[d] >= t_extra or by_clause.get(d, 0.0) >= t_clause]
+    return [d for d in DOMAINS if d == best or scores[d] >= t_extra]
 
 
 def _plain(text: str) -> str:
@@ -149,19 +161,31 @@ def _pipeline() -> Any:
     return make_pipeline(features, classifier)
 
 
+def combiner_features(probabilities: np.ndarray, clauses: np.ndarray, rules: np.ndarray) -> np.ndarray:
+    """The combiner's inputs: whole-question and best-clause probabilities, rule hits (0/1), and the
+    rule of thumb `max(probability, rule)`, six columns each."""
+    return np.hstack([probabilities, clauses, rules / RULE_CONFIDENCE, np.maximum(probabilities, rules)])
+
+
+def _combiner() -> Any:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+
+    return OneVsRestClassifier(
+        LogisticRegression(C=COMBINER_C, class_weight="balanced", max_iter=2000)
+    )
+
+
 def _rule_matrix(items: list[LabelledQuestion]) -> np.ndarray:
     hits = [rule_hits(mask_time(q.question)) for q in items]
     return np.array([[RULE_CONFIDENCE if d in h else 0.0 for d in DOMAINS] for h in hits])
 
 
 def _exact(
-    scores: np.ndarray, labels: np.ndarray, t_top: float, t_extra: float,
-    clause: np.ndarray | None = None, t_clause: float = 9.0, topic: np.ndarray | None = None,
+    scores: np.ndarray, labels: np.ndarray, t_top: float, t_extra: float, topic: np.ndarray | None = None
 ) -> float:
     best = scores.argmax(axis=1)
     chosen = scores >= t_extra
-    if clause is not None:
-        chosen |= clause >= t_clause
     chosen[np.arange(len(scores)), best] = True
     chosen[scores.max(axis=1) < t_top] = False
     if topic is not None:
@@ -170,19 +194,15 @@ def _exact(
 
 
 def calibrate(
-    scores: np.ndarray, labels: np.ndarray, clause: np.ndarray | None = None, topic: np.ndarray | None = None
-) -> tuple[float, float, float, float]:
-    """(t_top, t_extra, t_clause, exact accuracy) maximising exact-set accuracy; first best in grid order.
-
-    Without `clause` scores, `t_clause` is returned as 9.0 (off).
-    """
-    best = (0.5, 0.75, 9.0, -1.0)
-    for t_clause in (_T_CLAUSE_GRID if clause is not None else [9.0]):
-        for t_top in _T_TOP_GRID:
-            for t_extra in _T_EXTRA_GRID:
-                acc = _exact(scores, labels, float(t_top), float(t_extra), clause, float(t_clause), topic)
-                if acc > best[3] + 1e-12:
-                    best = (float(t_top), float(t_extra), float(t_clause), acc)
+    scores: np.ndarray, labels: np.ndarray, topic: np.ndarray | None = None
+) -> tuple[float, float, float]:
+    """(t_top, t_extra, exact accuracy) maximising exact-set accuracy; first best in grid order."""
+    best = (0.5, 0.75, -1.0)
+    for t_top in _T_TOP_GRID:
+        for t_extra in _T_EXTRA_GRID:
+            acc = _exact(scores, labels, float(t_top), float(t_extra), topic)
+            if acc > best[2] + 1e-12:
+                best = (float(t_top), float(t_extra), acc)
     return best
 
 
@@ -228,12 +248,19 @@ def train(items: list[LabelledQuestion]) -> OfflineModel:
         fold = _pipeline().fit([texts[i] for i in fit_idx], labels[fit_idx])
         out_of_fold[held_idx] = fold.predict_proba([texts[i] for i in held_idx])
         clause_oof[held_idx] = _max_by_clause(fold, [clause_texts[i] for i in held_idx])
-    t_top, t_extra, t_clause, cv_acc = calibrate(np.maximum(out_of_fold, rules), labels, clause_oof, topic)
+    # Second stage: the combiner learns from the first stage's out-of-fold scores; its thresholds
+    # are calibrated on its own out-of-fold scores (other folds, so no question scores itself).
+    stacked = combiner_features(out_of_fold, clause_oof, rules)
+    combined_oof = np.zeros(labels.shape)
+    for fit_idx, held_idx in KFold(CV_FOLDS, shuffle=True, random_state=1).split(stacked):
+        combined_oof[held_idx] = _combiner().fit(stacked[fit_idx], labels[fit_idx]).predict_proba(stacked[held_idx])
+    t_top, t_extra, cv_acc = calibrate(combined_oof, labels, topic)
+    combiner = _combiner().fit(stacked, labels)
     pipeline = _pipeline().fit(texts, labels)
     seconds = time.perf_counter() - started
-    log.info("router classifier trained on %d questions in %.2fs (cv exact %.3f, t_top %.3f, t_extra %.3f, "
-             "t_clause %.3f)", len(items), seconds, cv_acc, t_top, t_extra, t_clause)
-    return OfflineModel(pipeline, t_top, t_extra, cv_acc, len(items), data_digest(items), seconds, t_clause)
+    log.info("router classifier trained on %d questions in %.2fs (cv exact %.3f, t_top %.3f, t_extra %.3f)",
+             len(items), seconds, cv_acc, t_top, t_extra)
+    return OfflineModel(pipeline, combiner, t_top, t_extra, cv_acc, len(items), data_digest(items), seconds)
 
 
 _lock = threading.Lock()

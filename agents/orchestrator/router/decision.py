@@ -1,8 +1,8 @@
 """How the router's pieces combine: clarifications, follow-ups, and LLM-vs-offline reconciliation.
 
 Reconciliation rule (docs/router.md): the LLM's domains are accepted, plus every domain the
-offline router is sure of (score >= KEEP_CONFIDENCE: a rule fired or the classifier is very
-sure). If the LLM calls the question ambiguous but the offline router is sure, the offline
+offline router is sure of (final score >= KEEP_CONFIDENCE, typically a rule fired and the
+classifier agrees). If the LLM calls the question ambiguous but the offline router is sure, the offline
 domains stand. Either way `path` says which router decided.
 """
 

@@ -78,8 +78,6 @@ def route(
     reasons = [f"rule {name} -> {domain}" for domain, names in scored.rules.items() for name in names]
     by_clause = model.added_by_clause(scored, offline)
     reasons += [f"clause score -> {domain} (second intent)" for domain in by_clause]
-    # A domain chosen for one clause is as certain as that clause's score, not the whole question's.
-    scores = {**scores, **{d: max(scores[d], scored.clause_probabilities.get(d, 0.0)) for d in by_clause}}
     window, window_source = _window(text, now, context)
     if window_source == "inherited":
         reasons.append("time window kept from the previous turn")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
 from agents.orchestrator.router import RouteContext, RouteResult, route
@@ -11,7 +12,7 @@ from agents.orchestrator.router.classifier import choose_domains, get_model, tra
 from agents.orchestrator.router.dataset import LabelledQuestion, load_questions, questions
 from agents.orchestrator.router.features import has_topic_words, mask_time
 from agents.orchestrator.router.models import Clarification, DomainScore
-from agents.orchestrator.router.rules import rule_hits
+from agents.orchestrator.router.rules import RULE_CONFIDENCE, rule_hits
 from include.ops.models import DOMAINS
 
 NOW = datetime(2025, 3, 13, 15, 30, tzinfo=UTC)
@@ -142,6 +143,7 @@ def test_training_is_deterministic_and_uses_only_the_train_split() -> None:
     assert (first.t_top, first.t_extra, first.cv_exact_accuracy) == (second.t_top, second.t_extra, second.cv_exact_accuracy)
     probe = "Is the Looker warehouse costing more since the resize?"
     assert first.score(probe).probabilities == second.score(probe).probabilities
+    assert first.score(probe).scores == second.score(probe).scores  # the combiner too
     cached = get_model()
     assert cached.trained_on == len(train_items) and cached.data_digest == first.data_digest
     assert cached is get_model(), "trained once per process"
@@ -179,9 +181,10 @@ def test_all_of_them_answers_a_clarification_with_every_option(reply: str) -> No
     assert route(reply, NOW).clarification is not None, "without a clarification to answer, 'all' is still vague"
 
 
-def test_a_domain_added_for_one_clause_carries_that_clauses_confidence() -> None:
+def test_a_second_intent_found_in_one_clause_is_chosen_through_the_combiner() -> None:
     model = get_model()
-    # Questions (from the shipped set, so the check follows the data) where clause scoring added a domain.
+    # Questions (from the shipped set, so the check follows the data) where the whole question's
+    # probability of a further domain stays below t_extra and one clause's reaches it.
     examples = []
     for item in questions():
         scored, chosen = model.decide(item.question)
@@ -190,13 +193,18 @@ def test_a_domain_added_for_one_clause_carries_that_clauses_confidence() -> None
             examples.append((item.question, scored, added))
         if len(examples) == 3:
             break
-    assert examples, "no shipped question needs clause scoring any more; the clause rule may be dead"
+    assert examples, "no shipped question needs its clauses any more; clause scoring may be dead"
     for question, scored, added in examples:
         result = route(question, NOW)
         confidence = {d.domain: d.confidence for d in result.domains}
+        probabilities = np.array([[scored.probabilities[d] for d in DOMAINS]])
+        rules = np.array([[RULE_CONFIDENCE if d in scored.rules else 0.0 for d in DOMAINS]])
+        without_clauses = model.combine(probabilities, probabilities, rules)[0]  # as if it were one clause
         for domain in added:
             assert f"clause score -> {domain} (second intent)" in result.reasons
-            # Chosen because a clause reached t_clause: its confidence says so, not the diluted whole-question score.
-            assert confidence[domain] == round(scored.clause_probabilities[domain], 4) >= model.t_clause
-            assert confidence[domain] > scored.scores[domain]
-        assert result.scores == {d: round(s, 4) for d, s in scored.scores.items()}  # raw offline scores unchanged
+            assert confidence[domain] == round(scored.scores[domain], 4) >= model.t_extra
+            # The clause is what lifted it: the same question read as a single clause scores it lower.
+            assert without_clauses[DOMAINS.index(domain)] < scored.scores[domain]
+        assert result.scores == {d: round(s, 4) for d, s in scored.scores.items()}
+
+
