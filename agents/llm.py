@@ -116,6 +116,23 @@ def build_chat_model(config: LLMConfig, *, agent: str | None = None, callbacks: 
     return ChatOpenAI(model=config.model, base_url=config.base_url, **common)
 
 
+# Imported lazily (an offline run never pays for them), which is unsafe to do for the first time from
+# several threads at once: concurrent first imports of these packages can hand one thread a
+# partially initialised module ("partially initialized module 'httpx' has no attribute 'URL'").
+LLM_MODULES = (
+    "httpx", "openai", "langchain_openai", "langchain_core.tools", "langchain.agents",
+    "langchain.agents.middleware", "langchain.agents.structured_output",
+)
+
+
+def import_llm_modules() -> None:
+    """Import the LLM path's packages in the calling thread; call before fanning LLM work out to threads."""
+    import importlib
+
+    for name in LLM_MODULES:
+        importlib.import_module(name)
+
+
 def llm_mode_label(config: LLMConfig | None) -> str:
     """What a user is told about the model in use."""
     return f"llm ({config.label()})" if config else "deterministic (no LLM configured)"

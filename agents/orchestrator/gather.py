@@ -16,6 +16,7 @@ from typing import Any
 
 from agents.common.models import DomainAnalysis
 from agents.common.registry import agent_module
+from agents.llm import import_llm_modules
 from agents.orchestrator.correlate import refs_index
 from agents.orchestrator.evidence import run_evidence
 from agents.orchestrator.models import DomainResult, DomainStatus, EvidenceTable, SweepUsed
@@ -144,6 +145,8 @@ def gather(domains: list[Domain], ctx: GatherContext) -> list[DomainResult]:
             all_runs = []
         for run in all_runs:
             ctx.runs.setdefault(run.domain, []).append(run)
+    if ctx.llm is not None or ctx.model is not None:
+        import_llm_modules()  # here, not racing in the workers
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=len(domains), thread_name_prefix="lakepilot-ask")
     futures = {d: pool.submit(answer_domain, d, ctx) for d in domains}
     concurrent.futures.wait(futures.values(), timeout=ctx.deadline_s)

@@ -168,3 +168,46 @@ def cross_validate(items: list[LabelledQuestion], folds: int = 5, seeds: tuple[i
         ambiguous_accuracy=_ratio(right["ambiguous"], seen["ambiguous"]),
         single_accuracy=_ratio(right["single"], seen["single"]),
     )
+
+
+class AuthorScore(BaseModel):
+    """One held-out author's questions in leave-one-author-out."""
+
+    author: str
+    correct: int
+    total: int
+
+
+class AuthorCrossValidation(BaseModel):
+    """Leave-one-author-out: train on every other author's questions, score this author's."""
+
+    items: int
+    exact_accuracy: float
+    authors: list[AuthorScore]
+
+
+def author_of(item: LabelledQuestion) -> str:
+    """The writer of a question: the letters its id starts with (`rq0001` → `rq`)."""
+    letters = item.id.rstrip("0123456789")
+    return letters or item.id
+
+
+def leave_one_author_out(items: list[LabelledQuestion]) -> AuthorCrossValidation:
+    """The strictest comparison of training-time choices on the train split: how well a model trained
+    on the other writers' questions routes a new writer's phrasing. One `train()` per author."""
+    from agents.orchestrator.router.classifier import train
+
+    authors = sorted({author_of(q) for q in items})
+    if len(authors) < 2:
+        raise ValueError(f"leave-one-author-out needs questions from at least two authors, got {authors}")
+    scores: list[AuthorScore] = []
+    for author in authors:
+        model = train([q for q in items if author_of(q) != author])
+        held = [q for q in items if author_of(q) == author]
+        correct = 0
+        for item in held:
+            chosen = set(model.decide(item.question)[1])
+            correct += (not chosen) if item.ambiguous else chosen == set(item.domains)
+        scores.append(AuthorScore(author=author, correct=correct, total=len(held)))
+    right = sum(s.correct for s in scores)
+    return AuthorCrossValidation(items=len(items), exact_accuracy=_ratio(right, len(items)), authors=scores)

@@ -166,3 +166,43 @@ def test_findings_are_indexed_by_the_ids_they_name() -> None:
     spike = Finding(domain="cost", check="sku_spike", entity_type="workspace_sku", entity_id="w1/JOBS", evidence={}, **common)
     assert finding_refs(stale) == {"table:a.b.c", "job:11", "job:12", "workspace:w1"}
     assert finding_refs(spike) == {"workspace:w1"}
+
+
+@pytest.mark.parametrize("llm_model", [None, object()])
+def test_llm_packages_are_imported_before_the_domain_workers_start(monkeypatch, llm_model) -> None:
+    # First imports of httpx/openai/langchain racing in several worker threads once handed an agent a
+    # half-initialised module (its LLM path then fell back); gather imports them first, in its own thread.
+    import threading
+
+    from agents.orchestrator import gather as gather_module
+    from agents.orchestrator.models import DomainResult
+
+    events: list[tuple[str, str]] = []
+    monkeypatch.setattr(gather_module, "import_llm_modules",
+                        lambda: events.append(("import", threading.current_thread().name)))
+
+    def answer(domain, ctx):
+        events.append(("answer", threading.current_thread().name))
+        return DomainResult(domain=domain, status="answered")
+
+    monkeypatch.setattr(gather_module, "answer_domain", answer)
+    ctx = gather_module.GatherContext(plan=plan_sweeps(None, NOW), window=None, warehouse=None, store=None,
+                                      model=llm_model)
+    results = gather_module.gather(["cost", "reliability"], ctx)
+    assert [r.status for r in results] == ["answered", "answered"]
+    answers = [name for kind, name in events if kind == "answer"]
+    assert len(answers) == 2 and all(name.startswith("lakepilot-ask") for name in answers)
+    if llm_model is None:
+        assert [kind for kind, _ in events].count("import") == 0, "an offline answer does not load the LLM stack"
+    else:
+        assert events[0] == ("import", threading.current_thread().name)
+
+
+def test_the_llm_modules_import_in_a_fresh_interpreter() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from agents.llm import LLM_MODULES, import_llm_modules; import_llm_modules(); "
+            "missing = [m for m in LLM_MODULES if m not in sys.modules]; assert not missing, missing; print('ok')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

@@ -208,3 +208,20 @@ def test_a_second_intent_found_in_one_clause_is_chosen_through_the_combiner() ->
         assert result.scores == {d: round(s, 4) for d, s in scored.scores.items()}
 
 
+
+
+def test_leave_one_author_out_holds_out_each_writer_in_turn() -> None:
+    from agents.orchestrator.router.evaluation import author_of, leave_one_author_out
+
+    train_items = questions("train")
+    # A small slice (three writers whose files mix all domains, 60 questions each) keeps this quick; docs/router.md has the full figure.
+    sample = [q for a in ("rc", "rd", "re") for q in [q for q in train_items if author_of(q) == a][::2][:60]]
+    result = leave_one_author_out(sample)
+    assert [s.author for s in result.authors] == ["rc", "rd", "re"]
+    assert [s.total for s in result.authors] == [60, 60, 60] and result.items == 180
+    assert 0 < sum(s.correct for s in result.authors) <= 180
+    assert result.exact_accuracy == round(sum(s.correct for s in result.authors) / 180, 4)
+    # Better than chance: a model that never saw a writer still routes most of that writer's questions.
+    assert result.exact_accuracy > 0.5
+    with pytest.raises(ValueError, match="at least two authors"):
+        leave_one_author_out([q for q in train_items if author_of(q) == "rc"][:5])
