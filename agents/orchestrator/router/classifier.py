@@ -3,7 +3,7 @@ one-vs-rest logistic regression.
 
 Trained on the shipped train split at first use and cached in-process and on disk (about 45 s of
 CPU the first time, most of it embedding the questions, which is cached too; a few seconds after
-that; fully deterministic: fixed folds, liblinear).
+that; fully deterministic: fixed folds, deterministic solvers).
 
 Two stages:
 
@@ -11,11 +11,11 @@ Two stages:
    ("did query times drop, and how much more are we paying?"); rules for the obvious fire or not;
 2. a small **combiner** (one logistic regression per domain over 24 numbers: for each of the six
    domains the whole-question probability, the best clause's probability, whether a rule fired,
-   and `max(probability, 0.9 if a rule fired)`) turns them into the domain scores. It learns, from out-of-fold first-stage scores on the train split, how much a
-   clause or a rule counts and how domains go together, instead of fixed rules of thumb
-   (the score was `max(probability, 0.9 if a rule fired)`, plus "add a domain if one clause
-   reaches t_clause").
-   Chosen by leave-one-author-out cross-validation on the train split (docs/router.md).
+   and `max(probability, 0.9 if a rule fired)`) turns them into the domain scores. Trained on
+   the first stage's out-of-fold scores on the train split, it learns how much a clause or a
+   rule counts and how domains go together, instead of fixed rules of thumb (the score was
+   `max(probability, 0.9 if a rule fired)`, plus "add a domain if one clause reaches
+   t_clause"). Chosen by leave-one-author-out on the train split (docs/router.md).
 
 Two thresholds turn scores into a domain set and are calibrated by cross-validation on the train
 split only (the combiner's own out-of-fold scores), maximising exact-set accuracy (an ambiguous
