@@ -58,13 +58,44 @@ def route_line(item_id: Any, result: Any) -> dict[str, Any]:
     return line
 
 
-def _parse_now(raw: str | None) -> datetime | None:
+def _parse_time(raw: str | None, option: str) -> datetime | None:
     if raw is None:
         return None
     try:
         return datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise ValueError(f"--now {raw!r} is not an ISO 8601 time (e.g. 2025-03-13T15:30:00Z)") from exc
+        raise ValueError(f"{option} {raw!r} is not an ISO 8601 time (e.g. 2025-03-13T15:30:00Z)") from exc
+
+
+def _parse_now(raw: str | None) -> datetime | None:
+    return _parse_time(raw, "--now")
+
+
+def _export_asked(target: str, since: datetime | None, lakehouse: str | None) -> None:
+    """Write real users' questions for labelling (agents/orchestrator/harvest.py): no routed domains."""
+    from agents.orchestrator.harvest import asked_questions
+    from cli.output import banner, json_line
+    from include.lakehouse.warehouse import get_warehouse
+    from include.ops.store import get_ops_store
+
+    warehouse = get_warehouse(lakehouse=lakehouse)
+    store = get_ops_store(warehouse, lakehouse=lakehouse)
+    banner(f"conversations: {store.describe()}")
+    asked = asked_questions(store, since=since)
+    lines = [{**q.model_dump(mode="json"), "near_twin": q.near_twin} for q in asked]
+    twins = sum(line["near_twin"] for line in lines)
+    if target == "-":
+        for line in lines:
+            json_line(line)
+    else:
+        path = Path(target)
+        if not path.parent.is_dir():
+            raise ValueError(f"--export-asked {target}: directory {path.parent} does not exist")
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+        tmp.replace(path)
+    banner(f"{len(lines)} questions not yet labelled ({twins} near-twins of shipped ones: drop those unread)"
+           + ("" if target == "-" else f" -> {target}"))
 
 
 def register(app: typer.Typer) -> None:
@@ -77,9 +108,22 @@ def register(app: typer.Typer) -> None:
         now: str | None = typer.Option(None, "--now", help="Reference time for 'last Tuesday' etc. (ISO 8601; UTC)."),
         offline: bool = typer.Option(False, "--offline", help="Never call the LLM, even if lakepilot_llm is set."),
         evaluate: bool = typer.Option(False, "--eval", help="Score the offline router on the held-out questions."),
+        export_asked: str | None = typer.Option(
+            None, "--export-asked",
+            help='Write the questions users asked (conversations table) as JSONL for labelling; "-" prints them.',
+        ),
+        since: str | None = typer.Option(None, "--since", help="With --export-asked: only questions asked since (ISO 8601)."),
+        lakehouse: str | None = typer.Option(None, "--lakehouse", help="With --export-asked: the local lakehouse to read."),
     ) -> None:
         """Route questions to the domains that should answer them (ambiguous ones get "clarify")."""
         from cli.output import banner, fail, json_line, out, progress
+
+        if export_asked is not None:
+            try:
+                _export_asked(export_asked, _parse_time(since, "--since"), lakehouse)
+            except ValueError as exc:
+                fail(str(exc))
+            return
 
         if evaluate:
             from agents.orchestrator.router.classifier import get_model
@@ -87,7 +131,7 @@ def register(app: typer.Typer) -> None:
             from agents.orchestrator.router.evaluation import evaluate as run_eval
 
             model = get_model()
-            banner(f"router: offline classifier (TF-IDF + all-MiniLM-L6-v2), {model.trained_on} training questions, "
+            banner(f"router: offline classifier (TF-IDF + all-MiniLM-L6-v2, rules and clauses combined), {model.trained_on} training questions, "
                    f"cv exact {model.cv_exact_accuracy:.1%}, t_top {model.t_top}, t_extra {model.t_extra}")
             for line in run_eval(questions("test")).summary_lines():
                 out.print(line, markup=False, highlight=False, soft_wrap=True)
@@ -106,7 +150,7 @@ def register(app: typer.Typer) -> None:
             llm = None if offline else LLMConfig.from_env()
         except ValueError as exc:
             fail(f"the lakepilot_llm connection is unusable: {exc}")
-        banner(f"router: {'offline classifier (TF-IDF + all-MiniLM-L6-v2) + rules' if llm is None else llm_mode_label(llm) + ' checked against the offline classifier'}")
+        banner(f"router: {'offline classifier (TF-IDF + all-MiniLM-L6-v2, rules and clauses combined)' if llm is None else llm_mode_label(llm) + ' checked against the offline classifier'}")
         if len(items) == 1:
             json_line(route_line(items[0][0], route(items[0][1], now=reference, llm=llm)))
             return
