@@ -15,7 +15,7 @@ import requests
 
 TERMINAL_RUN_STATES = {"success", "failed"}
 # The api-server answers 500 "Database error" while its metadata DB is busy (SQLite under load).
-# Idempotent calls (every GET, and clearing a run) are retried on exactly that answer.
+# Idempotent calls (every GET, clearing a run, unpausing a DAG) are retried on exactly that answer.
 BUSY_ATTEMPTS = 4
 BUSY_BACKOFF_S = 2.0
 
@@ -99,14 +99,19 @@ class AirflowClient:
 
     # -- DAGs and runs -------------------------------------------------------------------------
     def unpause(self, dag_id: str) -> None:
-        self.request("PATCH", f"/api/v2/dags/{quote(dag_id)}", json={"is_paused": False})
+        # Idempotent (sets a flag), so a busy metadata DB is waited out (seen in CI: a 60 s lock, then 500).
+        self.request("PATCH", f"/api/v2/dags/{quote(dag_id)}", json={"is_paused": False}, retry_busy=True)
 
     def trigger(
         self, dag_id: str, conf: dict[str, Any] | None = None, run_id: str | None = None,
         run_after: datetime | None = None,
     ) -> dict[str, Any]:
         """Start a manual run. `run_after` (aware) sets the run's time, which LakePilot's health and
-        report DAGs evaluate "as of" when a manual run has no data interval (default: now)."""
+        report DAGs evaluate "as of" when a manual run has no data interval (default: now).
+
+        Creating a run is not idempotent, so a busy 500 is not simply retried; with a `run_id` it is
+        safe to look: if the run exists the busy answer came after it was created and it is returned,
+        otherwise the request is sent again. Without a `run_id` the error is raised."""
         body: dict[str, Any] = {"logical_date": None, "conf": conf or {}}
         if run_id:
             body["dag_run_id"] = run_id
@@ -114,7 +119,20 @@ class AirflowClient:
             if run_after.tzinfo is None:
                 raise ValueError(f"run_after must be timezone-aware, got {run_after.isoformat()}")
             body["run_after"] = run_after.isoformat()
-        return self.request("POST", f"/api/v2/dags/{quote(dag_id)}/dagRuns", json=body)
+        path = f"/api/v2/dags/{quote(dag_id)}/dagRuns"
+        for attempt in range(BUSY_ATTEMPTS if run_id else 1):
+            try:
+                return self.request("POST", path, json=body)
+            except AirflowApiError as exc:
+                if not (exc.busy and run_id) or attempt == BUSY_ATTEMPTS - 1:
+                    raise
+            try:
+                return self.dag_run(dag_id, run_id)
+            except AirflowApiError as exc:
+                if exc.status != 404:
+                    raise
+            time.sleep(BUSY_BACKOFF_S * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def dag_run(self, dag_id: str, run_id: str) -> dict[str, Any]:
         return self.request("GET", f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}")

@@ -20,6 +20,9 @@ def _serve(clear_answers: list[tuple[int, dict]]):
         def do_GET(self) -> None:
             self.do_POST()
 
+        def do_PATCH(self) -> None:
+            self.do_POST()
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             self.rfile.read(length)
@@ -60,19 +63,44 @@ def test_clear_does_not_retry_other_errors() -> None:
     assert calls.count("POST /api/v2/dags/health_mlops/clearTaskInstances") == 1
 
 
-def test_get_retries_a_database_error_but_a_trigger_does_not() -> None:
+def test_get_retries_a_database_error_but_a_trigger_without_run_id_does_not() -> None:
     busy = (500, {"detail": {"reason": "Database error"}})
     server, calls = _serve([busy, (200, {"state": "running"}), busy])
     try:
         client = AirflowClient(f"http://127.0.0.1:{server.server_port}", "u", "p", timeout=5)
         assert client.dag_run("health_mlops", "r1") == {"state": "running"}
-        with pytest.raises(AirflowApiError) as err:  # creating a run is not idempotent: never retried
-            client.trigger("health_mlops", run_id="r2")
+        with pytest.raises(AirflowApiError) as err:  # Airflow names the run: no way to check, never retried
+            client.trigger("health_mlops")
     finally:
         server.shutdown()
     assert err.value.status == 500
     assert calls.count("GET /api/v2/dags/health_mlops/dagRuns/r1") == 2
     assert calls.count("POST /api/v2/dags/health_mlops/dagRuns") == 1
+
+
+def test_a_busy_trigger_with_a_run_id_returns_the_run_it_created_without_a_second_post() -> None:
+    busy = (500, {"detail": {"reason": "Database error"}})
+    created = {"dag_run_id": "r2", "state": "queued"}
+    server, calls = _serve([busy, (200, created)])  # the run was created before the busy answer
+    try:
+        client = AirflowClient(f"http://127.0.0.1:{server.server_port}", "u", "p", timeout=5)
+        assert client.trigger("health_mlops", run_id="r2") == created
+    finally:
+        server.shutdown()
+    assert calls == ["POST /auth/token", "POST /api/v2/dags/health_mlops/dagRuns",
+                     "GET /api/v2/dags/health_mlops/dagRuns/r2"]
+
+
+def test_a_busy_trigger_with_a_run_id_that_created_nothing_is_sent_again() -> None:
+    busy = (500, {"detail": {"reason": "Database error"}})
+    created = {"dag_run_id": "r3", "state": "queued"}
+    server, calls = _serve([busy, (404, {"detail": "DagRun not found"}), (200, created)])
+    try:
+        client = AirflowClient(f"http://127.0.0.1:{server.server_port}", "u", "p", timeout=5)
+        assert client.trigger("health_mlops", run_id="r3") == created
+    finally:
+        server.shutdown()
+    assert calls.count("POST /api/v2/dags/health_mlops/dagRuns") == 2
 
 
 def test_a_busy_database_that_stays_busy_is_reported() -> None:
@@ -85,3 +113,14 @@ def test_a_busy_database_that_stays_busy_is_reported() -> None:
     finally:
         server.shutdown()
     assert calls.count("GET /api/v2/dags/health_mlops/dagRuns/r1") == rest.BUSY_ATTEMPTS
+
+
+def test_unpause_is_idempotent_and_retries_a_database_error() -> None:
+    busy = (500, {"detail": {"reason": "Database error"}})
+    server, calls = _serve([busy, (200, {"dag_id": "daily_health_report", "is_paused": False})])
+    try:
+        client = AirflowClient(f"http://127.0.0.1:{server.server_port}", "u", "p", timeout=5)
+        client.unpause("daily_health_report")
+    finally:
+        server.shutdown()
+    assert calls.count("PATCH /api/v2/dags/daily_health_report") == 2
