@@ -20,11 +20,16 @@ def serve(
 
     try:
         sink = MailSink(port=port, host=host)
-        info = sink.start()
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:
         fail(str(exc))
-    banner(f"mail sink on {info.host}:{info.port} → {info.outbox} (nothing is delivered; Ctrl-C stops)")
+    # Everything after the sink's (non-daemon) server thread starts sits inside the try: a Ctrl-C that
+    # lands while the banner is printed must stop it too, or the process would never exit (seen in CI).
     try:
+        try:
+            info = sink.start()
+        except OSError as exc:
+            fail(str(exc))
+        banner(f"mail sink on {info.host}:{info.port} → {info.outbox} (nothing is delivered; Ctrl-C stops)")
         threading.Event().wait()
     except KeyboardInterrupt:
         err.print("stopping the mail sink")
