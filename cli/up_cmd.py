@@ -24,20 +24,21 @@ def register(app: typer.Typer) -> None:
             stack.start(progress=lambda msg: err.print(f"[cyan]▸[/cyan] {msg}"))
         except (RuntimeError, TimeoutError, ValueError) as exc:
             fail(str(exc))
-        facts = describe_runtime(stack.config.lakehouse)
-        password = stack.airflow.passwords.get("admin", "?")
-        err.print(
-            "\n[bold green]LakePilot is up[/bold green]\n"
-            f"  Airflow UI   {stack.airflow.base_url}   login: admin / {password}\n"
-            f"  Jobs API     http://127.0.0.1:{stack.config.emulator_port} (local emulator)\n"
-            f"  Mail         {facts['outbox']} (loopback SMTP on port {stack.config.smtp_port})\n"
-            f"  Data         {facts['data']}\n"
-            f"  SQL engine   {facts['sql_engine']}   LLM: {facts['llm']}\n"
-            f"  Logs         {stack.config.home / 'logs'} and {stack.airflow.home / 'process-logs'}\n"
-            "Press Ctrl-C to stop everything.\n",
-            soft_wrap=True,  # paths and the password stay on one line, whatever the terminal width
-        )
+        # From here on the services run: a Ctrl-C anywhere below (even during the banner) stops them.
         try:
+            facts = describe_runtime(stack.config.lakehouse)
+            password = stack.airflow.passwords.get("admin", "?")
+            err.print(
+                "\n[bold green]LakePilot is up[/bold green]\n"
+                f"  Airflow UI   {stack.airflow.base_url}   login: admin / {password}\n"
+                f"  Jobs API     http://127.0.0.1:{stack.config.emulator_port} (local emulator)\n"
+                f"  Mail         {facts['outbox']} (loopback SMTP on port {stack.config.smtp_port})\n"
+                f"  Data         {facts['data']}\n"
+                f"  SQL engine   {facts['sql_engine']}   LLM: {facts['llm']}\n"
+                f"  Logs         {stack.config.home / 'logs'} and {stack.airflow.home / 'process-logs'}\n"
+                "Press Ctrl-C to stop everything.\n",
+                soft_wrap=True,  # paths and the password stay on one line, whatever the terminal width
+            )
             while True:
                 time.sleep(2)
                 dead = stack.dead_services()
