@@ -12,7 +12,8 @@ def serve(
     port: int = typer.Option(8025, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Loopback address to bind (127.0.0.1, ::1, localhost)."),
 ) -> None:
-    """Accept mail on a loopback port and write each message to the outbox until Ctrl-C."""
+    """Accept mail on a loopback port and write each message to the outbox until Ctrl-C (or SIGTERM)."""
+    import signal
     import threading
 
     from cli.output import banner, err, fail
@@ -22,19 +23,30 @@ def serve(
         sink = MailSink(port=port, host=host)
     except ValueError as exc:
         fail(str(exc))
-    # Everything after the sink's (non-daemon) server thread starts sits inside the try: a Ctrl-C that
-    # lands while the banner is printed must stop it too, or the process would never exit (seen in CI).
+    # Own handlers, not Python's default KeyboardInterrupt: a process started in the background by a
+    # script inherits SIGINT *ignored*, and would then never stop on Ctrl-C / SIGINT (seen in CI). The
+    # handlers are in place before the sink's (non-daemon) server thread starts, so no signal is lost.
+    stopping = threading.Event()
+    received: list[str] = []
+
+    def _stop(signum: int, _frame: object) -> None:
+        received.append(signal.Signals(signum).name)
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         try:
             info = sink.start()
         except OSError as exc:
             fail(str(exc))
         banner(f"mail sink on {info.host}:{info.port} → {info.outbox} (nothing is delivered; Ctrl-C stops)")
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        err.print("stopping the mail sink")
+        while not stopping.wait(0.5):
+            pass
+        err.print(f"stopping the mail sink ({received[0]})")
     finally:
         sink.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @mail_app.command("list")

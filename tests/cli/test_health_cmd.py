@@ -89,13 +89,23 @@ def test_as_of_parsing(text: str, expected: datetime) -> None:
     assert parse_as_of(text) == expected
 
 
-def test_mail_serve_runs_until_interrupted(lakepilot_home: Path) -> None:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # what a child of a script's background job inherits
+
+
+@pytest.mark.parametrize(
+    ("stop_with", "inherit_ignored_sigint"),
+    [(signal.SIGINT, False), (signal.SIGINT, True), (signal.SIGTERM, False)],
+    ids=["ctrl-c", "ctrl-c-with-sigint-ignored-by-the-parent", "sigterm"],
+)
+def test_mail_serve_runs_until_interrupted(lakepilot_home: Path, stop_with: int, inherit_ignored_sigint: bool) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
         [sys.executable, "-m", "cli.main", "mail", "serve", "--port", str(port)],
         env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_ignore_sigint if inherit_ignored_sigint else None,  # noqa: PLW1509 - test only, no threads involved
     )
     try:
         deadline = time.monotonic() + 30
@@ -108,9 +118,15 @@ def test_mail_serve_runs_until_interrupted(lakepilot_home: Path) -> None:
                 time.sleep(0.2)
         send_message(build_message("hello from the test", "x@example.com", "<p>hi</p>", "hi"), SmtpSettings(port=port))
     finally:
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        proc.send_signal(stop_with)
+        try:
+            _, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    err = " ".join(err.split())
     assert f"mail sink on 127.0.0.1:{port}" in err
+    assert f"stopping the mail sink ({signal.Signals(stop_with).name})" in err and proc.returncode == 0
     assert "hello-from-the-test" in next(outbox_dir().glob("*.eml")).name
 
 
