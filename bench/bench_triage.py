@@ -21,7 +21,7 @@ from include.remediation.decide import decide
 from include.remediation.models import ClusterSettings, FailureContext, TaskFailure, TriageResult
 from include.remediation.patterns import classify_failure, classify_text, load_rules
 from include.remediation.policy import RemediationPolicy
-from include.remediation.redact import excerpt
+from include.untrusted.redaction import excerpt
 
 CASES = Path(__file__).resolve().parent.parent / "tests" / "evals" / "triage" / "cases.jsonl"
 NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)

@@ -35,6 +35,7 @@ PLAN: list[tuple[str, dict[str, Any], int]] = [
     ("bench_report", {}, 3),
     ("bench_ask", {}, 1),
     ("bench_triage", {}, 3),
+    ("bench_untrusted", {}, 1),
     ("bench_emulator", {}, 3),
     ("bench_remediation", {}, 1),
     ("bench_dag_parse", {}, 1),
@@ -133,6 +134,22 @@ def markdown(payload: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def merged_with_previous(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """With `--only`, the other benchmarks' last figures are kept (each says when it was measured)."""
+    if not RESULTS.is_file():
+        return results
+    previous = json.loads(RESULTS.read_text())
+    fresh = {r["module"]: r for r in results}
+    kept = []
+    for old in previous.get("results", []):
+        if old.get("module") in fresh:
+            continue
+        old.setdefault("measured_at", previous.get("generated_at", "")[:16])
+        kept.append(old)
+    order = [m for m, _, _ in PLAN]
+    return sorted(kept + results, key=lambda r: order.index(r["module"]) if r.get("module") in order else len(order))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run LakePilot's benchmarks")
     parser.add_argument("--only", nargs="*", help="module names (e.g. bench_triage) to run")
@@ -157,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         "generated_at": datetime.now(UTC).isoformat(),
         "total_wall_s": round(time.perf_counter() - started, 1),
         "machine": machine(),
-        "results": results,
+        "results": merged_with_previous(results) if args.only else results,
     }
     RESULTS.write_text(json.dumps(payload, indent=2, default=str) + "\n")
     RESULTS.with_suffix(".md").write_text(markdown(payload))

@@ -41,6 +41,9 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
         level=logging.DEBUG if verbose else getattr(logging, os.environ.get("LAKEPILOT_LOG_LEVEL", "WARNING")),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from include.untrusted.logging_redaction import install
+
+    install()
 
 
 for _name in COMMAND_MODULES:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,28 +12,19 @@ import typer
 
 def _read_questions(source: str) -> list[tuple[Any, str]]:
     """(id, question) pairs from a JSONL file or stdin; every bad line is named before anything runs."""
-    if source == "-":
-        text = sys.stdin.read()
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise ValueError(f"--jsonl {source}: no such file")
-        text = path.read_text(encoding="utf-8")
+    from cli.jsonl import read_jsonl
+
+    lines, _ = read_jsonl(source)
     items: list[tuple[Any, str]] = []
     problems: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"line {number}: not JSON ({exc.msg})")
-            continue
-        question = obj.get("question") if isinstance(obj, dict) else None
-        if not isinstance(question, str) or not question.strip():
-            problems.append(f"line {number}: needs a non-empty string \"question\"")
-            continue
-        items.append((obj.get("id", number), question))
+    for line in lines:
+        question = line.obj.get("question") if line.obj is not None else None
+        if line.problem:
+            problems.append(line.problem)
+        elif not isinstance(question, str) or not question.strip():
+            problems.append(f"line {line.number}: needs a non-empty string \"question\"")
+        else:
+            items.append(((line.obj or {}).get("id", line.number), question))
     if problems:
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
         raise ValueError(f"{'stdin' if source == '-' else source}: {shown}")

@@ -13,7 +13,6 @@ is in every output (`decided_by`).
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,28 +44,19 @@ def _policy(path: str | None, shadow: bool):
     return RemediationPolicy.model_validate(data)
 
 
-def _read_lines(source: str) -> tuple[list[str], bool]:
-    if source == "-":
-        return sys.stdin.read().splitlines(), False
-    path = Path(source)
-    if not path.is_file():
-        raise ValueError(f"--jsonl {source}: no such file")
-    return path.read_text(encoding="utf-8").splitlines(), True
+def _parse(source: str) -> tuple[Iterator[tuple[int, dict[str, Any] | None, str | None]], int, bool]:
+    from cli.jsonl import read_jsonl
 
+    lines, from_file = read_jsonl(source)
 
-def _parse(lines: list[str]) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, None, f"line {number}: not JSON ({exc.msg})"
-            continue
-        if not isinstance(item, dict) or not isinstance(item.get("error"), str):
-            yield number, None, f"line {number}: expected an object with a string 'error'"
-            continue
-        yield number, item, None
+    def items() -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+        for line in lines:
+            problem = line.problem
+            if problem is None and (line.obj is None or not isinstance(line.obj.get("error"), str)):
+                problem = f"line {line.number}: expected an object with a string 'error'"
+            yield line.number, (None if problem else line.obj), problem
+
+    return items(), len(lines), from_file
 
 
 def _triage_jsonl(source: str, no_llm: bool, policy_path: str | None) -> int:
@@ -76,13 +66,12 @@ def _triage_jsonl(source: str, no_llm: bool, policy_path: str | None) -> int:
 
     config, mode = _llm(no_llm)
     policy = _policy(policy_path, shadow=False)
-    lines, from_file = _read_lines(source)
-    banner(f"triage · {mode} · {len(lines)} line(s) from {'stdin' if source == '-' else source}")
+    items, count, from_file = _parse(source)
+    banner(f"triage · {mode} · {count} line(s) from {'stdin' if source == '-' else source}")
     now = datetime.now(UTC)
     failures = 0
-    items = list(_parse(lines))
     with progress() as bar:
-        task = bar.add_task("triage", total=len(items), visible=from_file)
+        task = bar.add_task("triage", total=count, visible=from_file)
         for number, item, problem in items:
             bar.advance(task)
             if problem or item is None:
@@ -96,16 +85,18 @@ def _triage_jsonl(source: str, no_llm: bool, policy_path: str | None) -> int:
                 tasks=[TaskFailure(task_key="input", error=item["error"])],
             )
             decision = remediate(failure, (), policy, now, llm=config)
-            json_line(
-                {
-                    "id": item.get("id", f"line-{number}"),
-                    "category": decision.category,
-                    "action": decision.action,
-                    "confidence": decision.confidence,
-                    "reason": decision.reason,
-                    "decided_by": decision.decided_by,
-                }
-            )
+            out = {
+                "id": item.get("id", f"line-{number}"),
+                "category": decision.category,
+                "action": decision.action,
+                "confidence": decision.confidence,
+                "reason": decision.reason,
+                "decided_by": decision.decided_by,
+            }
+            received, kept = failure.error_cut()
+            if kept < received:  # never a silent cut: the output says how much was read
+                out["error_cut"] = {"received_chars": received, "kept_chars": kept}
+            json_line(out)
     return failures
 
 
@@ -185,6 +176,6 @@ def register(app: typer.Typer) -> None:
         except ValueError as exc:
             fail(str(exc))
         except Exception as exc:  # noqa: BLE001 - the API/hook errors are shown, not traced
-            from include.remediation.redact import redact
+            from include.untrusted.redaction import redact
 
             fail(f"{type(exc).__name__}: {redact(str(exc))[:500]}")

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Param, dag, task
 
+from include.untrusted.limits import DAG_CONF
+
 SESSION_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
 
 DOC = """
@@ -41,7 +43,8 @@ one answer. An ambiguous question gets the clarifying question as its answer.
     doc_md=DOC,
     default_args={"retries": 1, "retry_delay": timedelta(seconds=20), "owner": "lakepilot"},
     params={
-        "question": Param(type="string", minLength=1, maxLength=4000, description="The question, in the user's words."),
+        "question": Param(type="string", minLength=1, maxLength=DAG_CONF.chars,
+                          description="The question, in the user's words (cut to 4,000 characters, head and tail)."),
         "session_id": Param(None, type=["null", "string"], pattern=SESSION_PATTERN,
                             description="Conversation id for follow-ups (1-64 of A-Za-z0-9_.:-); empty: one per run."),
         "now": Param(None, type=["null", "string"], description="Reference time for 'yesterday' etc. (ISO 8601; default now)."),

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +20,13 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 # are shared by every test and child process of a run, and by later runs in this checkout: they
 # cannot go stale, and recomputing them per test would cost tens of CPU seconds each time.
 os.environ["LAKEPILOT_CACHE"] = str(ROOT / ".pytest_cache" / "lakepilot-cache")
+
+
+# Property tests explore the same examples on every run (a suite that passes every time); set
+# HYPOTHESIS_PROFILE=explore locally to search new ones. No example database is written.
+settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(autouse=True)

@@ -43,3 +43,18 @@ def test_core_packages_import_with_airflow_blocked() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+PRODUCT = [p for d in ("include", "agents", "plugins", "cli", "dags") for p in sorted((ROOT / d).rglob("*.py"))]
+
+
+def test_one_redaction_module() -> None:
+    """Secrets are recognised in exactly one place (include/untrusted/redaction.py); copies drift apart."""
+    home = ROOT / "include" / "untrusted" / "redaction.py"
+    defining = []
+    for path in PRODUCT:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+        if path != home and names & {"redact", "redact_secrets", "Redactor", "find_secrets"}:
+            defining.append(str(path.relative_to(ROOT)))
+    assert defining == []

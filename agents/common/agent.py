@@ -23,7 +23,7 @@ from agents.common.tools import ToolContext, build_common_tools
 from agents.llm import LLMConfig, build_chat_model, llm_mode_label
 from include.health.models import DomainSweep
 from include.ops.models import Domain, Finding
-from include.report.redact import Redactor
+from include.untrusted.redaction import Redactor
 
 log = logging.getLogger(__name__)
 

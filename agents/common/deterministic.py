@@ -18,7 +18,7 @@ from agents.common.models import AnalysedFinding
 from agents.common.textenv import environment
 from include.health.models import DomainSweep
 from include.ops.models import SEVERITY_ORDER, Finding
-from include.report.redact import Redactor
+from include.untrusted.redaction import Redactor
 
 log = logging.getLogger(__name__)
 

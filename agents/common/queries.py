@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from include.lakehouse.sql_files import load_sql
-from include.report.redact import Redactor
+from include.untrusted.redaction import Redactor
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from typing import Any
 from agents.common.queries import AdhocQuery, run_adhoc
 from include.health.models import DomainSweep
 from include.ops.models import Finding
-from include.report.redact import Redactor
+from include.untrusted.redaction import Redactor
 
 log = logging.getLogger(__name__)
 

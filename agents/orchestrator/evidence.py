@@ -21,7 +21,7 @@ from agents.orchestrator.planning import SweepPlan
 from agents.orchestrator.router.models import TimeWindow
 from include.lakehouse.sql_files import load_sql
 from include.ops.models import Domain
-from include.report.redact import Redactor
+from include.untrusted.redaction import Redactor
 
 SQL_ROOT = Path(__file__).resolve().parent / "sql"
 BASELINE_DAYS = 7

@@ -27,7 +27,7 @@ from include.health.models import DomainSweep
 from include.health.settings import HealthSettings
 from include.ops.models import Domain
 from include.report.records import HealthDomainRun
-from include.report.redact import redact_secrets
+from include.untrusted.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class GatherContext:
 def describe_error(exc: BaseException) -> str:
     """A short, secret-free reason for an answer ("QueryError: table … not found")."""
     text = " ".join(str(exc).split()) or "no detail"
-    text = redact_secrets(f"{type(exc).__name__}: {text}")
+    text = redact(f"{type(exc).__name__}: {text}")
     return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
 
 
@@ -91,7 +91,7 @@ def _status(sweep_error: str, sweep: DomainSweep | None, evidence: list[Evidence
     ran_ok = set(sweep.checks_run) - could_not
     if sweep.errors and not ran_ok:
         reasons = "; ".join(f"{e.check}: {e.error}" for e in sweep.errors[:3])
-        return "failed", redact_secrets(f"none of its checks could run ({reasons})")[:MAX_ERROR_CHARS]
+        return "failed", redact(f"none of its checks could run ({reasons})")[:MAX_ERROR_CHARS]
     problems = [f"{len(sweep.errors)} check(s) could not run"] if sweep.errors else []
     problems += [f"query {e.name} failed" for e in failed_queries]
     return ("partial", "; ".join(problems)) if problems else ("answered", "")

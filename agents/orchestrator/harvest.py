@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from include.ops.models import ConversationTurn
-from include.report.redact import redact_secrets
+from include.untrusted.redaction import redact
 
 NEAR_TWIN = 0.6  # the cut-off used for every earlier blind batch (docs/router.md)
 
@@ -74,7 +74,7 @@ def asked_questions(store: Any, since: datetime | None = None, shipped: list[str
     for turn in turns:
         if start is not None and _utc(turn.created_at) < start:
             continue
-        text = redact_secrets(" ".join(turn.question.split()))
+        text = redact(" ".join(turn.question.split()))
         if not text or _key(text) in known:
             continue
         groups.setdefault(_key(text), []).append(turn.model_copy(update={"question": text}))

@@ -22,7 +22,7 @@ from agents.common.llm_loop import classify
 from agents.orchestrator.digest import Fact
 from agents.orchestrator.models import Correlation, DomainResult, SynthesisInfo
 from agents.orchestrator.numbers import EvidenceNumbers
-from include.report.redact import redact_secrets
+from include.untrusted.redaction import redact
 
 log = logging.getLogger(__name__)
 PROMPTS = Path(__file__).resolve().parent / "prompts"
@@ -119,7 +119,7 @@ def checked_answer(answer: SynthesisAnswer, allowed: EvidenceNumbers) -> Synthes
     rejected = allowed.unsupported(answer.headline + "\n" + answer.body)
     if rejected:
         raise SynthesisError(f"unsupported_numbers: the answer cites {', '.join(rejected[:5])}, not in the evidence", rejected)
-    return SynthesisAnswer(headline=redact_secrets(answer.headline.strip()), body=redact_secrets(answer.body.strip()))
+    return SynthesisAnswer(headline=redact(answer.headline.strip()), body=redact(answer.body.strip()))
 
 
 def llm_body(

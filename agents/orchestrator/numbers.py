@@ -16,11 +16,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from include.untrusted.regex import linear
+
 _NUMBER = re.compile(
     r"(?<![\w.,])(?P<cur>\$\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<suf>\s?%|x(?![\w])|×|\s?[kK](?![\w])|\s?M(?![\w]))?(?![\w])"
 )
-_LIST_MARKER = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
+_LIST_MARKER = linear(r"(?m)^\s*\d{1,2}[.)]\s")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 ALWAYS_ALLOWED = (0.0, 1.0)
 

@@ -34,7 +34,8 @@ from agents.orchestrator.sources import SweepFn, data_marker
 from agents.orchestrator.synthesis import assemble, clarification_text, deterministic_body, frame, window_text
 from include.health.settings import HealthSettings
 from include.ops.models import utcnow
-from include.remediation.redact import redact
+from include.untrusted.limits import QUESTION, clip
+from include.untrusted.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -144,14 +145,20 @@ def ask(
         options: deadline, which stages use the LLM, check settings, cache.
 
     Raises:
-        ValueError: empty or over-long question, or a malformed session/request id.
+        ValueError: an empty question, or a malformed session/request id. A question over the
+            `QUESTION` cap is cut (head and tail kept) and the answer's notes say so.
     """
     started = time.monotonic()
     opts = options or AskOptions()
     session = check_session_id(session_id)
+    notes: list[str] = []
     if isinstance(question, str):
-        # A pasted token or password must not reach the model, the stored turn or the answer.
-        question = redact(question)
+        # A pasted token or password must not reach the model, the stored turn or the answer; a
+        # pasted stack trace is cut to the documented cap (head and tail), and the answer says so.
+        clipped = clip(redact(question), QUESTION)
+        question = clipped.text
+        if clipped.cut:
+            notes.append(clipped.note("the question"))
     if warehouse is None:
         from include.lakehouse.warehouse import get_warehouse
 
@@ -161,7 +168,6 @@ def ask(
 
         store = get_ops_store(warehouse)
     manifest = _manifest(warehouse)
-    notes: list[str] = []
     when = _now(now, manifest, notes)
     models = _models(llm, opts.llm_stages)
     convo = Conversation(store, session)
@@ -173,9 +179,10 @@ def ask(
             "engine": warehouse.describe()}
     if routed.clarification is not None:
         answer = Answer(**base, status="clarify", headline=routed.clarification.question,
-                        answer=clarification_text(routed.clarification.question, list(routed.clarification.options)),
+                        answer="\n\n".join([clarification_text(routed.clarification.question,
+                                                                 list(routed.clarification.options)), *notes]),
                         clarification=routed.clarification, synthesis=SynthesisInfo(llm=models.label),
-                        duration_s=time.monotonic() - started)
+                        notes=notes, duration_s=time.monotonic() - started)
         convo.save(answer, routed, request_id)
         return answer
 
@@ -184,7 +191,7 @@ def ask(
     except ValueError as exc:  # a window with nothing in it yet ("today" at midnight)
         answer = Answer(**base, status="failed", headline=str(exc), domains=routed.domains,
                         answer=f"{exc}: there is nothing to look at yet.", followups=["what about yesterday?"],
-                        synthesis=SynthesisInfo(llm=models.label), duration_s=time.monotonic() - started)
+                        synthesis=SynthesisInfo(llm=models.label), notes=notes, duration_s=time.monotonic() - started)
         convo.save(answer, routed, request_id)
         return answer
     notes += plan.notes

@@ -21,6 +21,8 @@ from agents.provisioning.plan import PlanValidationError, ValidatedPlan, plan_js
 from agents.provisioning.registry import CapabilityRegistry, get_registry
 from agents.provisioning.sessions import Message, Session, Status
 from agents.provisioning.summary_text import capabilities_text, names_text, plan_text
+from include.untrusted.limits import PROVISIONING_REQUEST, Clipped, clip
+from include.untrusted.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,11 @@ class Reply(BaseModel):
     messages: list[str]
     question: Question | None
     status: Status
+
+
+def _untrusted(text: str) -> Clipped:
+    """A user's turn as the conversation reads it: secrets redacted, bounded to `PROVISIONING_REQUEST`."""
+    return clip(redact(text or ""), PROVISIONING_REQUEST)
 
 
 class Conversation:
@@ -49,7 +56,7 @@ class Conversation:
 
     # -- turns -----------------------------------------------------------------------------------
     def start(self, request: str) -> Reply:
-        self.draft.request = request.strip()
+        self.draft.request = _untrusted(request).text.strip()
         return self.answer(request, key="request")
 
     def resume(self) -> Reply:
@@ -62,6 +69,8 @@ class Conversation:
     def answer(self, text: str, key: str | None = None) -> Reply:
         key = key or (self.session.pending.key if self.session.pending else "request")
         pending = self.session.pending
+        clipped = _untrusted(text)
+        text = clipped.text
         if not text.strip() and pending and pending.default:
             text = pending.default
         self.session.history.append(Message(role="user", text=text, key=key))
@@ -73,6 +82,8 @@ class Conversation:
         if set(self.draft.capabilities) - had_caps:
             self.session.names_confirmed = False
         messages = [f"• {n}" for n in notes]
+        if clipped.cut:
+            messages.insert(0, f"({clipped.note('your message')}; the limit is {PROVISIONING_REQUEST.chars:,})")
         if self._llm_failed:
             messages.insert(0, "(the LLM could not be reached; I used the built-in parser for that)")
             self._llm_failed = False

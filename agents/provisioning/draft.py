@@ -16,6 +16,7 @@ from agents.provisioning.facts import RequestFacts
 from agents.provisioning.naming import RESOURCE_GROUP, slug, suggest
 from agents.provisioning.plan import ApprovalPolicy, ProvisioningPlan, Target
 from agents.provisioning.registry import CapabilityRegistry, get_registry
+from include.untrusted.limits import bounded
 
 
 def default_requester() -> str:
@@ -163,7 +164,7 @@ class Draft(BaseModel):
             params = registry.get(name).build(draft, ctx, self.names)
             specs.append({"name": name, "params": params.model_dump(mode="json")})
         return ProvisioningPlan(stack=self.stack_name(), target=self.target, requester=self.requester, context=ctx,
-                                capabilities=specs, approval=self.approval, request=self.request[:4000])
+                                capabilities=specs, approval=self.approval, request=bounded(self.request, 4000))
 
 
 def plan_problems(exc: Exception) -> list[str]:

@@ -23,6 +23,7 @@ from agents.provisioning.plan import PlanValidationError, ValidatedPlan, validat
 from agents.provisioning.records import build_run_record, invalid_run_record
 from include.ops.models import ProvisioningRun
 from include.ops.store import OpsStore, get_ops_store
+from include.untrusted.limits import check_conf
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,10 @@ def start_run(conf: Mapping[str, Any], run_id: str, triggered_by: str | None,
               store: OpsStore | None = None) -> ValidatedPlan:
     """Validate the conf; record the run as `planning` (or `invalid`, then re-raise)."""
     try:
+        try:
+            check_conf(conf)
+        except ValueError as exc:
+            raise PlanValidationError([str(exc)]) from None
         validated = validate_plan(dict(conf))
     except PlanValidationError as exc:
         _store(store).upsert([invalid_run_record(run_id, dict(conf), str(exc), triggered_by)])

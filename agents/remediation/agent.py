@@ -25,7 +25,7 @@ from include.remediation.decide import decide
 from include.remediation.models import FailureContext, TriageResult
 from include.remediation.patterns import RuleSet, classify_failure
 from include.remediation.policy import RemediationPolicy
-from include.remediation.redact import excerpt
+from include.untrusted.redaction import excerpt
 
 log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT_S = 30.0

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from agents.common.deadline import call_with_deadline
 from agents.remediation.prompting import TOOL_NAME, render_prompt
 from include.remediation.models import Category, FailureContext, LLMOpinion, PatternTriage
-from include.remediation.redact import redact
+from include.untrusted.redaction import redact
 
 log = logging.getLogger(__name__)
 ERROR_CHARS = 300

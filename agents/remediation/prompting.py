@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from include.remediation.models import FailureContext, PatternTriage
 from include.remediation.params import SPARK_CONF_KEYS, next_node_type
-from include.remediation.redact import excerpt, redact
+from include.untrusted.redaction import excerpt, redact
 
 PROMPTS = Path(__file__).resolve().parent / "prompts"
 MAX_ERROR_CHARS = 4000

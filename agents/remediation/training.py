@@ -24,8 +24,8 @@ from agents.remediation.prompting import render_prompt
 from include.ops.models import RemediationDecision
 from include.remediation.patterns import RuleSet, classify_failure
 from include.remediation.policy import RemediationPolicy
-from include.remediation.redact import find_secrets, redact
 from include.remediation.replay import failure_from_decision
+from include.untrusted.redaction import find_secrets, redact
 
 # Guards that changed *what could be done*, not what the failure is: the example teaches the remedy.
 _CIRCUMSTANTIAL_GUARDS = frozenset({"retry_limit", "breaker_open", "budget_exhausted", "duplicate", "no_allowed_change"})

@@ -28,7 +28,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from include.metrics.llm_calls import LLMCall
 from include.metrics.pricing import price_table
 from include.ops.models import utcnow
-from include.remediation.redact import excerpt
+from include.untrusted.redaction import excerpt
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from include.remediation.job_change import JobChangeRefused, plan_job_update
 from include.remediation.jobs_client import JobsApi
 from include.remediation.models import NOTIFYING, RUN_STARTING
 from include.remediation.policy import RemediationPolicy
-from include.remediation.redact import redact
+from include.untrusted.redaction import redact
 
 log = logging.getLogger(__name__)
 

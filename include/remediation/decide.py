@@ -27,7 +27,7 @@ from include.remediation.ledger import LedgerView
 from include.remediation.models import RUN_STARTING, Action, FailureContext, TriageResult
 from include.remediation.params import ParamsChange, Rejection, check_suggestion, default_change
 from include.remediation.policy import RemediationPolicy
-from include.remediation.redact import excerpt, redact
+from include.untrusted.redaction import excerpt, redact
 
 ENGINE_VERSION = "1"
 _RATIONALE_CHARS = 500

@@ -17,19 +17,19 @@ _NORMALISERS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?\b"), "<ts>"),
     (re.compile(r"\b\d{2,4}[/-]\d{2}[/-]\d{2,4}\b"), "<date>"),
     (re.compile(r"\b\d{1,2}:\d{2}:\d{2}(\.\d+)?\b"), "<time>"),
-    (re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.I), "<url>"),
+    (re.compile(r"\b[a-z][a-z0-9+.-]{0,20}://\S+", re.I), "<url>"),
     (re.compile(r"(?<![\w.])(dbfs:|file:)?(/[\w.@%+=~-]+){2,}/?"), "<path>"),
     (re.compile(r"\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b"), "<ip>"),
-    (re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b"), "<email>"),
+    (re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(\.[\w-]{1,63}){1,8}\b"), "<email>"),
     (re.compile(r"\b0x[0-9a-f]+\b", re.I), "<hex>"),
-    (re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b", re.I), "<hex>"),
+    (re.compile(r"\b(?=[0-9a-f]{0,64}\d)[0-9a-f]{8,}\b", re.I), "<hex>"),
     (re.compile(r"`[^`\n]{1,200}`"), "<name>"),
     (re.compile(r"\bo\d{2,}\b"), "o<n>"),  # py4j object ids: "calling o1234.save"
     (re.compile(r"\b\d+(\.\d+)?\b"), "<n>"),
     (re.compile(r"\s+"), " "),
 ]
 # Stack frames differ between runtime versions; the exception lines identify the failure.
-_FRAME = re.compile(r"^\s*(at |\.\.\. \d+ more|File \".*\", line)", re.M)
+_FRAME = re.compile(r"^[ \t]*(at |\.\.\. \d+ more|File \"[^\n]*\", line)", re.M)
 FINGERPRINT_CHARS = 600
 
 

@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 
 from include.ops.models import OpsRecord, RemediationDecision, register_ops_model, utcnow
 from include.remediation.patterns import Rule, RuleSet, load_rules
+from include.untrusted.regex import compile_rule
 
 DEFAULT_THRESHOLD = 3
 LEARNED_CONFIDENCE = 0.85
@@ -33,11 +34,12 @@ MIN_LITERAL_LETTERS = 24
 PATTERN_CHARS = 200
 RULE_PREFIX = "learned-"
 _VARIABLE = re.compile(
-    r"`[^`\n]*`|'[^'\n]*'|\"[^\"\n]*\"|\b[a-z][a-z0-9+.-]*://\S+|(?:/[\w.@%+=~-]+){2,}/?"
-    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b0x[0-9a-f]+\b|\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b|\d+(?:\.\d+)?",
+    r"`[^`\n]*`|'[^'\n]*'|\"[^\"\n]*\"|\b[a-z][a-z0-9+.-]{0,20}://\S+|(?:/[\w.@%+=~-]+){2,}/?"
+    r"|\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b|\b0x[0-9a-f]+\b|\b(?=[0-9a-f]{0,64}\d)[0-9a-f]{8,}\b"
+    r"|\d+(?:\.\d+)?",
     re.I,
 )
-_FRAME = re.compile(r"^\s*(at |\.\.\. \d+ more|File \".*\", line|Caused by:\s*$)")
+_FRAME = re.compile(r"^[ \t]*(at |\.\.\. \d+ more|File \"[^\n]*\", line|Caused by:[ \t]*$)")
 
 
 @register_ops_model
@@ -111,7 +113,7 @@ def learned_pattern(text: str) -> str | None:
     literal += sum(c.isalpha() for c in tail)
     parts.append(re.escape(tail))
     pattern = re.sub(r"(\\ )+", r"\\s+", "".join(parts)).strip()
-    if literal < MIN_LITERAL_LETTERS or not re.search(pattern, text, re.I):
+    if literal < MIN_LITERAL_LETTERS or not compile_rule(pattern, ignore_case=True)[0].search(text):
         return None
     return pattern
 
@@ -160,7 +162,7 @@ def learn_rules(store: Any, now: datetime, threshold: int = DEFAULT_THRESHOLD) -
             continue
         pattern = next((p for d in sorted(good, key=lambda x: x.decided_at, reverse=True)
                         if (p := learned_pattern(d.error_excerpt))), None)
-        if pattern is None or not all(re.search(pattern, d.error_excerpt, re.I) for d in good):
+        if pattern is None or not all(compile_rule(pattern, ignore_case=True)[0].search(d.error_excerpt) for d in good):
             report.waiting[fingerprint] = "no specific enough pattern in the error text"
             continue
         category, kind = next(iter(categories))

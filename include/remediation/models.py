@@ -13,6 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from include.untrusted.limits import ERROR_TEXT, Clipped, clip
+from include.untrusted.redaction import redact
+
 Category = Literal["timeout", "resource", "permission", "syntax_code", "network", "data_not_found", "other"]
 CATEGORIES: tuple[Category, ...] = (
     "timeout",
@@ -40,6 +43,14 @@ DecidedBy = Literal[
 RuleField = Literal["error", "termination_code", "result_state"]
 
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+def _untrusted_error(value: object) -> str:
+    """Error output as LakePilot keeps it: secrets redacted, bounded to `ERROR_TEXT` (head and tail)."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return clip(redact(text), ERROR_TEXT).text
 
 
 def _check_id(value: str, what: str) -> str:
@@ -76,6 +87,11 @@ class TaskFailure(BaseModel):
     error_trace: str = ""
     logs_tail: str = ""
 
+    @field_validator("state_message", "error", "error_trace", "logs_tail", mode="before")
+    @classmethod
+    def _bounded(cls, value: object) -> str:
+        return _untrusted_error(value)
+
 
 class FailureContext(BaseModel):
     """One failed attempt of one job run, as the Jobs API described it.
@@ -107,14 +123,30 @@ class FailureContext(BaseModel):
     def _ids(cls, value: object, info: ValidationInfo) -> str:
         return _check_id(str(value), str(info.field_name))
 
-    def error_text(self) -> str:
-        """All error text of the attempt, most specific first (task errors, traces, run message)."""
+    @field_validator("state_message", mode="before")
+    @classmethod
+    def _bounded(cls, value: object) -> str:
+        return _untrusted_error(value)
+
+    def _error(self) -> Clipped:
         parts: list[str] = []
         for task in self.tasks:
             parts.extend(p for p in (task.error, task.state_message, task.error_trace, task.logs_tail) if p)
         if self.state_message:
             parts.append(self.state_message)
-        return "\n".join(dict.fromkeys(parts))
+        return clip("\n".join(dict.fromkeys(parts)), ERROR_TEXT)
+
+    def error_text(self) -> str:
+        """All error text of the attempt, most specific first (task errors, traces, run message).
+
+        Redacted, and bounded to `ERROR_TEXT` with a marker counting what was cut.
+        """
+        return self._error().text
+
+    def error_cut(self) -> tuple[int, int]:
+        """(characters received, characters kept) of the attempt's error text; equal when nothing was cut."""
+        clipped = self._error()
+        return clipped.received, clipped.received - clipped.omitted
 
     def failed_task_keys(self) -> list[str]:
         return [t.task_key for t in self.tasks]

@@ -38,7 +38,7 @@ from include.remediation.acting import STARTED_OUTCOMES, load_decision, update_d
 from include.remediation.incidents import record_escalation
 from include.remediation.models import NOTIFYING, RUN_STARTING
 from include.remediation.policy import RemediationPolicy
-from include.remediation.redact import excerpt, redact
+from include.untrusted.redaction import excerpt, redact
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from include.remediation.models import ClusterSettings
-from include.remediation.redact import REDACTED, redact
+from include.untrusted.redaction import REDACTED, mentions_secret, redact
 
 LADDERS_FILE = Path(__file__).resolve().parent / "data" / "node_ladders.yaml"
 
@@ -38,7 +38,7 @@ _MEMORY_KEYS = {
     "spark.driver.maxResultSize",
 }
 _MEMORY_VALUE = re.compile(r"^(\d{1,6})([mMgG])$")
-_SECRET_KEY = re.compile(r"(?i)(key|secret|token|password|passwd|credential|sas|sig)")
+
 MAX_MEMORY_GB = 512
 DEFAULT_SHUFFLE_PARTITIONS = 200
 
@@ -206,7 +206,7 @@ def check_suggestion(
 
     def refuse(key: str, value: Any, reason: str) -> None:
         # Refused values are recorded for the humans reading the decision; never verbatim secrets.
-        shown = REDACTED if _SECRET_KEY.search(key) else redact(str(value))
+        shown = REDACTED if mentions_secret(key) else redact(str(value))
         rejected.append(Rejection(key=redact(key)[:80], value=shown[:80], reason=reason))
 
     for key, value in flat:

@@ -15,7 +15,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from include.remediation.models import Category, FailureContext, PatternMatch, PatternTriage, RuleField
-from include.remediation.redact import redact
+from include.untrusted.redaction import redact
+from include.untrusted.regex import Pattern, compile_rule
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "data" / "triage_rules.yaml"
 NO_MATCH_CONFIDENCE = 0.3
@@ -50,8 +51,9 @@ class Rule(BaseModel):
             raise ValueError(f"pattern does not compile: {exc}") from exc
         return value
 
-    def compiled(self) -> re.Pattern[str]:
-        return re.compile(self.pattern, re.IGNORECASE if self.ignore_case else 0)
+    def compiled(self) -> Pattern:
+        """RE2 (linear time) when it can express the pattern; `re` for look-around (trusted rule files)."""
+        return compile_rule(self.pattern, ignore_case=self.ignore_case)[0]
 
 
 class RuleSet(BaseModel):
@@ -62,7 +64,7 @@ class RuleSet(BaseModel):
     version: int
     rules: list[Rule]
     digest: str = ""
-    _compiled: list[tuple[Rule, re.Pattern[str]]] = PrivateAttr(default_factory=list)
+    _compiled: list[tuple[Rule, Pattern]] = PrivateAttr(default_factory=list)
 
     def model_post_init(self, _context: object) -> None:
         ids = [r.id for r in self.rules]
@@ -71,7 +73,7 @@ class RuleSet(BaseModel):
             raise ValueError(f"duplicate rule ids: {', '.join(dupes)}")
         self._compiled = [(rule, rule.compiled()) for rule in self.rules]
 
-    def compiled_rules(self) -> list[tuple[Rule, re.Pattern[str]]]:
+    def compiled_rules(self) -> list[tuple[Rule, Pattern]]:
         return self._compiled
 
     @property

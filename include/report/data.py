@@ -24,7 +24,7 @@ from include.report.models import (
     report_window,
 )
 from include.report.records import HealthDomainRun
-from include.report.redact import Redactor
+from include.untrusted.redaction import Redactor
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from include.remediation.redact import excerpt
 from include.ui.models import AskResult
+from include.untrusted.limits import QUESTION
+from include.untrusted.redaction import excerpt
 
 log = logging.getLogger(__name__)
 
@@ -63,19 +64,20 @@ def ask_orchestrator(
 ) -> AskResult:
     """Ask the orchestrator; a missing orchestrator or its failure is reported, not hidden."""
     ask = orchestrator or find_orchestrator()
+    shown = excerpt(question, QUESTION)  # what is echoed back: redacted and bounded like the answer's
     if ask is None:
-        return AskResult(status="unavailable", question=question, session_id=session_id, message=NOT_INSTALLED)
+        return AskResult(status="unavailable", question=shown, session_id=session_id, message=NOT_INSTALLED)
     available = {"question": question, "session_id": session_id, "warehouse": warehouse, "llm": llm, "llm_config": llm}
     try:
         data = _read(ask(**_kwargs_for(ask, available)))
     except Exception as exc:  # the orchestrator's failure is shown to the user, named
         log.exception("orchestrator failed on a question")
-        return AskResult(status="error", question=question, session_id=session_id,
+        return AskResult(status="error", question=shown, session_id=session_id,
                          message="The orchestrator failed: " + excerpt(f"{type(exc).__name__}: {exc}", limit=300))
     answer = data.get("answer") or data.get("text") or data.get("message")
     return AskResult(
         status="answered",
-        question=question,
+        question=str(data.get("question") or shown),
         session_id=session_id,
         answer=str(answer) if answer is not None else None,
         answer_status=str(data["status"]) if data.get("status") else None,

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from include.ops.models import Domain, Finding, ProvisioningRun, Severity
+from include.untrusted.limits import DAG_CONF
 
 FindingStatus = Literal["open", "all"]
 
@@ -144,7 +145,8 @@ class ApprovalsPage(BaseModel):
 class AskRequest(BaseModel):
     """A question for the orchestrator."""
 
-    question: str = Field(min_length=1, max_length=2000)
+    # Up to the conf cap is accepted; the ask service cuts it to the QUESTION cap and says so.
+    question: str = Field(min_length=1, max_length=DAG_CONF.chars)
     session_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
 
 

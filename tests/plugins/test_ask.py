@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from include.ui import ask as ask_module
+from include.untrusted.limits import DAG_CONF, QUESTION
 
 
 @pytest.fixture
@@ -46,10 +49,19 @@ def test_answer_from_the_orchestrator(client, orchestrator, lakehouse) -> None:
     assert orchestrator[0]["warehouse"] is not None and orchestrator[0]["llm"] is None
 
 
-@pytest.mark.parametrize("payload", [{"question": ""}, {"question": "x" * 2001}, {"question": "ok", "session_id": "a b"}])
+@pytest.mark.parametrize("payload", [{"question": ""}, {"question": "x" * (DAG_CONF.chars + 1)},
+                                     {"question": "ok", "session_id": "a b"}])
 def test_bad_questions_are_refused(client, orchestrator, payload) -> None:
     assert client.post("/api/ask", json=payload).status_code == 422
     assert orchestrator == []
+
+
+def test_a_long_question_is_passed_on_and_echoed_back_bounded(client, orchestrator) -> None:
+    # The ask service cuts it to the QUESTION cap and says so; the box never echoes more than that.
+    question = "why did nightly_etl fail? " + "x" * 10_000
+    body = client.post("/api/ask", json={"question": question}).json()
+    assert orchestrator[0]["question"] == question
+    assert len(body["question"]) <= QUESTION.chars and "characters cut" in body["question"]
 
 
 def test_orchestrator_failure_is_shown_with_secrets_redacted(client, monkeypatch) -> None:
@@ -92,3 +104,17 @@ def test_the_installed_orchestrator_answers_through_the_page(anon, airflow_token
     second = anon.post("/ask", data={"question": "and security?"}, headers=headers)
     # The earlier turn of this browser session, stored by the orchestrator, is shown above the new one.
     assert second.text.count('class="turn q"') == 2 and "Why did cost go up yesterday?" in second.text
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=200),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+                     max_leaves=20)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(_JSON, st.fixed_dictionaries({"question": st.text(min_size=1, max_size=300)}, optional={
+    "session_id": st.one_of(st.none(), st.text(max_size=80))})), raw=st.binary(max_size=200))
+def test_any_body_gets_an_answer_or_a_named_refusal_never_a_server_error(client, orchestrator, body, raw) -> None:
+    assert client.post("/api/ask", json=body).status_code in (200, 422)
+    response = client.post("/api/ask", content=raw, headers={"Content-Type": "application/json"})
+    assert response.status_code in (200, 400, 422)  # 400: a body that is not JSON at all

@@ -38,7 +38,7 @@ from include.remediation.fingerprint import idempotency_token
 from include.remediation.models import ACTIONS, RUN_STARTING
 from include.remediation.params import SPARK_CONF_KEYS, next_node_type
 from include.remediation.policy import RemediationPolicy
-from include.remediation.redact import find_secrets
+from include.untrusted.redaction import find_secrets
 from tests.agents.remediation.conftest import NOW as TRIAGE_NOW
 from tests.agents.remediation.conftest import failure
 from tests.reliability.conftest import ASK_NOW

@@ -29,7 +29,7 @@ from agents.orchestrator.router import route
 from include.lakehouse.warehouse import LocalWarehouse
 from include.ops.models import ConversationTurn
 from include.ops.store import LocalOpsStore
-from include.report.redact import Redactor
+from include.untrusted.redaction import Redactor
 from tests.reliability.conftest import ASK_NOW
 
 PAYLOADS = [

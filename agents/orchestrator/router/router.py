@@ -19,10 +19,11 @@ from agents.orchestrator.router.llm_router import LLMRouteError, ask_llm
 from agents.orchestrator.router.models import RouteContext, RouteResult, TimeWindow, as_utc
 from agents.orchestrator.router.time_window import parse_time_window
 from include.ops.models import utcnow
+from include.untrusted.limits import QUESTION
 
 log = logging.getLogger(__name__)
 DEFAULT_LLM_TIMEOUT_S = 30.0
-MAX_QUESTION_CHARS = 4000
+MAX_QUESTION_CHARS = QUESTION.chars  # callers cut longer questions first (include.untrusted.limits)
 
 
 def _chat_model(llm: LLMConfig | Any) -> tuple[Any, float, str]:

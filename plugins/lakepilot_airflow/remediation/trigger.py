@@ -150,7 +150,7 @@ class FailedRunTrigger(BaseTrigger):
                         return
                     await asyncio.sleep(min(self.poll_seconds, remaining))
         except Exception as exc:  # fire an error event: the sensor fails the task with the message
-            from include.remediation.redact import redact
+            from include.untrusted.redaction import redact
 
             self.log.error("failed-run scan failed: %s", exc)
             yield TriggerEvent({"status": "error", "message": redact(f"{type(exc).__name__}: {exc}")[:1000],

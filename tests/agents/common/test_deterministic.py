@@ -10,7 +10,7 @@ from agents.common.deterministic import DeterministicWriter
 from agents.common.registry import agent_module
 from include.health.models import DomainSweep
 from include.ops.models import DOMAINS
-from include.report.redact import Redactor
+from include.untrusted.redaction import Redactor
 from tests.agents.common.fakes import AS_OF, cost_sweep
 
 
@@ -59,7 +59,7 @@ def test_secrets_never_reach_the_output() -> None:
     writer = DeterministicWriter("cost")
     finding = cost_sweep().findings[1]
     out = writer.explain(finding.model_copy(update={"summary": "leaked dapi0123456789abcdef0123456789abcdef here"}), Redactor())
-    assert "dapi" not in out.summary + out.explanation + out.recommendation and "[redacted]" in out.summary
+    assert "dapi" not in out.summary + out.explanation + out.recommendation and "[REDACTED" in out.summary
 
 
 def test_per_check_template_wins_and_a_broken_one_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

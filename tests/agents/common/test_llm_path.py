@@ -51,7 +51,7 @@ def test_llm_path_uses_tools_and_returns_validated_notes() -> None:
     listed = json.loads(tool_outputs[0])
     assert [f["check"] for f in listed["findings"]] == ["budget_forecast", "sku_spike", "idle_all_purpose"]
     detail = json.loads(tool_outputs[1])["finding"]
-    assert detail["evidence"]["note"] == "token [redacted] seen in tags"
+    assert detail["evidence"]["note"] == "token [REDACTED:databricks_token] seen in tags"
     # The system prompt carried the time context and the rules.
     system = model.seen[0][0].content
     assert "as of 2026-05-10 06:00 UTC" in system and "critical, then high" in system
@@ -169,7 +169,7 @@ def test_text_in_findings_cannot_give_the_agent_new_powers() -> None:
     [reply] = [m for m in model.seen[-1] if isinstance(m, ToolMessage)]
     assert "drop_table" in reply.content and "not a valid tool" in reply.content
     from agents.common.tools import ToolContext, build_common_tools
-    from include.report.redact import Redactor
+    from include.untrusted.redaction import Redactor
 
     names = {t.name for t in build_common_tools(ToolContext(sweep=sweep, findings=sweep.findings, redactor=Redactor()))}
     assert names == {"list_findings", "get_finding", "finding_history"}

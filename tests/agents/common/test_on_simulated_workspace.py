@@ -82,7 +82,7 @@ def test_llm_path_runs_a_registered_query_and_sees_redacted_rows(root: Path) -> 
     assert ok["status"] == "ok" and ok["row_count"] > 0
     assert missing["status"] == "error" and "missing" in missing["error"]
     # Addresses the findings carry stay readable; any other address is masked to /24.
-    from include.report.redact import Redactor, ips_in
+    from include.untrusted.redaction import Redactor, ips_in
 
     allowed = Redactor.for_findings(sweep.findings).allowed_ips
     shown = {row["source_ip_address"] for row in ok["rows"] if row.get("source_ip_address")}

@@ -14,7 +14,6 @@ from agents.orchestrator.harvest import NEAR_TWIN, asked_questions
 from agents.orchestrator.router.dataset import questions
 from include.ops.models import ConversationTurn
 from include.ops.store import LocalOpsStore
-from include.report.redact import REDACTED
 
 ROOT = Path(__file__).resolve().parents[3]
 T0 = datetime(2026, 5, 13, 9, 0, tzinfo=UTC)
@@ -49,7 +48,7 @@ def test_each_distinct_unlabelled_question_is_exported_once(store: LocalOpsStore
     assert (etl.times_asked, etl.sessions, etl.turn, etl.first_asked_at) == (2, 2, 1, T0)
     assert by_text["and the week before?"].turn == 2  # a follow-up: needs its previous turn
     secret = [q for q in asked if "nightly job" in q.question][0]
-    assert TOKEN not in secret.question and REDACTED in secret.question
+    assert TOKEN not in secret.question and "[REDACTED" in secret.question
     twin = [q for q in asked if q.question.endswith(" exactly?")][0]
     assert twin.near_twin and twin.nearest_shipped >= NEAR_TWIN
     assert not etl.near_twin

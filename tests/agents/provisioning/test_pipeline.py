@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from agents.provisioning.facts import RequestFacts
 from agents.provisioning.pipeline import apply_capability, approval_request, decide, plan_capability
-from agents.provisioning.plan import ValidatedPlan, validate_plan
+from agents.provisioning.plan import PlanValidationError, ValidatedPlan, validate_plan
 from agents.provisioning.runs import blocked_by, finish_run, start_run
 from include.ops.models import ProvisioningRun
 from include.ops.store import LocalOpsStore
@@ -161,3 +163,31 @@ def test_an_invalid_conf_is_recorded_as_invalid(lakehouse: Path) -> None:
         start_run(conf, "run-bad", "admin", store)
     row = store.read(ProvisioningRun, {"run_id": "run-bad"})[0]
     assert row.outcome == "invalid" and "context" in row.error and row.requester == "mallory"
+
+
+def test_an_oversized_conf_is_refused_by_size_and_recorded(lakehouse: Path) -> None:
+    store = LocalOpsStore(lakehouse)
+    conf = {"stack": "big", "requester": "mallory", "request": "x" * 70_000, "capabilities": []}
+    with pytest.raises(PlanValidationError, match="the limit is 65,536"):
+        start_run(conf, "run-big", "admin", store)
+    row = store.read(ProvisioningRun, {"run_id": "run-big"})[0]
+    assert row.outcome == "invalid" and "65,536" in (row.error or "")
+
+
+_CONF = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=60),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+                         st.sampled_from(["stack", "requester", "capabilities", "name", "params", "context", "target",
+                                          "approval", "request", "region", "x"]), inner, max_size=5),
+                     max_leaves=15)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(conf=st.dictionaries(st.sampled_from(["stack", "requester", "capabilities", "context", "target", "request"]),
+                            _CONF, max_size=6))
+def test_any_conf_is_a_valid_plan_or_a_named_refusal_recorded_as_invalid(lakehouse: Path, conf: dict) -> None:
+    store = LocalOpsStore(lakehouse)
+    try:
+        start_run(conf, "run-fuzz", "admin", store)
+    except PlanValidationError as exc:
+        assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
+        assert store.read(ProvisioningRun, {"run_id": "run-fuzz"})[0].outcome == "invalid"

@@ -19,7 +19,7 @@ from include.remediation.fingerprint import idempotency_token
 from include.remediation.models import ACTIONS, RUN_STARTING
 from include.remediation.params import SPARK_CONF_KEYS, next_node_type
 from include.remediation.policy import RemediationPolicy
-from include.remediation.redact import find_secrets
+from include.untrusted.redaction import find_secrets
 from tests.agents.remediation.conftest import NOW, failure, tool_reply
 
 PAYLOADS = Path(__file__).resolve().parents[2] / "evals" / "triage" / "injections.jsonl"

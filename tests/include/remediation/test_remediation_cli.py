@@ -21,7 +21,7 @@ from include.ops.models import RemediationDecision
 from include.remediation.acting import act_on_decision, load_decision, update_decision
 from include.remediation.detection import ref_of
 from include.remediation.outcomes import check_outcomes
-from include.remediation.redact import find_secrets
+from include.untrusted.redaction import find_secrets
 from tests.include.remediation.support import failed_run, wait_terminal
 
 
