@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-e2e bench lint venv clean-state browser
+.PHONY: run test test-fast test-e2e flaky bench lint venv clean-state browser postgres
 
 $(STAMP): requirements.txt requirements-models.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,16 +27,28 @@ browser:
 	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "chromium is missing and cannot be installed here (need root or sudo): the browser test will be skipped" >&2; fi
 
+## postgres: PostgreSQL's server binaries (the e2e and reliability stacks keep Airflow's metadata on a throwaway server)
+postgres:
+	@if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	else echo "PostgreSQL's initdb is missing and cannot be installed here (need root or sudo)" >&2; exit 1; fi
+
 ## test: everything CI runs (unit, evals, end-to-end on real Airflow)
-test: venv browser
+test: venv browser postgres
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## test-fast: skip the slow/e2e sets while developing
 test-fast: venv
 	$(BIN)/python -m pytest -m "not e2e and not slow" $(PYTEST_ARGS)
 
-test-e2e: venv browser
+test-e2e: venv browser postgres
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+## flaky: run the e2e and reliability sets RUNS times; failures per test (tests/flakiness.py)
+RUNS ?= 3
+flaky: venv browser postgres
+	$(BIN)/python -m tests.flakiness --runs $(RUNS)
 
 ## bench: every benchmark; prints a table and writes bench/results.json
 bench: venv

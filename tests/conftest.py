@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,17 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 # are shared by every test and child process of a run, and by later runs in this checkout: they
 # cannot go stale, and recomputing them per test would cost tens of CPU seconds each time.
 os.environ["LAKEPILOT_CACHE"] = str(ROOT / ".pytest_cache" / "lakepilot-cache")
+
+
+# Real Airflow stacks on a busy 2-core machine: an e2e test may take several times its idle duration
+# (the golden path ~2.5 min idle). pytest prints the slowest tests of every run (--durations).
+E2E_TIMEOUT_S = 1800
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("e2e") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(E2E_TIMEOUT_S))
 
 
 # Property tests explore the same examples on every run (a suite that passes every time); set
@@ -46,3 +60,31 @@ def lakehouse(lakepilot_home: Path) -> Path:
     root = lakepilot_home / "lakehouse"
     root.mkdir(parents=True)
     return root
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator:
+    """One throwaway PostgreSQL 15 server for the whole run (unprivileged user; initdb refuses root).
+
+    Every end-to-end and reliability Airflow stack keeps its metadata on it, one database each:
+    SQLite under load made the api-server answer 500 "Database error" at random calls.
+    """
+    from include.devstack.postgres import PostgresServer
+    from include.devstack.procs import free_port
+
+    server = PostgresServer(free_port()).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def metadata_db(postgres_server) -> Callable[[str], str]:
+    """`metadata_db("golden")` -> the URL of a fresh, empty Airflow metadata database for one stack."""
+    numbers = itertools.count()
+
+    def fresh(stack: str) -> str:
+        return postgres_server.database_url(f"{re.sub(r'[^a-z0-9_]', '_', stack.lower())}_{next(numbers)}")
+
+    return fresh

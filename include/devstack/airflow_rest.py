@@ -7,6 +7,7 @@ end-to-end tests use only it. Bearer tokens from `POST /auth/token`.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -14,10 +15,13 @@ from urllib.parse import quote
 import requests
 
 TERMINAL_RUN_STATES = {"success", "failed"}
-# The api-server answers 500 "Database error" while its metadata DB is busy (SQLite under load).
-# Idempotent calls (every GET, clearing a run, unpausing a DAG) are retried on exactly that answer.
-BUSY_ATTEMPTS = 4
-BUSY_BACKOFF_S = 2.0
+# One retry policy for every call (see `AirflowClient.request`): transient answers are the
+# api-server's 500 "Database error" (its metadata DB busy, e.g. SQLite under load), a gateway's
+# 502/503/504, and a connection dropped or timed out before an answer.
+TRANSIENT_ATTEMPTS = 5
+TRANSIENT_BACKOFF_S = 2.0
+TRANSIENT_STATUSES = frozenset({502, 503, 504})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
 class AirflowApiError(RuntimeError):
@@ -31,6 +35,18 @@ class AirflowApiError(RuntimeError):
     def busy(self) -> bool:
         """The api-server's transient 500 "Database error": its metadata DB was busy (SQLite under load)."""
         return self.status == 500 and "Database error" in str(self)
+
+    @property
+    def transient(self) -> bool:
+        """An answer that says nothing about the request itself: worth asking again."""
+        return self.busy or self.status in TRANSIENT_STATUSES
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a failed call may be repeated: a transient answer, or no answer at all."""
+    if isinstance(exc, AirflowApiError):
+        return exc.transient
+    return isinstance(exc, requests.ConnectionError | requests.Timeout)
 
 
 class AirflowClient:
@@ -59,22 +75,42 @@ class AirflowClient:
         self._token = response.json()["access_token"]
         return self._token
 
-    def request(self, method: str, path: str, *, retry_busy: bool | None = None, **kwargs: Any) -> Any:
-        """One API call; raises AirflowApiError on an error answer.
+    def request(
+        self, method: str, path: str, *, idempotent: bool | None = None,
+        landed: Callable[[], Any | None] | None = None, **kwargs: Any,
+    ) -> Any:
+        """One API call under the client's one retry policy; raises AirflowApiError on an error answer.
 
-        `retry_busy` (default: only for GET) retries the api-server's transient 500 "Database error"
-        up to BUSY_ATTEMPTS times with a linear backoff; pass True only for idempotent writes.
+        A transient failure (`is_transient`) is retried up to TRANSIENT_ATTEMPTS times with a linear
+        backoff: an idempotent call (GET/HEAD/OPTIONS/PUT/DELETE, or `idempotent=True`) is simply sent
+        again; another write only when `landed` is given — it is asked first whether the write took
+        effect (it returns the result, which is then returned) or not (None: the write is sent
+        again). A write without `landed` raises the transient error. The caller sees the final answer.
         """
-        retry = method.upper() == "GET" if retry_busy is None else retry_busy
-        attempts = BUSY_ATTEMPTS if retry else 1
-        for attempt in range(attempts):
+        retry = (method.upper() in IDEMPOTENT_METHODS) if idempotent is None else idempotent
+        for attempt in range(TRANSIENT_ATTEMPTS):
             try:
                 return self._request_once(method, path, **kwargs)
-            except AirflowApiError as exc:
-                if not exc.busy or attempt == attempts - 1:
+            except (AirflowApiError, requests.RequestException) as exc:
+                if not is_transient(exc) or attempt == TRANSIENT_ATTEMPTS - 1 or not (retry or landed):
                     raise
-                time.sleep(BUSY_BACKOFF_S * (attempt + 1))
+            time.sleep(TRANSIENT_BACKOFF_S * (attempt + 1))
+            if landed is not None and not retry:
+                done = self._landed(landed)
+                if done is not None:
+                    return done
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _landed(self, landed: Callable[[], Any | None]) -> Any | None:
+        """`landed()`, itself retried while the api-server is transiently unable to say."""
+        for attempt in range(TRANSIENT_ATTEMPTS):
+            try:
+                return landed()
+            except (AirflowApiError, requests.RequestException) as exc:
+                if not is_transient(exc) or attempt == TRANSIENT_ATTEMPTS - 1:
+                    raise
+            time.sleep(TRANSIENT_BACKOFF_S * (attempt + 1))
+        return None  # pragma: no cover
 
     def _request_once(self, method: str, path: str, **kwargs: Any) -> Any:
         if self._token is None:
@@ -99,8 +135,8 @@ class AirflowClient:
 
     # -- DAGs and runs -------------------------------------------------------------------------
     def unpause(self, dag_id: str) -> None:
-        # Idempotent (sets a flag), so a busy metadata DB is waited out (seen in CI: a 60 s lock, then 500).
-        self.request("PATCH", f"/api/v2/dags/{quote(dag_id)}", json={"is_paused": False}, retry_busy=True)
+        # Idempotent (sets a flag), so a transient failure is simply retried.
+        self.request("PATCH", f"/api/v2/dags/{quote(dag_id)}", json={"is_paused": False}, idempotent=True)
 
     def trigger(
         self, dag_id: str, conf: dict[str, Any] | None = None, run_id: str | None = None,
@@ -109,9 +145,9 @@ class AirflowClient:
         """Start a manual run. `run_after` (aware) sets the run's time, which LakePilot's health and
         report DAGs evaluate "as of" when a manual run has no data interval (default: now).
 
-        Creating a run is not idempotent, so a busy 500 is not simply retried; with a `run_id` it is
-        safe to look: if the run exists the busy answer came after it was created and it is returned,
-        otherwise the request is sent again. Without a `run_id` the error is raised."""
+        Creating a run is not idempotent: after a transient failure, a run created with a `run_id`
+        is looked up (and returned if it exists) before the request is sent again; without a
+        `run_id` the transient error is raised."""
         body: dict[str, Any] = {"logical_date": None, "conf": conf or {}}
         if run_id:
             body["dag_run_id"] = run_id
@@ -120,19 +156,15 @@ class AirflowClient:
                 raise ValueError(f"run_after must be timezone-aware, got {run_after.isoformat()}")
             body["run_after"] = run_after.isoformat()
         path = f"/api/v2/dags/{quote(dag_id)}/dagRuns"
-        for attempt in range(BUSY_ATTEMPTS if run_id else 1):
-            try:
-                return self.request("POST", path, json=body)
-            except AirflowApiError as exc:
-                if not (exc.busy and run_id) or attempt == BUSY_ATTEMPTS - 1:
-                    raise
-            try:
-                return self.dag_run(dag_id, run_id)
-            except AirflowApiError as exc:
-                if exc.status != 404:
-                    raise
-            time.sleep(BUSY_BACKOFF_S * (attempt + 1))
-        raise AssertionError("unreachable")  # pragma: no cover
+        return self.request("POST", path, json=body, landed=(lambda: self._run_or_none(dag_id, run_id)) if run_id else None)
+
+    def _run_or_none(self, dag_id: str, run_id: str) -> dict[str, Any] | None:
+        try:
+            return self.dag_run(dag_id, run_id)
+        except AirflowApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
 
     def dag_run(self, dag_id: str, run_id: str) -> dict[str, Any]:
         return self.request("GET", f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}")
@@ -172,7 +204,7 @@ class AirflowClient:
         body: dict[str, Any] = {"dry_run": False, "dag_run_id": run_id, "only_failed": False, "reset_dag_runs": True}
         if task_ids:
             body["task_ids"] = task_ids
-        data = self.request("POST", f"/api/v2/dags/{quote(dag_id)}/clearTaskInstances", json=body, retry_busy=True)
+        data = self.request("POST", f"/api/v2/dags/{quote(dag_id)}/clearTaskInstances", json=body, idempotent=True)
         return (data or {}).get("task_instances", [])
 
     def import_errors(self) -> list[dict[str, Any]]:
@@ -199,11 +231,19 @@ class AirflowClient:
         params_input: dict[str, Any] | None = None,
         map_index: int = -1,
     ) -> dict[str, Any]:
+        """Answer an approval task. Not idempotent (a second answer is a 409): after a transient failure
+        the task's details are read, and the answer is sent again only if none was received."""
         path = (
             f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}/taskInstances/{quote(task_id)}"
             f"/{map_index}/hitlDetails"
         )
-        return self.request("PATCH", path, json={"chosen_options": options, "params_input": params_input or {}})
+
+        def landed() -> dict[str, Any] | None:
+            detail = self.request("GET", path)
+            return detail if detail.get("response_received") else None
+
+        return self.request("PATCH", path, json={"chosen_options": options, "params_input": params_input or {}},
+                            landed=landed)
 
     def wait_awaiting_input(
         self, dag_id: str, run_id: str, task_id: str, timeout: float = 180.0, settle: float = 3.0

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PG_USER = "lakepilot-pg"
+_DB_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
 def _bin(name: str) -> str:
@@ -56,6 +58,13 @@ class PostgresServer:
     def url(self) -> str:
         return f"postgresql+psycopg2://airflow@127.0.0.1:{self.port}/{self.database}"
 
+    def database_url(self, name: str) -> str:
+        """SQLAlchemy URL of database `name` on this server, created if absent (one per Airflow stack)."""
+        if not _DB_NAME.match(name):
+            raise ValueError(f"database name {name!r} must be 1-63 of a-z, 0-9 and _ (starting with a letter)")
+        self._create_database(name)
+        return f"postgresql+psycopg2://airflow@127.0.0.1:{self.port}/{name}"
+
     def _run(self, argv: list[str], user: str | None, **kw) -> subprocess.CompletedProcess:
         if user:
             argv = ["runuser", "-u", user, "--", *argv]
@@ -87,8 +96,20 @@ class PostgresServer:
         self._create_database()
         return self
 
-    def _create_database(self) -> None:
+    def dump(self, name: str) -> bytes:
+        """`pg_dump` of database `name` (plain SQL): everything the database holds, for scans in tests."""
+        result = subprocess.run(  # noqa: S603 - fixed argv
+            [_bin("pg_dump"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "airflow", "--no-owner", name],
+            capture_output=True, timeout=120,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"pg_dump {name} failed: {result.stderr.decode(errors='replace')[-1000:]}")
+        return result.stdout
+
+    def _create_database(self, name: str | None = None) -> None:
         import psycopg2
+
+        name = name or self.database
 
         deadline = time.monotonic() + 30
         while True:
@@ -101,9 +122,9 @@ class PostgresServer:
                 time.sleep(0.3)
         conn.autocommit = True
         with conn.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (self.database,))
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
             if cur.fetchone() is None:
-                cur.execute(f'CREATE DATABASE "{self.database}"')  # noqa: S608 - fixed identifier
+                cur.execute(f'CREATE DATABASE "{name}"')  # noqa: S608 - checked identifier (_DB_NAME)
         conn.close()
 
     def stop(self, remove: bool = True) -> None:

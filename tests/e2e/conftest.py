@@ -10,7 +10,6 @@ import pytest
 from include.devstack.airflow_env import AirflowConfig
 from include.devstack.airflow_rest import AirflowClient
 from include.devstack.airflow_stack import start_airflow
-from include.devstack.postgres import PostgresServer
 from include.devstack.procs import ProcessGroup, free_port
 
 
@@ -35,27 +34,15 @@ def _airflow(home: Path, database_url: str | None) -> Iterator[tuple[AirflowConf
 
 
 @pytest.fixture(scope="session")
-def airflow_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AirflowConfig, AirflowClient]]:
-    """Airflow alone (SQLite, LocalExecutor) with LakePilot's dags/ and plugins/ — no other services."""
-    yield from _airflow(tmp_path_factory.mktemp("lakepilot-e2e"), None)
-
-
-@pytest.fixture(scope="module")
-def postgres_server() -> Iterator[PostgresServer]:
-    """A throwaway PostgreSQL 15 server (run as an unprivileged user; initdb refuses root)."""
-    server = PostgresServer(free_port()).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def airflow_only(tmp_path_factory: pytest.TempPathFactory, metadata_db) -> Iterator[tuple[AirflowConfig, AirflowClient]]:
+    """Airflow alone (PostgreSQL metadata DB, LocalExecutor) with LakePilot's dags/ and plugins/."""
+    yield from _airflow(tmp_path_factory.mktemp("lakepilot-e2e"), metadata_db("airflow_only"))
 
 
 @pytest.fixture(scope="module")  # only the smoke test: not kept running beside later stacks
-def airflow_on_postgres(
-    tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer
-) -> Iterator[tuple[AirflowConfig, AirflowClient]]:
-    """The same Airflow, with its metadata DB on PostgreSQL."""
-    yield from _airflow(tmp_path_factory.mktemp("lakepilot-e2e-pg"), postgres_server.url)
+def airflow_on_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AirflowConfig, AirflowClient]]:
+    """The same Airflow on SQLite, the metadata DB `lakepilot up` uses when nothing else is configured."""
+    yield from _airflow(tmp_path_factory.mktemp("lakepilot-e2e-sqlite"), None)
 
 
 def logs_of(config: AirflowConfig) -> str:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import requests
-
-from include.devstack.airflow_rest import AirflowApiError, AirflowClient
+from include.devstack.airflow_rest import AirflowClient
 
 
 def wait_parked(client: AirflowClient, scheduler_log: Path, dag: str, run_id: str, task_id: str,
@@ -42,15 +40,8 @@ def answer_safely(client: AirflowClient, scheduler_log: Path, dag: str, run_id: 
     detail = f"/api/v2/dags/{dag}/dagRuns/{run_id}/taskInstances/{task_id}/-1/hitlDetails"
     for _ in range(attempts):
         wait_parked(client, scheduler_log, dag, run_id, task_id)
-        try:
-            client.answer(dag, run_id, task_id, [option])
-        except (requests.RequestException, AirflowApiError) as exc:
-            if isinstance(exc, AirflowApiError) and not exc.busy:
-                raise
-            # The api-server was too slow to answer, or its metadata DB was busy (SQLite under load:
-            # 500 "Database error"); whether our answer landed shows below.
-            if not client.request("GET", detail).get("response_received"):
-                continue
+        # Transient failures of the answer itself are the client's one retry policy's business.
+        client.answer(dag, run_id, task_id, [option])
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             state = client.task_state(dag, run_id, task_id)

@@ -20,7 +20,7 @@ def _wait_for_dags(client, wanted: set[str], timeout: float = 120.0) -> set[str]
     return seen
 
 
-@pytest.mark.parametrize("backend", ["airflow_only", "airflow_on_postgres"])
+@pytest.mark.parametrize("backend", ["airflow_on_sqlite", "airflow_only"])
 def test_dags_load_without_import_errors_and_run(backend: str, request, airflow_logs) -> None:
     config, client = request.getfixturevalue(backend)
     seen = _wait_for_dags(client, {"lakehouse_maintenance"})

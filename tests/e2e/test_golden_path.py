@@ -1,7 +1,7 @@
 """The whole product on real Airflow processes, driven through the REST API only.
 
-For each metadata database (SQLite, then PostgreSQL from the installed binaries, run as an
-unprivileged user), one `LocalStack` — Jobs API emulator, loopback SMTP sink, api-server,
+On the run's PostgreSQL metadata server (tests/conftest.py; SQLite is covered by the smoke test),
+one `LocalStack` — Jobs API emulator, loopback SMTP sink, api-server,
 scheduler, dag-processor and triggerer on LocalExecutor — over a freshly generated small
 workspace. Through Airflow's REST API: the six health sweeps and the daily report, remediation of
 an injected failure, an `ask_lakepilot` question, and a provisioning run approved through the
@@ -24,7 +24,6 @@ import pytest
 from agents.provisioning.facts import RequestFacts
 from agents.provisioning.plan import plan_json
 from include.devstack.local_stack import LocalStack, LocalStackConfig
-from include.devstack.postgres import PostgresServer
 from include.devstack.procs import free_port
 from include.emulator.client import EmulatorClient
 from include.lakehouse.delta_store import read_table
@@ -108,16 +107,9 @@ def _stack(tmp_path_factory: pytest.TempPathFactory, name: str, database_url: st
         stack.stop()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def product(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
-    if request.param == "sqlite":
-        yield from _stack(tmp_path_factory, "golden-sqlite", None)
-        return
-    server = PostgresServer(free_port()).start()
-    try:
-        yield from _stack(tmp_path_factory, "golden-postgres", server.url)
-    finally:
-        server.stop()
+@pytest.fixture(scope="module")
+def product(tmp_path_factory: pytest.TempPathFactory, metadata_db) -> Iterator[Product]:
+    yield from _stack(tmp_path_factory, "golden", metadata_db("golden"))
 
 
 def test_the_whole_product_through_the_rest_api(product: Product) -> None:

@@ -83,13 +83,13 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(tmp_path_factory: pytest.TempPathFactory, metadata_db) -> Iterator[Stack]:
     home: Path = tmp_path_factory.mktemp("remediation-e2e")
     (home / "lakehouse").mkdir()
     make_manifest().save(home / "lakehouse")  # LocalStack keeps an existing workspace
     config = LocalStackConfig(
         home=home, airflow_port=free_port(), emulator_port=free_port(), smtp_port=free_port(),
-        emulator_speed=1000.0, passwords={"admin": "admin-e2e"},
+        emulator_speed=1000.0, passwords={"admin": "admin-e2e"}, database_url=metadata_db("remediation"),
         extra_env={"LAKEPILOT_ONCALL_EMAIL": ONCALL, "LAKEPILOT_REMEDIATION_POLL_SECONDS": "2",
                    "LAKEPILOT_REMEDIATION_SCHEDULE": "none"},
     )

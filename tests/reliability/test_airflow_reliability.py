@@ -105,7 +105,7 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def stack(tmp_path_factory: pytest.TempPathFactory, metadata_db) -> Iterator[Stack]:
     home: Path = tmp_path_factory.mktemp("reliability-e2e")
     # Data up to today 00:00 UTC; the sweeps and the report run as of that moment (see the golden path).
     generate_workspace(home / "lakehouse", days=8, scale="small", seed=5, end=datetime.now(UTC).date() - timedelta(days=1))
@@ -114,7 +114,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     config = LocalStackConfig(
         home=home, airflow_port=free_port(), emulator_port=free_port(), smtp_port=free_port(),
         emulator_speed=1000.0, emulator_scheduler=False, passwords={"admin": "admin-e2e"},
-        emulator_token=CANARIES["databricks_default token"],
+        emulator_token=CANARIES["databricks_default token"], database_url=metadata_db("reliability"),
         extra_env={**schedules, "LAKEPILOT_SCHEDULE_REPORT": "none", "LAKEPILOT_REMEDIATION_SCHEDULE": "none",
                    "LAKEPILOT_REMEDIATION_POLL_SECONDS": "2", "LAKEPILOT_REPORT_RECIPIENTS": "platform-team@example.com",
                    "LAKEPILOT_ONCALL_EMAIL": "oncall@example.com"},
@@ -259,9 +259,13 @@ def _mail_texts(home: Path) -> list[str]:
     return texts
 
 
-def test_secret_canaries_never_leave_their_connections(stack: Stack, figures) -> None:
+def test_secret_canaries_never_leave_their_connections(stack: Stack, postgres_server, figures) -> None:
     assert stack.runs, "the DAGs must have run before the canaries are looked for"
     files = [p for p in stack.home.rglob("*") if p.is_file()]
+    # The metadata DB lives on the PostgreSQL server: its whole content is scanned as one more file.
+    metadata = stack.home / "metadata-db.sql"
+    metadata.write_bytes(postgres_server.dump(stack.local.config.database_url.rsplit("/", 1)[1]))
+    files.append(metadata)
     ops = [r.model_dump_json() for model in all_ops_models().values() for r in stack.store.read(model)]
     xcoms = _xcom_texts(stack)
     mails = _mail_texts(stack.home)

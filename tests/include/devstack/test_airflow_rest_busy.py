@@ -1,4 +1,4 @@
-"""AirflowClient retries the api-server's transient "Database error" 500 on idempotent calls only (real HTTP on loopback)."""
+"""AirflowClient's one retry policy: transient answers retried, writes only when they provably did not land (real HTTP on loopback)."""
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,7 +37,7 @@ def _serve(clear_answers: list[tuple[int, dict]]):
 
 @pytest.fixture(autouse=True)
 def _no_backoff(monkeypatch) -> None:
-    monkeypatch.setattr(rest, "BUSY_BACKOFF_S", 0.0)
+    monkeypatch.setattr(rest, "TRANSIENT_BACKOFF_S", 0.0)
 
 
 def test_clear_retries_a_database_error_then_succeeds() -> None:
@@ -105,14 +105,14 @@ def test_a_busy_trigger_with_a_run_id_that_created_nothing_is_sent_again() -> No
 
 def test_a_busy_database_that_stays_busy_is_reported() -> None:
     busy = (500, {"detail": {"reason": "Database error"}})
-    server, calls = _serve([busy] * rest.BUSY_ATTEMPTS)
+    server, calls = _serve([busy] * rest.TRANSIENT_ATTEMPTS)
     try:
         client = AirflowClient(f"http://127.0.0.1:{server.server_port}", "u", "p", timeout=5)
         with pytest.raises(AirflowApiError, match="Database error"):
             client.dag_run("health_mlops", "r1")
     finally:
         server.shutdown()
-    assert calls.count("GET /api/v2/dags/health_mlops/dagRuns/r1") == rest.BUSY_ATTEMPTS
+    assert calls.count("GET /api/v2/dags/health_mlops/dagRuns/r1") == rest.TRANSIENT_ATTEMPTS
 
 
 def test_unpause_is_idempotent_and_retries_a_database_error() -> None:
@@ -124,3 +124,39 @@ def test_unpause_is_idempotent_and_retries_a_database_error() -> None:
     finally:
         server.shutdown()
     assert calls.count("PATCH /api/v2/dags/daily_health_report") == 2
+
+
+HITL = "/api/v2/dags/provision_infrastructure/dagRuns/r1/taskInstances/firewall_ports.approve/-1/hitlDetails"
+
+
+def test_an_answer_lost_to_a_transient_error_is_sent_again_and_the_final_status_is_what_the_caller_sees() -> None:
+    # A 502 from a proxy, then the details say no answer was received: the PATCH is sent again and
+    # its real answer (403: not an assigned approver) is what the caller gets.
+    server, calls = _serve([(502, {"detail": "bad gateway"}), (200, {"response_received": False}),
+                            (403, {"detail": "not an approver"})])
+    try:
+        client = AirflowClient(f"http://127.0.0.1:{server.server_port}", "u", "p", timeout=5)
+        with pytest.raises(AirflowApiError) as err:
+            client.answer("provision_infrastructure", "r1", "firewall_ports.approve", ["Approve"])
+    finally:
+        server.shutdown()
+    assert err.value.status == 403
+    assert calls[1:] == [f"PATCH {HITL}", f"GET {HITL}", f"PATCH {HITL}"]
+
+
+def test_an_answer_that_landed_before_a_transient_error_is_not_sent_twice() -> None:
+    received = {"response_received": True, "chosen_options": ["Approve"]}
+    server, calls = _serve([(500, {"detail": {"reason": "Database error"}}), (200, received)])
+    try:
+        client = AirflowClient(f"http://127.0.0.1:{server.server_port}", "u", "p", timeout=5)
+        assert client.answer("provision_infrastructure", "r1", "firewall_ports.approve", ["Approve"]) == received
+    finally:
+        server.shutdown()
+    assert calls.count(f"PATCH {HITL}") == 1
+
+
+def test_a_dropped_connection_is_transient_for_idempotent_calls() -> None:
+    import requests
+
+    assert rest.is_transient(requests.ConnectionError("reset")) and rest.is_transient(requests.ReadTimeout("slow"))
+    assert not rest.is_transient(AirflowApiError("x", 404)) and rest.is_transient(AirflowApiError("x", 503))
