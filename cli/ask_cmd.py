@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 import typer
 
+from cli.moments import parse_moment
+
 EXIT_WORDS = {"exit", "quit", ":q", "bye"}
-
-
-def parse_now(value: str | None) -> datetime | None:
-    """`--now`: an ISO datetime (UTC if naive), or a date meaning the end of that UTC day."""
-    if not value:
-        return None
-    try:
-        if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value) + timedelta(days=1), time.min, UTC)
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD) or ISO datetime (2026-05-13T00:00:00Z)") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _setup(lakehouse: str | None, offline: bool) -> tuple[Any, Any, Any]:
@@ -81,7 +70,7 @@ def register(app: typer.Typer) -> None:
         offline: bool = typer.Option(False, "--offline", help="Never call the LLM, even if lakepilot_llm is set."),
     ) -> None:
         """Ask LakePilot anything: routed to the right domain agents, one answer with numbers and follow-ups."""
-        reference = parse_now(now)
+        reference = parse_moment(now, "--now")
         warehouse, store, llm = _setup(lakehouse, offline)
         _banner(warehouse, llm, session)
         answer = _answer(question, session=session, now=reference, warehouse=warehouse, store=store, llm=llm)
@@ -100,7 +89,7 @@ def register(app: typer.Typer) -> None:
         from agents.orchestrator.conversation import check_session_id
         from cli.output import err, fail
 
-        reference = parse_now(now)
+        reference = parse_moment(now, "--now")
         warehouse, store, llm = _setup(lakehouse, offline)
         try:
             session_id = check_session_id(session)

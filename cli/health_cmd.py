@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 
 import typer
 
+from cli.moments import parse_moment
+
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
-
-
-def parse_as_of(value: str | None) -> datetime | None:
-    """`2026-05-09` → the end of that UTC day (2026-05-10T00:00Z); an ISO datetime as given (UTC if naive)."""
-    if not value:
-        return None
-    try:
-        if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value) + timedelta(days=1), time.min, UTC)
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD) or ISO datetime") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def default_as_of(lakehouse: str | None) -> tuple[datetime, str]:
@@ -71,7 +60,7 @@ def register(app: typer.Typer) -> None:
             llm = LLMConfig.from_env()
         except ValueError as exc:
             fail(str(exc))
-        parsed = parse_as_of(as_of)
+        parsed = parse_moment(as_of, "--as-of")
         when, note = (parsed, f"as of {parsed:%Y-%m-%d %H:%M} UTC") if parsed else default_as_of(lakehouse)
         banner(f"engine: {warehouse.describe()} · agents: {llm_mode_label(llm)} · {note}")
         failures: list[str] = []
@@ -132,7 +121,7 @@ def register(app: typer.Typer) -> None:
         except ValueError as exc:
             fail(str(exc))
         if report_date:
-            report_at = parse_as_of(report_date)
+            report_at = parse_moment(report_date, "--date")
             note = f"report for {report_date}"
         else:
             report_at, note = default_as_of(lakehouse)

@@ -13,27 +13,16 @@ LAKEPILOT_WAREHOUSE=databricks); only `feedback` and `learn` write to it.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from cli.moments import parse_moment
+
 remediation_app = typer.Typer(help="Remediation ledger: stats, feedback, learned rules, training export, replay.",
                               no_args_is_help=True)
-
-
-def _since(value: str | None) -> datetime | None:
-    """`2026-05-09` (start of that UTC day) or an ISO datetime (UTC if naive)."""
-    if not value:
-        return None
-    try:
-        if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), time.min, UTC)
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD) or ISO datetime") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _store(lakehouse: str | None) -> tuple[Any, Any]:
@@ -78,7 +67,7 @@ def stats(
 
     store, _ = _store(lakehouse)
     banner(f"remediation stats · {store.describe()}")
-    result = compute_stats(store.read(RemediationDecision), since=_since(since), include_shadow=include_shadow)
+    result = compute_stats(store.read(RemediationDecision), since=parse_moment(since, "--since", "start_of_day"), include_shadow=include_shadow)
     rows = [*result.categories, result.total]
     if as_json:
         for row in rows:
@@ -168,7 +157,7 @@ def replay(
     from include.remediation.learning import effective_rules
     from include.remediation.replay import replay as run_replay
 
-    start = _since(since)
+    start = parse_moment(since, "--since", "start_of_day")
     assert start is not None
     store, warehouse = _store(lakehouse)
     banner(f"remediation replay since {start:%Y-%m-%d %H:%M} UTC · shadow · {store.describe()}")

@@ -9,6 +9,8 @@ from typing import Any
 
 import typer
 
+from cli.moments import parse_moment
+
 
 def _read_questions(source: str) -> list[tuple[Any, str]]:
     """(id, question) pairs from a JSONL file or stdin; every bad line is named before anything runs."""
@@ -46,19 +48,6 @@ def route_line(item_id: Any, result: Any) -> dict[str, Any]:
     if result.llm_error:
         line["llm_error"] = result.llm_error
     return line
-
-
-def _parse_time(raw: str | None, option: str) -> datetime | None:
-    if raw is None:
-        return None
-    try:
-        return datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ValueError(f"{option} {raw!r} is not an ISO 8601 time (e.g. 2025-03-13T15:30:00Z)") from exc
-
-
-def _parse_now(raw: str | None) -> datetime | None:
-    return _parse_time(raw, "--now")
 
 
 def _export_asked(target: str, since: datetime | None, lakehouse: str | None) -> None:
@@ -110,7 +99,7 @@ def register(app: typer.Typer) -> None:
 
         if export_asked is not None:
             try:
-                _export_asked(export_asked, _parse_time(since, "--since"), lakehouse)
+                _export_asked(export_asked, parse_moment(since, "--since", "start_of_day"), lakehouse)
             except ValueError as exc:
                 fail(str(exc))
             return
@@ -129,7 +118,7 @@ def register(app: typer.Typer) -> None:
         if (question is None) == (jsonl is None):
             fail("give one question as an argument, or --jsonl FILE (or - for stdin)")
         try:
-            reference = _parse_now(now)
+            reference = parse_moment(now, "--now")
             items = _read_questions(jsonl) if jsonl is not None else [(None, question or "")]
         except ValueError as exc:
             fail(str(exc))

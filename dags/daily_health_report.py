@@ -10,16 +10,15 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, task
 
+from include.schedules import schedule_from_env
+
 REPORT_ASSET = Asset("lakepilot://reports/daily_health", group="lakepilot")
 DEFAULT_SCHEDULE = "0 7 * * *"
 DEFAULT_RECIPIENTS = "platform-team@example.com"
 
 
 def _schedule() -> str | None:
-    raw = os.environ.get("LAKEPILOT_SCHEDULE_REPORT", "").strip()
-    if not raw:
-        return DEFAULT_SCHEDULE
-    return None if raw.lower() in {"none", "off", "manual", "never"} else raw
+    return schedule_from_env("LAKEPILOT_SCHEDULE_REPORT", DEFAULT_SCHEDULE)
 
 
 DOC = f"""

@@ -5,17 +5,17 @@ Wiring only: the work is `agents.common.pipeline.sweep_and_store` / `analyse_sto
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, task
+
+from include.schedules import schedule_from_env
 
 # The six domains (include.ops.models.DOMAINS; a test keeps the two in step). Listed here so
 # parsing this file imports nothing but Airflow.
 DOMAINS = ("cost", "security", "performance", "reliability", "data_quality", "mlops")
 HOURLY, DAILY = "0 * * * *", "0 6 * * *"
 DEFAULT_SCHEDULES = {d: (HOURLY if d == "security" else DAILY) for d in DOMAINS}
-OFF = {"none", "off", "manual", "never"}
 SETTINGS_VARIABLE = "lakepilot_health_settings"
 
 DOC = """
@@ -38,10 +38,7 @@ connection (falling back to the templates on any failure; the path taken is reco
 
 def schedule_for(domain: str) -> str | None:
     """Cron for a domain: `LAKEPILOT_SCHEDULE_<DOMAIN>` if set (`none` = manual only), else the default."""
-    raw = os.environ.get(f"LAKEPILOT_SCHEDULE_{domain.upper()}", "").strip()
-    if not raw:
-        return DEFAULT_SCHEDULES[domain]
-    return None if raw.lower() in OFF else raw
+    return schedule_from_env(f"LAKEPILOT_SCHEDULE_{domain.upper()}", DEFAULT_SCHEDULES[domain])
 
 
 def _as_of(context) -> datetime:

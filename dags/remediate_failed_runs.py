@@ -8,7 +8,6 @@ Wiring only: detection is `FailedRunSensor`/`FailedRunTrigger`, deciding
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 
 from airflow.sdk import dag, task, task_group
@@ -17,16 +16,14 @@ from airflow.sdk import dag, task, task_group
 from lakepilot_airflow.remediation.operators import RemediationActOperator
 from lakepilot_airflow.remediation.sensor import FailedRunSensor
 
+from include.schedules import schedule_from_env
+
 POOL = "databricks_api"
 DEFAULT_SCHEDULE = "*/5 * * * *"
-OFF = {"none", "off", "manual", "never"}
 
 
 def _schedule() -> str | None:
-    raw = os.environ.get("LAKEPILOT_REMEDIATION_SCHEDULE", "").strip()
-    if not raw:
-        return DEFAULT_SCHEDULE
-    return None if raw.lower() in OFF else raw
+    return schedule_from_env("LAKEPILOT_REMEDIATION_SCHEDULE", DEFAULT_SCHEDULE)
 
 
 SCHEDULE = _schedule()

@@ -20,10 +20,10 @@ from pydantic import BaseModel
 from agents.common.deterministic import is_informational
 from agents.common.models import DomainAnalysis
 from agents.common.registry import agent_module, tools_module
+from include.clock import as_utc, utcnow
 from include.health.models import CheckError, DomainSweep
-from include.ops.models import Finding, utcnow
+from include.ops.models import Finding
 from include.ops.store import OpsStore, get_ops_store
-from include.report.models import as_utc
 from include.report.records import HealthDomainRun
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
+
+from include.templating import template_environment
 
 COMMON = Path(__file__).resolve().parent
 AGENTS_ROOT = COMMON.parent
@@ -44,10 +46,6 @@ def ratio(observed: float | None, baseline: float | None) -> float | None:
 @functools.cache
 def environment(domain: str, kind: str) -> Environment:
     """The environment for `kind` ('prompts' or 'templates') of one domain."""
-    loader = ChoiceLoader(
-        [FileSystemLoader(str(AGENTS_ROOT / domain / kind)), FileSystemLoader(str(COMMON / kind))]
-    )
-    env = Environment(loader=loader, undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)  # noqa: S701 - plain text, never HTML
-    env.filters.update(usd=usd, num=num, pct=pct)
-    env.globals.update(usd=usd, num=num, pct=pct, ratio=ratio)
-    return env
+    return template_environment([AGENTS_ROOT / domain / kind, COMMON / kind],
+                                filters={"usd": usd, "num": num, "pct": pct},
+                                globals={"usd": usd, "num": num, "pct": pct, "ratio": ratio})

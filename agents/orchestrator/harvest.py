@@ -20,11 +20,12 @@ What it deliberately leaves out or adds:
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 
+from include.clock import as_utc
 from include.ops.models import ConversationTurn
 from include.untrusted.redaction import redact
 
@@ -51,10 +52,6 @@ def _key(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def asked_questions(store: Any, since: datetime | None = None, shipped: list[str] | None = None) -> list[AskedQuestion]:
     """Distinct questions from the conversations table (oldest first), not yet in the shipped set.
 
@@ -67,12 +64,12 @@ def asked_questions(store: Any, since: datetime | None = None, shipped: list[str
         from agents.orchestrator.router.dataset import questions
 
         shipped = [q.question for q in questions()]
-    start = _utc(since) if since is not None else None
-    turns = sorted(store.read(ConversationTurn), key=lambda t: (_utc(t.created_at), t.session_id, t.turn))
+    start = as_utc(since) if since is not None else None
+    turns = sorted(store.read(ConversationTurn), key=lambda t: (as_utc(t.created_at), t.session_id, t.turn))
     known = {_key(text) for text in shipped}
     groups: dict[str, list[ConversationTurn]] = {}
     for turn in turns:
-        if start is not None and _utc(turn.created_at) < start:
+        if start is not None and as_utc(turn.created_at) < start:
             continue
         text = redact(" ".join(turn.question.split()))
         if not text or _key(text) in known:
@@ -86,7 +83,7 @@ def asked_questions(store: Any, since: datetime | None = None, shipped: list[str
         AskedQuestion(
             id="asked-" + hashlib.sha256(key.encode()).hexdigest()[:10],
             question=group[0].question,
-            first_asked_at=_utc(group[0].created_at),
+            first_asked_at=as_utc(group[0].created_at),
             times_asked=len(group),
             sessions=len({t.session_id for t in group}),
             turn=min(t.turn for t in group),

@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from pydantic import BaseModel, Field, ValidationError
 
 from agents.common.deadline import call_with_deadline
@@ -22,6 +22,7 @@ from agents.common.llm_loop import classify
 from agents.orchestrator.digest import Fact
 from agents.orchestrator.models import Correlation, DomainResult, SynthesisInfo
 from agents.orchestrator.numbers import EvidenceNumbers
+from include.templating import template_environment
 from include.untrusted.redaction import redact
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,7 @@ class SynthesisError(RuntimeError):
 
 @functools.cache
 def _env() -> Environment:
-    return Environment(loader=FileSystemLoader(str(PROMPTS)), undefined=StrictUndefined, autoescape=False,  # noqa: S701 - prompts are not HTML
-                       trim_blocks=True, lstrip_blocks=True)
+    return template_environment(PROMPTS)
 
 
 def evidence_payload(results: list[DomainResult], facts: list[Fact], correlations: list[Correlation]) -> dict[str, Any]:

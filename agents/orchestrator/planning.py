@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 
-from agents.orchestrator.router.models import TimeWindow, as_utc
+from agents.orchestrator.router.models import TimeWindow
+from include.clock import as_utc
 
 MAX_SWEEP_HOURS = 24 * 7
 MAX_SWEEPS = 5

@@ -29,11 +29,10 @@ from agents.orchestrator.models import Answer, AnswerStatus, DomainResult, Synth
 from agents.orchestrator.planning import plan_sweeps
 from agents.orchestrator.router import RouteResult, route
 from agents.orchestrator.router.decision import clarification
-from agents.orchestrator.router.models import as_utc
 from agents.orchestrator.sources import SweepFn, data_marker
 from agents.orchestrator.synthesis import assemble, clarification_text, deterministic_body, frame, window_text
+from include.clock import as_utc, utcnow
 from include.health.settings import HealthSettings
-from include.ops.models import utcnow
 from include.untrusted.limits import QUESTION, clip
 from include.untrusted.redaction import redact
 

@@ -26,10 +26,10 @@ from agents.common.pipeline import load_stored_sweep
 from agents.common.registry import tools_module
 from agents.orchestrator.models import SweepSource
 from agents.orchestrator.planning import SweepChunk
-from agents.orchestrator.router.models import as_utc
+from include.clock import as_utc, utcnow
 from include.health.models import DomainSweep
 from include.health.settings import HealthSettings
-from include.ops.models import Domain, OpsRecord, register_ops_model, utcnow
+from include.ops.models import Domain, OpsRecord, register_ops_model
 from include.report.records import HealthDomainRun
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
 from agents.common.models import AnalysedFinding
 from agents.common.textenv import num, pct, usd
@@ -20,6 +20,7 @@ from agents.orchestrator.digest import Fact
 from agents.orchestrator.models import Correlation, DomainResult
 from agents.orchestrator.planning import SweepPlan
 from agents.orchestrator.router.models import TimeWindow
+from include.templating import template_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SHOWN_FINDINGS = 3
@@ -43,11 +44,9 @@ def oxford(items: list[str]) -> str:
 
 @functools.cache
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined, autoescape=False,  # noqa: S701 - plain text
-                      trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(usd=usd, num=num, pct=pct, title=title, oxford=oxford, capitalize_first=capitalize_first)
-    env.globals.update(title=title)
-    return env
+    return template_environment(
+        TEMPLATES, filters={"usd": usd, "num": num, "pct": pct, "title": title, "oxford": oxford,
+                            "capitalize_first": capitalize_first}, globals={"title": title})
 
 
 def macros():

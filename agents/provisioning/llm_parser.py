@@ -15,13 +15,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from agents.common.deadline import call_with_deadline
 from agents.provisioning.azure_facts import OPENAI_MODELS, REGIONS
 from agents.provisioning.capability import Question
 from agents.provisioning.facts import RequestFacts
 from agents.provisioning.registry import CapabilityRegistry, get_registry
+from include.templating import template_environment
 
 log = logging.getLogger(__name__)
 _PROMPTS = Path(__file__).resolve().parent / "prompts"
@@ -29,8 +28,7 @@ DEFAULT_DEADLINE_S = 61.0  # a chat model without a known request timeout (ChatO
 
 
 def render_prompt(message: str, question: Question | None, draft: str, registry: CapabilityRegistry) -> str:
-    env = Environment(loader=FileSystemLoader(str(_PROMPTS)), undefined=StrictUndefined,  # noqa: S701 - plain text
-                      trim_blocks=True, lstrip_blocks=True)
+    env = template_environment(_PROMPTS)
     caps = [{"name": n, "description": registry.get(n).description} for n in registry.names()]
     name_keys = ["resource_group"] + [f"{n}.{f}" for n in registry.names() for f in registry.get(n).name_fields]
     return env.get_template("extract_request.j2").render(

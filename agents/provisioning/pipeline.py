@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pydantic import BaseModel, Field
 
 from agents.provisioning.cost import CostEstimate
@@ -27,6 +26,7 @@ from agents.provisioning.plan import (
     effective_approvers,
 )
 from agents.provisioning.registry import get_registry
+from include.templating import template_environment
 from include.terraform import stacks
 from include.terraform.plan_guard import (
     ApprovalRecord,
@@ -150,8 +150,7 @@ def plan_capability(validated: ValidatedPlan, capability: str, run_id: str,
 
 
 def _body(step: PlanStep, stage: Stage) -> str:
-    env = Environment(loader=FileSystemLoader(str(_TEMPLATES)), undefined=StrictUndefined,  # noqa: S701 - markdown
-                      trim_blocks=True, lstrip_blocks=True)
+    env = template_environment(_TEMPLATES)
     return env.get_template("approval_body.md.j2").render(
         step=step.model_dump(mode="json"), stage=stage, title=step.title, requester=step.requester)
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from agents.provisioning.pipeline import ApplyResult, ApprovalDecision, PlanStep
 from agents.provisioning.plan import ValidatedPlan
-from include.ops.models import ProvisioningRun, utcnow
+from include.clock import utcnow
+from include.ops.models import ProvisioningRun
 
 log = logging.getLogger(__name__)
 

@@ -11,11 +11,12 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from pydantic import BaseModel
 
 from include.remediation.models import FailureContext, PatternTriage
 from include.remediation.params import SPARK_CONF_KEYS, next_node_type
+from include.templating import template_environment
 from include.untrusted.redaction import excerpt, redact
 
 PROMPTS = Path(__file__).resolve().parent / "prompts"
@@ -51,12 +52,7 @@ class RenderedPrompt(BaseModel):
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(str(PROMPTS)),
-        undefined=StrictUndefined,
-        autoescape=False,  # noqa: S701 - plain-text prompts, not HTML
-        keep_trailing_newline=True,
-    )
+    return template_environment(PROMPTS, trim_blocks=False, keep_trailing_newline=True)
 
 
 def _defuse(text: str) -> str:

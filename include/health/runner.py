@@ -16,9 +16,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from include.clock import as_utc
 from include.health.checks import checks_for
 from include.health.checks.base import Check, CheckUnavailable, PerObject, Sweep
 from include.health.models import CheckError, DomainSweep
@@ -74,10 +75,6 @@ def _run_one(check: Check, sweep: Sweep, counter: RowCounter) -> tuple[list[Find
     return findings, errors, scanned
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def window_start(domain: str, as_of: datetime, settings: HealthSettings) -> datetime:
     """Start of the window a sweep at `as_of` looks at (see the module docstring)."""
     if domain != "security":
@@ -115,7 +112,7 @@ def run_domain(
         checks = [c for c in checks if c.name in wanted]
     if manifest is None and (root := local_root(warehouse)) is not None:
         manifest = load_manifest(root)
-    as_of = _aware(as_of)
+    as_of = as_utc(as_of)
     sweep = Sweep(domain=domain, as_of=as_of, window_start=window_start(domain, as_of, settings), window_end=as_of,  # type: ignore[arg-type]
                   settings=settings, manifest=manifest, warehouse=warehouse)
     counter = RowCounter(warehouse)

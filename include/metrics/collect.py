@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from include.clock import utcnow
 from include.lakehouse.warehouse import Warehouse
 from include.metrics.snapshot import (
     LLM_LATENCY_BUCKETS,
@@ -25,7 +26,7 @@ from include.metrics.snapshot import (
     Sample,
     SourceStatus,
 )
-from include.ops.models import DOMAINS, utcnow
+from include.ops.models import DOMAINS
 from include.ui.models import PendingApproval
 from include.ui.ops_sql import existing_ops_tables, run_ops_sql
 

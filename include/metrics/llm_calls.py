@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from include.ops.models import OpsRecord, register_ops_model, utcnow
+from include.clock import utcnow
+from include.ops.models import OpsRecord, register_ops_model
 
 CallStatus = Literal["ok", "error"]
 

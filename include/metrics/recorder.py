@@ -25,9 +25,9 @@ from uuid import UUID
 
 from langchain_core.callbacks import BaseCallbackHandler
 
+from include.clock import utcnow
 from include.metrics.llm_calls import LLMCall
 from include.metrics.pricing import price_table
-from include.ops.models import utcnow
 from include.untrusted.redaction import excerpt
 
 log = logging.getLogger(__name__)

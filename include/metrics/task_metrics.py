@@ -22,7 +22,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from include.ops.models import OpsRecord, register_ops_model, stable_id, utcnow
+from include.clock import utcnow
+from include.ops.models import OpsRecord, register_ops_model, stable_id
 
 log = logging.getLogger(__name__)
 

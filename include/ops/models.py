@@ -8,21 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from include.clock import utcnow
 
 Domain = Literal["cost", "security", "performance", "reliability", "data_quality", "mlops"]
 DOMAINS: tuple[Domain, ...] = ("cost", "security", "performance", "reliability", "data_quality", "mlops")
 Severity = Literal["critical", "high", "medium", "low"]
 SEVERITY_ORDER: dict[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 AgentPath = Literal["deterministic", "llm"]
-
-
-def utcnow() -> datetime:
-    """Current time, timezone-aware UTC, truncated to microseconds (Delta's precision)."""
-    return datetime.now(UTC)
 
 
 def stable_id(*parts: Any) -> str:

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from include.clock import as_utc
 from include.ops.models import RemediationDecision
 from include.remediation.detection import attempt_of, is_failed, is_terminal
 from include.remediation.job_change import JobChangeRefused, plan_job_update
@@ -61,10 +62,6 @@ class ActResult(BaseModel):
 
 class DecisionNotFound(LookupError):
     """No ledger row for (run_id, attempt)."""
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def load_decision(store: Any, run_id: str, attempt: int) -> RemediationDecision:
@@ -105,7 +102,7 @@ def _result(d: RemediationDecision, status: ActStatus, detail: str = "", **extra
 
 def budget_competitors(me: RemediationDecision, history: list[RemediationDecision]) -> list[RemediationDecision]:
     """Other live run-starting decisions of the job on the same UTC day that started or claimed a run."""
-    day = _utc(me.decided_at).date()
+    day = as_utc(me.decided_at).date()
     return [
         d
         for d in history
@@ -113,7 +110,7 @@ def budget_competitors(me: RemediationDecision, history: list[RemediationDecisio
         and not d.shadow
         and d.job_id == me.job_id
         and d.action in RUN_STARTING
-        and _utc(d.decided_at).date() == day
+        and as_utc(d.decided_at).date() == day
         and (d.outcome in STARTED_OUTCOMES or (d.outcome == "pending" and d.act_started_at is not None))
     ]
 
@@ -125,7 +122,7 @@ def _our_repair(d: RemediationDecision, run: dict[str, Any]) -> dict[str, Any] |
         return None
     repair = history[d.attempt + 1]
     started = datetime.fromtimestamp(int(repair.get("start_time") or 0) / 1000, UTC)
-    return repair if started >= _utc(d.act_started_at) - CLAIM_SKEW else None
+    return repair if started >= as_utc(d.act_started_at) - CLAIM_SKEW else None
 
 
 def act_on_decision(
@@ -137,7 +134,7 @@ def act_on_decision(
         DecisionNotFound: there is no such decision.
         JobsApiError: a Jobs API call failed (the claim stays; a retry resumes safely).
     """
-    now = _utc(now)
+    now = as_utc(now)
     d = load_decision(store, run_id, attempt)
     if d.shadow or d.outcome != "pending":
         return _result(d, "done", f"outcome is {d.outcome}: nothing to do")
@@ -145,8 +142,8 @@ def act_on_decision(
         return _result(d, "notify", "a notification, sent by the notify step")
     if d.action not in RUN_STARTING:
         return _result(d, "done", f"{d.action}: nothing to do")
-    if d.not_before is not None and now < _utc(d.not_before):
-        return _result(d, "waiting", f"backoff until {_utc(d.not_before):%Y-%m-%dT%H:%M:%SZ}")
+    if d.not_before is not None and now < as_utc(d.not_before):
+        return _result(d, "waiting", f"backoff until {as_utc(d.not_before):%Y-%m-%dT%H:%M:%SZ}")
 
     run = jobs.get_run(int(d.run_id))
     if d.run_page_url is None and run.get("run_page_url"):
@@ -198,13 +195,13 @@ def record_act_error(store: Any, run_id: str, attempt: int, error: BaseException
     d = load_decision(store, run_id, attempt)
     if d.outcome != "pending":
         return _result(d, "done", f"outcome is already {d.outcome}")
-    d = update_decision(store, d, outcome="error", outcome_at=_utc(now), act_detail=f"acting failed: {error}")
+    d = update_decision(store, d, outcome="error", outcome_at=as_utc(now), act_detail=f"acting failed: {error}")
     return _result(d, "error", d.act_detail or "")
 
 
 def due_decisions(store: Any, now: datetime, *, decided_before: datetime | None = None) -> list[RemediationDecision]:
     """Live pending run-starting decisions whose backoff has passed (left for a later DAG run to act on)."""
-    now = _utc(now)
+    now = as_utc(now)
     rows = store.read(RemediationDecision, {"outcome": "pending"})
     return sorted(
         (
@@ -212,8 +209,8 @@ def due_decisions(store: Any, now: datetime, *, decided_before: datetime | None 
             for d in rows
             if not d.shadow
             and d.action in RUN_STARTING
-            and (d.not_before is None or _utc(d.not_before) <= now)
-            and (decided_before is None or _utc(d.decided_at) < _utc(decided_before))
+            and (d.not_before is None or as_utc(d.not_before) <= now)
+            and (decided_before is None or as_utc(d.decided_at) < as_utc(decided_before))
         ),
-        key=lambda d: (_utc(d.decided_at), d.decision_id),
+        key=lambda d: (as_utc(d.decided_at), d.decision_id),
     )

@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import Field
 
-from include.ops.models import OpsRecord, RemediationDecision, register_ops_model, utcnow
+from include.clock import utcnow
+from include.ops.models import OpsRecord, RemediationDecision, register_ops_model
 
 
 @register_ops_model

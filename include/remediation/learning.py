@@ -24,7 +24,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from include.ops.models import OpsRecord, RemediationDecision, register_ops_model, utcnow
+from include.clock import utcnow
+from include.ops.models import OpsRecord, RemediationDecision, register_ops_model
 from include.remediation.patterns import Rule, RuleSet, load_rules
 from include.untrusted.regex import compile_rule
 

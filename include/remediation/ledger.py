@@ -13,27 +13,24 @@ outcome recording lagged.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from include.clock import as_utc
 from include.ops.models import RemediationDecision
 from include.remediation.models import NOTIFYING, RUN_STARTING
 
 FAILED_OUTCOMES = frozenset({"failed", "error"})
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 class LedgerView:
     """Read-only queries over one job's decision history, as of `now`."""
 
     def __init__(self, history: Iterable[RemediationDecision], *, shadow: bool, now: datetime) -> None:
-        self.now = _utc(now)
+        self.now = as_utc(now)
         # Only decisions made before `now` exist for a decision made at `now` (replay-safe).
         self.all = sorted(
-            (d for d in history if _utc(d.decided_at) <= self.now),
-            key=lambda d: (_utc(d.decided_at), d.attempt),
+            (d for d in history if as_utc(d.decided_at) <= self.now),
+            key=lambda d: (as_utc(d.decided_at), d.attempt),
         )
         self.mode = [d for d in self.all if d.shadow == shadow]
 
@@ -54,7 +51,7 @@ class LedgerView:
         return sum(
             1
             for d in self.mode
-            if d.job_id == job_id and d.action in RUN_STARTING and _utc(d.decided_at).date() == day
+            if d.job_id == job_id and d.action in RUN_STARTING and as_utc(d.decided_at).date() == day
         )
 
     def failed_remediations(self, job_id: str, window: timedelta) -> list[RemediationDecision]:
@@ -64,7 +61,7 @@ class LedgerView:
         later = {(d.run_id, d.attempt) for d in live}
         failed = []
         for d in live:
-            if d.action not in RUN_STARTING or _utc(d.decided_at) < since:
+            if d.action not in RUN_STARTING or as_utc(d.decided_at) < since:
                 continue
             superseded = any(run == d.run_id and attempt > d.attempt for run, attempt in later)
             if d.outcome in FAILED_OUTCOMES or superseded:
@@ -81,7 +78,7 @@ class LedgerView:
                 d.job_id == job_id
                 and d.fingerprint == fingerprint
                 and d.action in actions
-                and _utc(d.decided_at) >= since
+                and as_utc(d.decided_at) >= since
             ):
                 return d
         return None
@@ -90,6 +87,6 @@ class LedgerView:
         """The escalation that opened this incident within the window, if any."""
         since = self.now - window
         for d in reversed(self.mode):
-            if d.action == "ESCALATE" and d.incident_id == incident and _utc(d.decided_at) >= since:
+            if d.action == "ESCALATE" and d.incident_id == incident and as_utc(d.decided_at) >= since:
                 return d
         return None

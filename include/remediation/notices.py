@@ -19,7 +19,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import parseaddr
 from functools import lru_cache
@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from filelock import FileLock
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from pydantic import BaseModel, Field
 
+from include.clock import as_utc
 from include.config import state_dir
 from include.notify.message import build_message
 from include.notify.smtp import SendResult, SmtpSettings, send_message
@@ -38,6 +39,7 @@ from include.remediation.acting import STARTED_OUTCOMES, load_decision, update_d
 from include.remediation.incidents import record_escalation
 from include.remediation.models import NOTIFYING, RUN_STARTING
 from include.remediation.policy import RemediationPolicy
+from include.templating import template_environment
 from include.untrusted.redaction import excerpt, redact
 
 log = logging.getLogger(__name__)
@@ -81,16 +83,7 @@ class NotifyResult(BaseModel):
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        undefined=StrictUndefined,
-        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
-        keep_trailing_newline=True,
-    )
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return template_environment(TEMPLATES, "mixed", trim_blocks=False, keep_trailing_newline=True)
 
 
 def notice_kind(d: RemediationDecision) -> NoticeKind | None:
@@ -147,10 +140,10 @@ def _already_notified(d: RemediationDecision, kind: NoticeKind, history: list[Re
                       window: timedelta, now: datetime) -> RemediationDecision | None:
     if kind not in ("action_needed", "escalation") or window.total_seconds() <= 0:
         return None
-    for other in sorted(history, key=lambda x: _utc(x.decided_at), reverse=True):
+    for other in sorted(history, key=lambda x: as_utc(x.decided_at), reverse=True):
         if other.decision_id == d.decision_id or other.shadow or not other.notified:
             continue
-        if _utc(other.outcome_at or other.decided_at) < now - window:
+        if as_utc(other.outcome_at or other.decided_at) < now - window:
             continue
         if kind == "escalation" and other.action == "ESCALATE" and other.incident_id == d.incident_id:
             return other
@@ -179,7 +172,7 @@ def notify_decision(
     send: Callable[[EmailMessage], SendResult] | None = None,
 ) -> NotifyResult:
     """Send the notice the decision owes (if any), record who got it; see the module doc."""
-    now = _utc(now)
+    now = as_utc(now)
     d = load_decision(store, run_id, attempt)
     if notice_kind(d) is None:
         return NotifyResult(decision_id=d.decision_id, status="nothing", detail=f"{d.action}/{d.outcome}")

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from include.clock import as_utc
 from include.ops.models import RemediationDecision
 from include.remediation.decide import decide
 from include.remediation.models import ClusterSettings, FailureContext, LLMOpinion, TaskFailure, TriageResult
@@ -68,10 +69,6 @@ class ReplayReport(BaseModel):
         return dict(Counter(i.action for i in self.items))
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def failure_from_decision(d: RemediationDecision) -> FailureContext:
     """The failure as the ledger remembers it (excerpt, not the full output)."""
     keys = d.task_keys or ["unknown"]
@@ -95,17 +92,17 @@ def replay_ledger(
     decisions: list[RemediationDecision], since: datetime, policy: RemediationPolicy, rules: RuleSet | None = None
 ) -> list[ReplayItem]:
     """Decide every decision recorded since `since` again, against the ledger as of its time."""
-    since = _utc(since)
+    since = as_utc(since)
     items = []
-    for d in sorted((d for d in decisions if _utc(d.decided_at) >= since), key=lambda d: (_utc(d.decided_at), d.decision_id)):
+    for d in sorted((d for d in decisions if as_utc(d.decided_at) >= since), key=lambda d: (as_utc(d.decided_at), d.decision_id)):
         failure = failure_from_decision(d)
         history = [h for h in decisions if h.job_id == d.job_id and h.decision_id != d.decision_id]
         triage = TriageResult(pattern=classify_failure(failure, rules), llm=_recorded_opinion(d),
                               llm_configured=bool(d.llm_model), llm_error=d.llm_error, llm_model=d.llm_model,
                               excerpt=d.error_excerpt)
-        again = decide(failure, triage, history, policy, _utc(d.decided_at))
+        again = decide(failure, triage, history, policy, as_utc(d.decided_at))
         items.append(ReplayItem(
-            source="ledger", run_id=d.run_id, attempt=d.attempt, job_id=d.job_id, failed_at=_utc(d.decided_at),
+            source="ledger", run_id=d.run_id, attempt=d.attempt, job_id=d.job_id, failed_at=as_utc(d.decided_at),
             recorded_action=d.action, recorded_category=d.category, action=again.action, category=again.category,
             guard=again.guard, reason=again.reason,
         ))
@@ -117,14 +114,14 @@ def timeline_waves(warehouse: Any, since: datetime, until: datetime) -> list[dic
     from include.lakehouse.warehouse import query_file
 
     table = query_file(warehouse, "remediation/finished_run_waves",
-                       {"since": _utc(since) - TIMELINE_LOOKBACK, "until": _utc(until)})
+                       {"since": as_utc(since) - TIMELINE_LOOKBACK, "until": as_utc(until)})
     waves: list[dict[str, Any]] = []
     seen: Counter[str] = Counter()
     for row in table.to_pylist():
         run = str(row["run_id"])
         row["attempt"] = seen[run]
         seen[run] += 1
-        if _utc(row["period_end_time"]) >= _utc(since):
+        if as_utc(row["period_end_time"]) >= as_utc(since):
             waves.append(row)
     return waves
 
@@ -148,7 +145,7 @@ def replay_timeline(
             attempt=key[1], job_name=str(wave.get("run_name") or ""), result_state="FAILED",
             termination_code=wave.get("termination_code"), tasks=[TaskFailure(task_key="unknown")],
         )
-        at = _utc(wave["period_end_time"])
+        at = as_utc(wave["period_end_time"])
         decision = decide(failure, TriageResult(pattern=classify_failure(failure, rules)), history, policy, at)
         history.append(decision)  # later failures of the job see this one (budgets, dedup) as the DAG would
         items.append(ReplayItem(
@@ -164,7 +161,7 @@ def replay(
 ) -> ReplayReport:
     """Ledger replay plus (when a warehouse is given) unseen timeline failures, since `since`."""
     decisions = store.read(RemediationDecision)
-    report = ReplayReport(since=_utc(since), items=replay_ledger(decisions, since, policy, rules))
+    report = ReplayReport(since=as_utc(since), items=replay_ledger(decisions, since, policy, rules))
     if warehouse is not None:
         try:
             waves = timeline_waves(warehouse, since, until or datetime.now(UTC))

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from include.clock import as_utc
 from include.ops.models import RemediationDecision
 from include.remediation.acting import act_on_decision, due_decisions, record_act_error
 from include.remediation.jobs_client import JobsApi, JobsApiError
@@ -32,10 +33,6 @@ class SweepReport(BaseModel):
     errors: dict[str, str] = Field(default_factory=dict)
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def sweep_pending(
     store: Any,
     jobs: JobsApi,
@@ -52,7 +49,7 @@ def sweep_pending(
     `decided_before` (the DAG run's start) keeps the sweep off decisions the same DAG run's own
     act tasks are handling.
     """
-    now = _utc(now or datetime.now(UTC))
+    now = as_utc(now or datetime.now(UTC))
     report = SweepReport()
     for d in due_decisions(store, now, decided_before=decided_before):
         try:
@@ -67,7 +64,7 @@ def sweep_pending(
     owed = [
         d
         for d in store.read(RemediationDecision)
-        if notice_kind(d) is not None and _utc(d.outcome_at or d.decided_at) <= now - notice_grace
+        if notice_kind(d) is not None and as_utc(d.outcome_at or d.decided_at) <= now - notice_grace
     ]
     for d in owed:
         try:

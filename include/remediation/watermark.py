@@ -12,12 +12,13 @@ failure found was decided (a separate task at the end of the run), and never bac
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from include.ops.models import OpsRecord, RemediationDecision, register_ops_model, utcnow
+from include.clock import as_utc, utcnow
+from include.ops.models import OpsRecord, RemediationDecision, register_ops_model
 from include.remediation.detection import ledger_key
 from include.remediation.settings import RemediationSettings
 
@@ -51,10 +52,6 @@ class ScanPlan(BaseModel):
     watch_runs: list[str] = Field(default_factory=list)
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def load_watermark(store: Any, scope: str) -> RemediationWatermark | None:
     rows = store.read(RemediationWatermark, {"scope": scope})
     return rows[0] if rows else None
@@ -75,12 +72,12 @@ def plan_scan(
         now: the scan time.
         since: scan from here instead (a deliberate re-scan); the stored watermark is untouched.
     """
-    now = _utc(now)
+    now = as_utc(now)
     mark = load_watermark(store, settings.conn_id)
     if since is not None:
-        start = _utc(since)
+        start = as_utc(since)
     elif mark is not None:
-        start = _utc(mark.watermark) - timedelta(minutes=settings.overlap_minutes)
+        start = as_utc(mark.watermark) - timedelta(minutes=settings.overlap_minutes)
     else:
         start = now - timedelta(hours=settings.first_lookback_hours)
     list_from = start - timedelta(hours=settings.run_lookback_hours)
@@ -92,14 +89,14 @@ def plan_scan(
         {
             ledger_key(d.run_id, d.attempt)
             for d in decisions
-            if _utc(d.decided_at) >= list_from or d.run_id in watched
+            if as_utc(d.decided_at) >= list_from or d.run_id in watched
         }
     )[-MAX_KNOWN:]
     return ScanPlan(
         scope=settings.conn_id,
         since=start,
         list_from=list_from,
-        watermark=_utc(mark.watermark) if mark else None,
+        watermark=as_utc(mark.watermark) if mark else None,
         known=known,
         watch_runs=watch,
     )
@@ -109,9 +106,9 @@ def advance_watermark(
     store: Any, scope: str, scanned_until: datetime, *, dag_run_id: str | None = None, found: int = 0
 ) -> RemediationWatermark:
     """Move the watermark to `scanned_until` unless it is already later (it never goes back)."""
-    scanned_until = _utc(scanned_until)
+    scanned_until = as_utc(scanned_until)
     current = load_watermark(store, scope)
-    if current is not None and _utc(current.watermark) >= scanned_until:
+    if current is not None and as_utc(current.watermark) >= scanned_until:
         return current
     row = RemediationWatermark(
         scope=scope, watermark=scanned_until, dag_run_id=dag_run_id, failures_found=found, updated_at=utcnow()

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from include.clock import as_utc
 from include.lakehouse.warehouse import QueryError, Warehouse, local_root, query_file
 from include.ops.models import DOMAINS, SEVERITY_ORDER, Finding
 from include.report.models import (
@@ -20,7 +21,6 @@ from include.report.models import (
     ReportData,
     ReportFinding,
     RunDay,
-    as_utc,
     report_window,
 )
 from include.report.records import HealthDomainRun

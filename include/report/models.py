@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from include.clock import as_utc
 from include.ops.models import SEVERITY_ORDER
 
 DomainState = Literal["ok", "findings", "errors", "not_run"]
@@ -126,16 +127,6 @@ class ReportData(BaseModel):
     @property
     def title(self) -> str:
         return f"LakePilot platform health — {self.report_date:%a %d %b %Y}"
-
-
-def as_utc(value: datetime) -> datetime:
-    """A plain `datetime` in UTC (naive values are taken as UTC).
-
-    Airflow hands tasks pendulum DateTimes, whose arithmetic can drop a stdlib tzinfo; a plain
-    datetime keeps comparisons with stored (aware) timestamps safe.
-    """
-    v = (value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(UTC)
-    return datetime(v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond, tzinfo=UTC)
 
 
 def report_window(report_at: datetime) -> tuple[date, datetime]:

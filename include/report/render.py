@@ -8,10 +8,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
 from include.report.charts import ChartImage
 from include.report.models import ReportData
+from include.templating import template_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ImageMode = Literal["data", "cid"]
@@ -29,14 +30,7 @@ STATE_LABELS = {"ok": "healthy", "findings": "findings", "errors": "check errors
 
 @functools.cache
 def _env() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        undefined=StrictUndefined,
-        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = template_environment(TEMPLATES, "mixed", keep_trailing_newline=True)
     env.globals.update(
         fmt_ts=fmt_ts,
         fmt_num=fmt_num,

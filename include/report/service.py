@@ -11,10 +11,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from include.clock import utcnow
 from include.config import reports_dir
 from include.notify.message import Attachment, build_message
 from include.notify.smtp import SendResult, SmtpSettings, send_message
-from include.ops.models import HealthReport, utcnow
+from include.ops.models import HealthReport
 from include.ops.store import OpsStore, get_ops_store
 from include.report.charts import ChartImage, cost_chart, failures_chart, reliability_chart
 from include.report.data import load_report_data

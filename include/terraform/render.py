@@ -12,8 +12,9 @@ import logging
 from pathlib import Path
 from typing import Any, Literal
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
+from include.templating import template_environment
 from include.terraform.hcl import HclExpr, hcl_body, hcl_key, hcl_string, hcl_value
 
 log = logging.getLogger(__name__)
@@ -30,16 +31,10 @@ def template_dir(capability: str) -> Path:
 
 
 def _environment(directory: Path) -> Environment:
-    env = Environment(  # noqa: S701 - output is HCL, not HTML; values are escaped by the hcl filter
-        loader=FileSystemLoader([str(directory), str(SHARED_DIR)]),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(hcl=hcl_value, hcl_body=hcl_body, hcl_string=hcl_string, hcl_key=hcl_key)
-    env.globals["raw"] = HclExpr
-    return env
+    # HCL, not HTML: values are escaped by the hcl filters.
+    return template_environment([directory, SHARED_DIR], keep_trailing_newline=True,
+                                filters={"hcl": hcl_value, "hcl_body": hcl_body, "hcl_string": hcl_string, "hcl_key": hcl_key},
+                                globals={"raw": HclExpr})
 
 
 def template_files(directory: Path, target: Target) -> list[Path]:

@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from include.clock import utcnow
 from include.lakehouse.warehouse import Warehouse
 from include.ops.arrow import from_row
-from include.ops.models import ProvisioningRun, utcnow
+from include.ops.models import ProvisioningRun
 from include.ui.models import ApprovalsPage, ApprovalView, PendingApproval, SourceNote
 from include.ui.ops_sql import existing_ops_tables, run_ops_sql
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from include.clock import utcnow
 from include.lakehouse.warehouse import QueryError, Warehouse
 from include.ops.arrow import from_row
-from include.ops.models import DOMAINS, Finding, utcnow
+from include.ops.models import DOMAINS, Finding
 from include.ui.models import FindingFilters, FindingsPage, SourceNote
 from include.ui.ops_sql import existing_ops_tables, ops_prefix, run_ops_sql
 

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
+from include.clock import utcnow
 from include.lakehouse.warehouse import Warehouse
-from include.ops.models import utcnow
 from include.ui.models import RemediationFilters, RemediationPage, RemediationRow, SourceNote
 from include.ui.ops_sql import existing_ops_tables, json_value, ops_prefix, run_ops_sql
 

@@ -24,6 +24,7 @@ import pyarrow as pa
 from include.config import ops_location
 from include.lakehouse.delta_store import table_exists
 from include.lakehouse.warehouse import LocalWarehouse, Warehouse
+from include.templating import template_environment
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +47,7 @@ def ops_prefix() -> str:
 
 @functools.cache
 def _environment(root: str) -> jinja2.Environment:
-    return jinja2.Environment(  # noqa: S701 - renders SQL, not HTML
-        loader=jinja2.FileSystemLoader(root),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    return template_environment(root, trim_blocks=False, keep_trailing_newline=True)
 
 
 def render_sql(name: str, **constants: Any) -> str:

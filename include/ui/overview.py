@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from include.clock import utcnow
 from include.lakehouse.warehouse import Warehouse
-from include.ops.models import utcnow
 from include.ui.findings import load_findings
 from include.ui.ledger import load_ledger
 from include.ui.models import FindingFilters, OverviewCounts, RemediationFilters, ReportSummary, SourceNote

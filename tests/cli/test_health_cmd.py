@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli.health_cmd import parse_as_of
 from cli.main import app
+from cli.moments import parse_moment
 from include.config import outbox_dir, reports_dir
 from include.notify.message import build_message
 from include.notify.smtp import SmtpSettings, send_message
@@ -86,7 +86,8 @@ def test_sweep_rejects_an_unknown_domain() -> None:
     ],
 )
 def test_as_of_parsing(text: str, expected: datetime) -> None:
-    assert parse_as_of(text) == expected
+    assert parse_moment(text, "--as-of") == expected
+    assert parse_moment(text[:10], "--since", "start_of_day") == datetime(2026, 5, 9, tzinfo=UTC)
 
 
 def _ignore_sigint() -> None:

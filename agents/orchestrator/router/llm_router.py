@@ -12,12 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from pydantic import BaseModel, Field, ValidationError
 
 from agents.common.deadline import call_with_deadline
 from agents.orchestrator.router.domains import DOMAIN_DESCRIPTIONS
 from include.ops.models import Domain
+from include.templating import template_environment
 
 log = logging.getLogger(__name__)
 PROMPTS = Path(__file__).resolve().parent / "prompts"
@@ -40,9 +41,7 @@ class LLMRouteError(RuntimeError):
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(PROMPTS), undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True  # noqa: S701 - prompts are not HTML
-    )
+    return template_environment(PROMPTS)
 
 
 def render_messages(question: str, previous_domains: list[Domain] | None = None) -> list[tuple[str, str]]:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from include.clock import as_utc
 from include.ops.models import DOMAINS, Domain
 
 RoutePath = Literal["offline", "llm", "llm+offline"]
 Granularity = Literal["hour", "day", "week", "month", "quarter", "year", "rolling", "custom"]
-
-
-def as_utc(value: datetime) -> datetime:
-    """A timezone-aware UTC datetime (naive input is taken to be UTC already)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class DomainScore(BaseModel):

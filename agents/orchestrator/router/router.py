@@ -16,9 +16,9 @@ from agents.orchestrator.router.decision import (
     reconcile,
 )
 from agents.orchestrator.router.llm_router import LLMRouteError, ask_llm
-from agents.orchestrator.router.models import RouteContext, RouteResult, TimeWindow, as_utc
+from agents.orchestrator.router.models import RouteContext, RouteResult, TimeWindow
 from agents.orchestrator.router.time_window import parse_time_window
-from include.ops.models import utcnow
+from include.clock import as_utc, utcnow
 from include.untrusted.limits import QUESTION
 
 log = logging.getLogger(__name__)

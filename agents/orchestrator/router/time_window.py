@@ -17,8 +17,9 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from agents.orchestrator.router.models import TimeWindow, as_utc
+from agents.orchestrator.router.models import TimeWindow
 from agents.orchestrator.router.time_expressions import Atom, Shift, calendar_bounds, find_atoms, period_of
+from include.clock import as_utc
 
 _COMPARE = re.compile(r"\b(?:vs\b\.?|versus\b|compared\s+(?:to|with)\b|comparison\s+(?:to|with)\b|against\b|relative\s+to\b|than\b)")
 _SINCE = re.compile(r"\b(?:since|after|starting(?:\s+from)?|from)\s+(?:the\s+start\s+of\s+)?$")

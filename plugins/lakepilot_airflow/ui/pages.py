@@ -17,7 +17,9 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from include.ops.models import DOMAINS, utcnow
+from include.clock import utcnow
+from include.ops.models import DOMAINS
+from include.templating import template_environment
 from include.ui import ask as ask_service
 from include.ui.approvals import build_approvals_page, recent_provisioning_rows
 from include.ui.findings import SEVERITIES, load_findings
@@ -77,13 +79,7 @@ def _usd(value: float | None) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = template_environment(TEMPLATES, "html")
     env.filters.update(
         ago=_ago,
         when=_when,

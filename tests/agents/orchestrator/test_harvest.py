@@ -81,4 +81,4 @@ def test_the_cli_writes_a_file_without_the_routers_answers(store: LocalOpsStore,
          "--lakehouse", str(lakehouse), "--since", "yesterday"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
-    assert bad.returncode == 2 and "--since 'yesterday' is not an ISO 8601 time" in " ".join(bad.stderr.split())
+    assert bad.returncode == 2 and "--since 'yesterday' is not a date (YYYY-MM-DD) or an ISO datetime" in " ".join(bad.stderr.split())
