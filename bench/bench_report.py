@@ -27,9 +27,9 @@ from bench.bench_generate import END, ensure_workspace
 
 
 def _child_main(root: Path) -> None:
-    from agents.common.pipeline import analyse_stored, sweep_and_store
-    from agents.common.registry import agent_module
+    from agents.domains import analyse, analyst
     from include.health.runner import run_all
+    from include.health.service import analyse_stored, sweep_and_store
     from include.lakehouse.warehouse import LocalWarehouse
     from include.ops.store import LocalOpsStore
     from include.report.data import load_cost, load_runs
@@ -42,7 +42,7 @@ def _child_main(root: Path) -> None:
     as_of = manifest.end
     sweeps = {s.domain: s for s in run_all(wh, as_of)}
     started = time.perf_counter()
-    analyses = [agent_module(d).analyse(s) for d, s in sweeps.items()]
+    analyses = [analyse(d, s) for d, s in sweeps.items()]
     agents_s = time.perf_counter() - started
 
     ops = Path(tempfile.mkdtemp(prefix="lakepilot-bench-ops-"))
@@ -54,7 +54,7 @@ def _child_main(root: Path) -> None:
         store_s = time.perf_counter() - started
         started = time.perf_counter()
         for domain in sweeps:
-            analyse_stored(wh, domain, as_of, store=store)
+            analyse_stored(wh, domain, as_of, store=store, analyst=analyst(domain))
         analyse_s = time.perf_counter() - started
         end_day = (as_of - timedelta(microseconds=1)).date()
         started = time.perf_counter()

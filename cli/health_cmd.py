@@ -46,10 +46,11 @@ def register(app: typer.Typer) -> None:
         """Run health checks, let each domain's agent explain them, and show (and store) the findings."""
         from rich.table import Table
 
-        from agents.common.pipeline import analyse_stored, sweep_and_store
-        from agents.common.registry import agent_module, tools_module
+        from agents.domains import analyse, analyst
         from agents.llm import LLMConfig, llm_mode_label
         from cli.output import banner, err, fail, json_line, out, progress
+        from include.health.runner import run_domain
+        from include.health.service import analyse_stored, sweep_and_store
         from include.ops.models import DOMAINS
 
         domains = list(DOMAINS) if domain == "all" else [domain]
@@ -72,9 +73,9 @@ def register(app: typer.Typer) -> None:
                 try:
                     if store:
                         sweep_and_store(warehouse, d, when)
-                        analysis, _ = analyse_stored(warehouse, d, when, llm=llm)
+                        analysis, _ = analyse_stored(warehouse, d, when, analyst=analyst(d, llm=llm))
                     else:
-                        analysis = agent_module(d).analyse(tools_module(d).sweep(warehouse, when), llm=llm, warehouse=warehouse)
+                        analysis = analyse(d, run_domain(warehouse, d, when), llm=llm, warehouse=warehouse)
                     results.append(analysis)
                 except Exception as exc:  # one domain failing must not hide the others
                     failures.append(f"{d}: {exc}")

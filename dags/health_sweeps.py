@@ -1,6 +1,7 @@
 """Six health DAGs, `health_<domain>`: sweep the domain's checks, store findings, let its agent explain them.
 
-Wiring only: the work is `agents.common.pipeline.sweep_and_store` / `analyse_stored`.
+Wiring only: the work is `include.health.service.sweep_and_store` / `analyse_stored`, the analysis by
+`agents.domains.analyst(domain, llm=...)`.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def build(domain: str):
             from airflow.sdk import Variable
             from lakepilot_airflow.connections import resolve_warehouse
 
-            from agents.common.pipeline import sweep_and_store
+            from include.health.service import sweep_and_store
             from include.health.settings import HealthSettings
 
             raw = Variable.get(SETTINGS_VARIABLE, default=None)
@@ -81,9 +82,11 @@ def build(domain: str):
 
             from lakepilot_airflow.connections import resolve_llm, resolve_warehouse
 
-            from agents.common.pipeline import analyse_stored
+            from agents.domains import analyst
+            from include.health.service import analyse_stored
 
-            _, outcome = analyse_stored(resolve_warehouse(), domain, datetime.fromisoformat(swept["as_of"]), llm=resolve_llm())
+            _, outcome = analyse_stored(resolve_warehouse(), domain, datetime.fromisoformat(swept["as_of"]),
+                                        analyst=analyst(domain, llm=resolve_llm()))
             logging.getLogger(__name__).info(
                 "%s analysis via the %s path (%s)%s: %s", domain, outcome.path, outcome.llm,
                 f", fallback: {outcome.fallback_reason}" if outcome.fallback_reason else "", outcome.headline,

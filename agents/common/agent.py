@@ -16,11 +16,12 @@ from typing import Any
 
 from agents.common.deterministic import DeterministicWriter, sort_findings
 from agents.common.llm_loop import LLMPathError, classify, run_agent_loop
-from agents.common.models import AnalysedFinding, DomainAnalysis, KeyNumber, LLMAnalysis
+from agents.common.models import LLMAnalysis
 from agents.common.queries import AdhocQuery
 from agents.common.textenv import environment
 from agents.common.tools import ToolContext, build_common_tools
 from agents.llm import LLMConfig, build_chat_model, llm_mode_label
+from include.health.analysis import AnalysedFinding, DomainAnalysis, KeyNumber
 from include.health.models import DomainSweep
 from include.ops.models import Domain, Finding
 from include.untrusted.redaction import Redactor

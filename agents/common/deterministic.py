@@ -14,20 +14,16 @@ from typing import Any
 
 from jinja2 import TemplateNotFound
 
-from agents.common.models import AnalysedFinding
 from agents.common.textenv import environment
+from include.health.analysis import AnalysedFinding
 from include.health.models import DomainSweep
+from include.health.runner import is_informational
 from include.ops.models import SEVERITY_ORDER, Finding
 from include.untrusted.redaction import Redactor
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TEMPLATE = "_default.j2"
-
-
-def is_informational(finding: Finding) -> bool:
-    """A finding that reports a state (top spenders, MTTR) rather than an anomaly."""
-    return bool(finding.evidence.get("informational"))
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from agents.common.models import KeyNumber, Unit
+from include.health.analysis import KeyNumber, Unit
 from include.ops.models import Finding
 
 

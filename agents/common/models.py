@@ -1,4 +1,4 @@
-"""Typed output of a domain agent, and the structured answer an LLM must give.
+"""The structured answer an LLM must give when it explains a domain sweep.
 
 The LLM explains and recommends; it never decides what is a finding or how severe it is
 (the checks do). So its structured answer can only refer to findings by id.
@@ -6,61 +6,7 @@ The LLM explains and recommends; it never decides what is a finding or how sever
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
-
 from pydantic import BaseModel, Field
-
-from include.health.models import CheckError
-from include.ops.models import AgentPath, Domain
-
-Unit = Literal["USD", "count", "percent", "seconds", "ratio"]
-
-
-class AnalysedFinding(BaseModel):
-    """A finding with its explanation and recommendation, and which path wrote them."""
-
-    finding_id: str
-    check: str
-    severity: str
-    entity_type: str
-    entity_id: str
-    metric: str
-    observed: float | None = None
-    baseline: float | None = None
-    summary: str
-    explanation: str
-    recommendation: str
-    agent_path: AgentPath = "deterministic"
-
-
-class KeyNumber(BaseModel):
-    """A number worth a glance (computed from the sweep, never by the LLM)."""
-
-    name: str
-    value: float
-    unit: Unit = "count"
-    note: str = ""
-
-
-class DomainAnalysis(BaseModel):
-    """What a domain agent concluded about one sweep."""
-
-    domain: Domain
-    as_of: datetime
-    window_start: datetime
-    window_end: datetime
-    headline: str
-    findings: list[AnalysedFinding] = Field(default_factory=list)
-    key_numbers: list[KeyNumber] = Field(default_factory=list)
-    errors: list[CheckError] = Field(default_factory=list)
-    checks_run: list[str] = Field(default_factory=list)
-    engine: str = ""
-    path: AgentPath = "deterministic"
-    llm: str = "deterministic (no LLM configured)"
-    fallback_reason: str = ""
-    tool_calls: int = 0
-    duration_s: float = 0.0
 
 
 class FindingNote(BaseModel):

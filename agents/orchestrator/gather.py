@@ -14,8 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.common.models import DomainAnalysis
-from agents.common.registry import agent_module
+from agents.domains import analyse
 from agents.llm import import_llm_modules
 from agents.orchestrator.correlate import refs_index
 from agents.orchestrator.evidence import run_evidence
@@ -23,10 +22,11 @@ from agents.orchestrator.models import DomainResult, DomainStatus, EvidenceTable
 from agents.orchestrator.planning import SweepPlan
 from agents.orchestrator.router.models import TimeWindow
 from agents.orchestrator.sources import SweepFn, merge_sweeps, obtain_sweep
+from include.health.analysis import DomainAnalysis
 from include.health.models import DomainSweep
+from include.health.records import HealthDomainRun
 from include.health.settings import HealthSettings
 from include.ops.models import Domain
-from include.report.records import HealthDomainRun
 from include.untrusted.redaction import redact
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def _analysis(domain: Domain, ctx: GatherContext) -> tuple[DomainAnalysis, Domai
     if len(obtained) == 1 and obtained[0].analysis is not None:
         return obtained[0].analysis, sweep, used
     # The agent's LLM loop must give up (and fall back to its templates) before the answer's deadline.
-    analysis = agent_module(domain).analyse(sweep, llm=ctx.llm, model=ctx.model, warehouse=ctx.warehouse, store=ctx.store,
+    analysis = analyse(domain, sweep, llm=ctx.llm, model=ctx.model, warehouse=ctx.warehouse, store=ctx.store,
                                             deadline_s=ctx.deadline_s * LLM_SHARE_OF_DEADLINE)
     return analysis, sweep, used
 

@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agents.common.models import AnalysedFinding, KeyNumber
 from agents.orchestrator.router.models import Clarification, DomainScore, RoutePath, TimeWindow
+from include.health.analysis import AnalysedFinding, KeyNumber
 from include.health.models import CheckError
 from include.ops.models import AgentPath, Domain
 

@@ -21,16 +21,16 @@ from typing import Any
 
 from pydantic import Field
 
-from agents.common.models import DomainAnalysis
-from agents.common.pipeline import load_stored_sweep
-from agents.common.registry import tools_module
 from agents.orchestrator.models import SweepSource
 from agents.orchestrator.planning import SweepChunk
 from include.clock import as_utc, utcnow
+from include.health.analysis import DomainAnalysis
 from include.health.models import DomainSweep
+from include.health.records import HealthDomainRun
+from include.health.runner import run_domain
+from include.health.service import load_stored_sweep
 from include.health.settings import HealthSettings
 from include.ops.models import Domain, OpsRecord, register_ops_model
-from include.report.records import HealthDomainRun
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ def obtain_sweep(
     if sweep_fn is not None:
         sweep = sweep_fn(warehouse, domain, chunk.as_of, settings=settings_, manifest=manifest)
     else:
-        sweep = tools_module(domain).sweep(warehouse, chunk.as_of, settings=settings_, manifest=manifest)
+        sweep = run_domain(warehouse, domain, chunk.as_of, settings=settings_, manifest=manifest)
     if sweep.domain != domain:
         raise ValueError(f"the {domain} sweep returned findings of domain {sweep.domain}")
     if use_cache:

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from agents.common.models import AnalysedFinding
 from agents.common.textenv import num, pct, usd
 from agents.orchestrator.digest import Fact
 from agents.orchestrator.models import Correlation, DomainResult
 from agents.orchestrator.planning import SweepPlan
 from agents.orchestrator.router.models import TimeWindow
+from include.health.analysis import AnalysedFinding
 from include.templating import template_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

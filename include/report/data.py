@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from include.clock import as_utc
+from include.health.records import HealthDomainRun
 from include.lakehouse.warehouse import QueryError, Warehouse, local_root, query_file
 from include.ops.models import DOMAINS, SEVERITY_ORDER, Finding
 from include.report.models import (
@@ -23,7 +24,6 @@ from include.report.models import (
     RunDay,
     report_window,
 )
-from include.report.records import HealthDomainRun
 from include.untrusted.redaction import Redactor
 
 log = logging.getLogger(__name__)

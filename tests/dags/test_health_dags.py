@@ -162,7 +162,7 @@ def test_report_dag_renders_stores_and_mails(airflow_home: Path, tmp_path: Path)
 
 @pytest.mark.slow
 def test_health_dag_sweeps_stores_analyses_and_publishes_idempotently(airflow_home: Path, tmp_path: Path) -> None:
-    from include.report.records import HealthDomainRun
+    from include.health.records import HealthDomainRun
     from include.simulator.generate import generate_workspace
 
     lp_home = tmp_path / "lp"

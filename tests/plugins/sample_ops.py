@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from include.health.records import HealthDomainRun
 from include.metrics.llm_calls import LLMCall
 from include.metrics.task_metrics import record_duration
 from include.ops.models import Finding, HealthReport, ProvisioningRun, RemediationDecision
 from include.ops.store import LocalOpsStore
-from include.report.records import HealthDomainRun
 
 REPORT_MARKER = "Nightly platform health — sample report body"
 

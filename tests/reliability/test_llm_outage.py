@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from agents.cost import agent as cost_agent
+from agents.domains import analyse
 from agents.llm import LLMConfig, build_chat_model
 from agents.orchestrator import ask
 from agents.orchestrator.service import AskOptions
@@ -89,7 +89,7 @@ def world(ask_world: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pa
 
 
 def _health(config: LLMConfig, world: Any) -> tuple[bool, str]:
-    a = cost_agent.analyse(cost_sweep(), llm=config)
+    a = analyse("cost", cost_sweep(), llm=config)
     return a.path == "deterministic" and bool(a.fallback_reason), f"path={a.path} fallback={a.fallback_reason}"
 
 
@@ -146,7 +146,7 @@ def test_the_stub_is_really_used_when_it_answers(world, stubs) -> None:
     """Control: against a healthy stub each agent takes its LLM path (so the failures below are real)."""
     stub = stubs("ok")
     config = _config(stub.url)
-    assert cost_agent.analyse(cost_sweep(), llm=config).path == "llm"
+    assert analyse("cost", cost_sweep(), llm=config).path == "llm"
     assert remediate(failure(FAILURE_TEXT), (), None, NOW, llm=config).decided_by in ("pattern+llm", "pattern_over_llm")
     root, store = world
     answer = ask(QUESTION, now=NOW, warehouse=LocalWarehouse(root), store=store, llm=config)

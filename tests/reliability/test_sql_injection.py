@@ -97,15 +97,10 @@ class Tally:
 # -- ad-hoc queries (the values an LLM chooses) -----------------------------------------------------
 
 def _all_queries() -> list[Any]:
-    from agents.cost.tools import queries as cost
-    from agents.data_quality.tools import queries as dq
-    from agents.mlops.tools import queries as mlops
+    from agents.domains import SPECS
     from agents.orchestrator.evidence import registry
-    from agents.performance.tools import queries as perf
-    from agents.reliability.tools import queries as rel
-    from agents.security.tools import queries as sec
 
-    return [q for fn in (cost, dq, mlops, perf, rel, sec) for q in fn()] + [spec.query for spec in registry().values()]
+    return [q for spec in SPECS.values() for q in spec.queries()] + [spec.query for spec in registry().values()]
 
 
 def test_adhoc_query_parameters(ask_world: Path, figures) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from agents.common.deterministic import DeterministicWriter
-from agents.common.registry import agent_module
+from agents.domains import analyse, spec
 from include.health.models import DomainSweep
 from include.ops.models import DOMAINS
 from include.untrusted.redaction import Redactor
@@ -15,7 +15,7 @@ from tests.agents.common.fakes import AS_OF, cost_sweep
 
 
 def test_findings_come_out_in_severity_order_with_texts() -> None:
-    analysis = agent_module("cost").analyse(cost_sweep())
+    analysis = analyse("cost", cost_sweep())
     assert analysis.path == "deterministic" and analysis.llm == "deterministic (no LLM configured)"
     assert [f.severity for f in analysis.findings] == ["critical", "high", "medium"]
     assert all(f.agent_path == "deterministic" and f.explanation and f.recommendation for f in analysis.findings)
@@ -31,13 +31,13 @@ def test_a_check_without_its_own_template_uses_the_default() -> None:
     sweep = cost_sweep()
     custom = sweep.findings[0].model_copy(update={"check": "custom_check", "metric": "idle_usd", "observed": 120.0, "baseline": 10.0,
                                                   "finding_id": "custom"})
-    analysis = agent_module("cost").analyse(sweep.model_copy(update={"findings": [custom]}))
+    analysis = analyse("cost", sweep.model_copy(update={"findings": [custom]}))
     assert "idle_usd was 120 against a baseline of 10 (12.0x)." in analysis.findings[0].explanation
     assert analysis.findings[0].recommendation == "Enable auto-termination."
 
 
 def test_key_numbers_are_computed_not_written() -> None:
-    numbers = {k.name: k for k in agent_module("cost").analyse(cost_sweep()).key_numbers}
+    numbers = {k.name: k for k in analyse("cost", cost_sweep()).key_numbers}
     assert numbers["findings"].value == 3
     assert numbers["critical findings"].value == 1
     assert (numbers["spend above baseline in spikes"].value, numbers["spend above baseline in spikes"].unit) == (200.0, "USD")
@@ -48,11 +48,11 @@ def test_key_numbers_are_computed_not_written() -> None:
 
 def test_check_errors_are_reported_in_the_headline() -> None:
     sweep = cost_sweep(with_errors=True)
-    analysis = agent_module("cost").analyse(sweep)
+    analysis = analyse("cost", sweep)
     assert "1 check(s) could not run: tag_coverage" in analysis.headline
     assert analysis.errors[0].check == "tag_coverage"
     empty = DomainSweep(domain="cost", as_of=AS_OF, window_start=AS_OF, window_end=AS_OF, checks_run=["a", "b"])
-    assert agent_module("cost").analyse(empty).headline == "No cost issues found (2 checks ran)."
+    assert analyse("cost", empty).headline == "No cost issues found (2 checks ran)."
 
 
 def test_secrets_never_reach_the_output() -> None:
@@ -92,13 +92,13 @@ def test_per_check_template_wins_and_a_broken_one_falls_back(tmp_path: Path, mon
 def test_every_domain_agent_runs_deterministically(domain: str) -> None:
     sweep = cost_sweep()
     findings = [f.model_copy(update={"domain": domain}) for f in sweep.findings]
-    analysis = agent_module(domain).analyse(sweep.model_copy(update={"domain": domain, "findings": findings}))
+    analysis = analyse(domain, sweep.model_copy(update={"domain": domain, "findings": findings}))
     assert analysis.domain == domain and len(analysis.findings) == 3
 
 
 def test_unknown_domain_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown domain"):
-        agent_module("../etc")
+        spec("../etc")
 
 
 def test_informational_findings_sort_last_and_are_not_issues() -> None:
@@ -110,8 +110,8 @@ def test_informational_findings_sort_last_and_are_not_issues() -> None:
     note = Finding(domain="cost", check="top_contributors", severity="low", entity_type="workspace", entity_id="1001",
                    window_start=AS_OF - timedelta(days=1), window_end=AS_OF, metric="spend_usd", observed=5000.0,
                    summary="Workspace 1001 spent $5,000", recommendation="Informational.", evidence={"informational": True})
-    analysis = agent_module("cost").analyse(sweep.model_copy(update={"findings": [note, *sweep.findings]}))
+    analysis = analyse("cost", sweep.model_copy(update={"findings": [note, *sweep.findings]}))
     assert analysis.findings[-1].check == "top_contributors"
     assert analysis.headline.startswith("3 cost findings (1 critical, 1 high, 1 medium)")
-    only = agent_module("cost").analyse(sweep.model_copy(update={"findings": [note]}))
+    only = analyse("cost", sweep.model_copy(update={"findings": [note]}))
     assert only.headline == "No cost issues found (4 checks ran). 1 informational note."

@@ -16,7 +16,7 @@ from langchain_core.messages import AIMessage, ToolMessage
 from pydantic import SecretStr
 
 from agents.common.queries import AdhocQuery, QueryParam
-from agents.cost import agent as cost_agent
+from agents.domains import analyse
 from agents.llm import LLMConfig
 from tests.agents.common.fakes import answer, call, cost_sweep, raiser, scripted, sleeper
 
@@ -37,7 +37,7 @@ def test_llm_path_uses_tools_and_returns_validated_notes() -> None:
              "recommendation": "Review the top jobs in workspace 1001."},
         ]),
     )
-    analysis = cost_agent.analyse(sweep, model=model)
+    analysis = analyse("cost", sweep, model=model)
     assert analysis.path == "llm" and analysis.fallback_reason == ""
     assert analysis.headline == "Workspace 1001 is over budget."
     assert analysis.tool_calls == 2
@@ -63,7 +63,7 @@ def test_llm_output_is_redacted() -> None:
         {"finding_id": ids["idle_all_purpose"], "explanation": "Owner bob@example.com, seen from 198.51.100.23.",
          "recommendation": "Ask bob@example.com."},
     ]))
-    analysis = cost_agent.analyse(sweep, model=model)
+    analysis = analyse("cost", sweep, model=model)
     assert analysis.path == "llm"
     assert "mallory@evil.example" not in analysis.headline and "m***@evil.example" in analysis.headline
     assert "sk-abc" not in analysis.headline
@@ -94,7 +94,7 @@ def _rate_limit() -> openai.RateLimitError:
 def test_every_llm_failure_falls_back_and_says_why(replies, before_each, deadline, reason) -> None:
     sweep, _ = _ids()
     model = scripted(*replies, before_each=before_each)
-    analysis = cost_agent.analyse(sweep, model=model, deadline_s=deadline)
+    analysis = analyse("cost", sweep, model=model, deadline_s=deadline)
     assert analysis.path == "deterministic"
     assert analysis.fallback_reason == reason
     assert [f.agent_path for f in analysis.findings] == ["deterministic"] * 3
@@ -105,7 +105,7 @@ def test_no_findings_skips_the_llm_and_records_it() -> None:
     sweep, _ = _ids()
     model = scripted(raiser(AssertionError("must not be called")))  # type: ignore[arg-type]
     empty = sweep.model_copy(update={"findings": []})
-    analysis = cost_agent.analyse(empty, model=model)
+    analysis = analyse("cost", empty, model=model)
     assert analysis.path == "deterministic" and analysis.fallback_reason.startswith("no findings")
     assert model.seen == []
 
@@ -113,7 +113,7 @@ def test_no_findings_skips_the_llm_and_records_it() -> None:
 def test_broken_llm_config_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
     sweep, _ = _ids()
     config = LLMConfig(provider="openai", base_url="http://127.0.0.1:9/v1", api_key=SecretStr("sk-test"), timeout_s=2, max_iterations=2)
-    analysis = cost_agent.analyse(sweep, llm=config, deadline_s=10)
+    analysis = analyse("cost", sweep, llm=config, deadline_s=10)
     assert analysis.path == "deterministic"
     assert analysis.llm == "llm (openai:gpt-4o-mini)"
     assert analysis.fallback_reason == "connection_error"
@@ -164,7 +164,7 @@ def test_text_in_findings_cannot_give_the_agent_new_powers() -> None:
         call("drop_table", {"name": "prod.orders"}, idx=1),
         answer("ok", [{"finding_id": ids["sku_spike"], "explanation": "e", "recommendation": "r"}]),
     )
-    analysis = cost_agent.analyse(sweep, model=model)
+    analysis = analyse("cost", sweep, model=model)
     assert analysis.path == "llm"
     [reply] = [m for m in model.seen[-1] if isinstance(m, ToolMessage)]
     assert "drop_table" in reply.content and "not a valid tool" in reply.content

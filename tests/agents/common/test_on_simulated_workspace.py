@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from agents.common.pipeline import analyse_stored, sweep_and_store
-from agents.common.registry import agent_module, tools_module
+from agents.common.textenv import AGENTS_ROOT
+from agents.domains import analyse, analyst, domain_agent
+from include.health.records import HealthDomainRun
+from include.health.runner import run_domain
+from include.health.service import analyse_stored, sweep_and_store
 from include.lakehouse.warehouse import LocalWarehouse
 from include.ops.models import DOMAINS, Finding
 from include.ops.store import LocalOpsStore
-from include.report.records import HealthDomainRun
 from include.report.service import generate_report
 from tests.agents.common.conftest import SIM_AS_OF
 from tests.agents.common.fakes import answer, call, scripted
@@ -30,12 +32,12 @@ def root(sim_root: Path, tmp_path: Path) -> Path:
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_every_check_with_a_template_renders_it(sim_root: Path, domain: str) -> None:
     warehouse = LocalWarehouse(sim_root)
-    sweep = tools_module(domain).sweep(warehouse, SIM_AS_OF)
-    module = agent_module(domain)
-    module.AGENT.writer.fallbacks.clear()
-    analysis = module.analyse(sweep)
-    assert module.AGENT.writer.fallbacks == [], f"{domain} templates failed on real evidence"
-    templated = {p.stem for p in (Path(module.__file__).parent / "templates").glob("*.j2")}
+    sweep = run_domain(warehouse, domain, SIM_AS_OF)
+    agent = domain_agent(domain)
+    agent.writer.fallbacks.clear()
+    analysis = agent.analyse(sweep)
+    assert agent.writer.fallbacks == [], f"{domain} templates failed on real evidence"
+    templated = {p.stem for p in (AGENTS_ROOT / domain / "templates").glob("*.j2")}
     assert {f.check for f in sweep.findings} <= templated, "a check of this domain has no template"
     assert len(analysis.findings) == len(sweep.findings)
     assert all(f.explanation and f.recommendation for f in analysis.findings)
@@ -49,7 +51,7 @@ def test_all_domains_stored_then_reported(root: Path) -> None:
     found = 0
     for domain in DOMAINS:
         _, swept = sweep_and_store(warehouse, domain, SIM_AS_OF, store=store)
-        analyse_stored(warehouse, domain, SIM_AS_OF, store=store)
+        analyse_stored(warehouse, domain, SIM_AS_OF, store=store, analyst=analyst(domain))
         found += swept.findings
     assert found > 0 and len(store.read(Finding)) == found
     runs = store.read(HealthDomainRun)
@@ -64,7 +66,7 @@ def test_all_domains_stored_then_reported(root: Path) -> None:
 def test_llm_path_runs_a_registered_query_and_sees_redacted_rows(root: Path) -> None:
     pytest.importorskip("include.health.adhoc", reason="the checks' ad-hoc query registry is not installed")
     warehouse = LocalWarehouse(root)
-    sweep = tools_module("security").sweep(warehouse, SIM_AS_OF)
+    sweep = run_domain(warehouse, "security", SIM_AS_OF)
     users = [f for f in sweep.findings if f.entity_type == "user"]
     assert users, "the simulated workspace should have a security finding about a user"
     target = users[0]
@@ -74,7 +76,7 @@ def test_llm_path_runs_a_registered_query_and_sees_redacted_rows(root: Path) -> 
         call("run_query", {"name": "audit_by_identity", "params": {"email": target.entity_id}}, idx=2),
         answer("Security activity reviewed.", [{"finding_id": target.finding_id, "explanation": "e", "recommendation": "r"}]),
     )
-    analysis = agent_module("security").analyse(sweep, model=model, warehouse=warehouse)
+    analysis = analyse("security", sweep, model=model, warehouse=warehouse)
     assert analysis.path == "llm" and analysis.tool_calls == 2
     from langchain_core.messages import ToolMessage
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from agents.cost import agent as cost_agent
+from agents.domains import analyse
 from agents.llm import LLMConfig
 from tests.agents.common.fakes import cost_sweep
 from tests.http_stub import send_json
@@ -87,7 +87,7 @@ def test_chat_openai_drives_tools_and_returns_the_structured_answer(serve) -> No
         tool_call("LLMAnalysis", {"headline": "Workspace 1001 will overrun its budget.", "findings": [
             {"finding_id": budget.finding_id, "explanation": "Forecast $9,500 vs $8,000.", "recommendation": "Cut the top jobs."}]}, 2),
     ])
-    analysis = cost_agent.analyse(sweep, llm=_config(server.url))
+    analysis = analyse("cost", sweep, llm=_config(server.url))
     assert analysis.path == "llm", analysis.fallback_reason
     assert analysis.llm == "llm (openai:gpt-4o-mini)"
     assert analysis.headline == "Workspace 1001 will overrun its budget."
@@ -107,6 +107,6 @@ def test_chat_openai_drives_tools_and_returns_the_structured_answer(serve) -> No
 def test_rate_limited_endpoint_falls_back(serve) -> None:
     limited = (429, {"error": {"message": "Rate limit reached", "type": "rate_limit_exceeded"}})
     server = serve([limited, limited, limited])
-    analysis = cost_agent.analyse(cost_sweep(), llm=_config(server.url))
+    analysis = analyse("cost", cost_sweep(), llm=_config(server.url))
     assert (analysis.path, analysis.fallback_reason) == ("deterministic", "rate_limit")
     assert analysis.headline.startswith("3 cost findings")

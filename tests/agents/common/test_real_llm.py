@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from agents.common.registry import agent_module
+from agents.domains import analyse
 from agents.llm import LLMConfig
 from tests.agents.common.fakes import cost_sweep
 
@@ -24,7 +24,7 @@ def test_real_model_explains_findings_by_id(monkeypatch: pytest.MonkeyPatch) -> 
     config = LLMConfig.from_env()
     assert config is not None
     sweep = cost_sweep()
-    analysis = agent_module("cost").analyse(sweep, llm=config)
+    analysis = analyse("cost", sweep, llm=config)
     assert analysis.path == "llm", analysis.fallback_reason
     assert analysis.headline
     ids = {f.finding_id for f in sweep.findings}

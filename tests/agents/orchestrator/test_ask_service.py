@@ -22,14 +22,15 @@ from deltalake import DeltaTable
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from agents.common.pipeline import analyse_stored, sweep_and_store
+from agents.domains import analyst
 from agents.orchestrator import AskOptions, ask
 from agents.orchestrator.sources import OrchestratorSweep
+from include.health.records import HealthDomainRun
 from include.health.runner import run_domain
+from include.health.service import analyse_stored, sweep_and_store
 from include.lakehouse.warehouse import LocalWarehouse
 from include.ops.models import ConversationTurn, Finding
 from include.ops.store import LocalOpsStore
-from include.report.records import HealthDomainRun
 from include.simulator.generate import generate_workspace
 
 NOW = datetime(2026, 5, 13, tzinfo=UTC)  # the end of the generated data
@@ -202,7 +203,7 @@ def test_an_agent_whose_tables_are_unreadable_degrades_the_answer_not_the_others
 def test_a_stored_health_sweep_is_used_instead_of_sweeping_again(world: Path, tmp_path: Path) -> None:
     warehouse, store = LocalWarehouse(world), LocalOpsStore(tmp_path / "ops")
     sweep_and_store(warehouse, "cost", NOW, store=store)
-    analysis, _ = analyse_stored(warehouse, "cost", NOW, store=store)
+    analysis, _ = analyse_stored(warehouse, "cost", NOW, store=store, analyst=analyst("cost"))
     before = len(store.read(Finding))
     answer = ask("how much did we spend yesterday?", session_id="stored", now=NOW, warehouse=warehouse, store=store)
     [cost] = answer.results

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from include.health.records import HealthDomainRun
 from include.ops.models import Finding
-from include.report.records import HealthDomainRun
 
 
 def findings_for(as_of: datetime) -> list[Finding]:

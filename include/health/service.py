@@ -1,9 +1,12 @@
-"""Sweep → store → analyse → store: the steps the health DAGs and `lakepilot sweep` run.
+"""The health flow: sweep → store → analyse → store, as the health DAGs, `lakepilot sweep` and `ask` run it.
 
 Idempotent by construction: findings MERGE on their stable id (domain, check, entity,
 window start) and the domain run on (domain, as_of), so re-running an interval updates rows
 instead of adding them. The analysis starts from the checks' own recommendations (kept on
 the run record), so a retried analysis gives the same result as the first.
+
+The analysis itself is the caller's `analyst` (`agents.domains.analyst(domain, llm=...)`): this
+module never imports the agents, which are the only part that talks to a model.
 """
 
 from __future__ import annotations
@@ -13,22 +16,28 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from agents.common.deterministic import is_informational
-from agents.common.models import DomainAnalysis
-from agents.common.registry import agent_module, tools_module
 from include.clock import as_utc, utcnow
+from include.health.analysis import DomainAnalysis
 from include.health.models import CheckError, DomainSweep
+from include.health.records import HealthDomainRun
+from include.health.runner import is_informational, run_domain
 from include.ops.models import Finding
 from include.ops.store import OpsStore, get_ops_store
-from include.report.records import HealthDomainRun
 
 log = logging.getLogger(__name__)
 
+# (warehouse, domain, as_of, *, settings, manifest) -> DomainSweep: `run_domain`, or a stand-in in tests.
 SweepFn = Callable[..., DomainSweep]
+
+
+class Analyst(Protocol):
+    """Turns a sweep into an analysis (`agents.domains.analyst(domain, llm=...)`)."""
+
+    def __call__(self, sweep: DomainSweep, *, warehouse: Any, store: OpsStore) -> DomainAnalysis: ...
 
 
 class SweepOutcome(BaseModel):
@@ -59,9 +68,6 @@ class AnalysisOutcome(BaseModel):
     tool_calls: int
 
 
-utc = as_utc
-
-
 def _by_severity(findings: list[Finding]) -> dict[str, int]:
     """Counts of anomalies by severity (informational findings report a state and are not counted)."""
     counts = Counter(f.severity for f in findings if not is_informational(f))
@@ -80,10 +86,9 @@ def sweep_and_store(
 ) -> tuple[DomainSweep, SweepOutcome]:
     """Run one domain's checks for `as_of` and store the findings and the run record."""
     store = store or get_ops_store(warehouse)
-    as_of = utc(as_of)
+    as_of = as_utc(as_of)
     started = time.monotonic()
-    run = sweep_fn or tools_module(domain).sweep
-    sweep = run(warehouse, as_of, settings=settings, manifest=manifest)
+    sweep = (sweep_fn or run_domain)(warehouse, domain, as_of, settings=settings, manifest=manifest)
     if sweep.domain != domain:
         raise ValueError(f"the {domain} sweep returned findings of domain {sweep.domain}")
     findings = list(sweep.findings)
@@ -121,7 +126,7 @@ def sweep_and_store(
 
 def load_stored_sweep(store: OpsStore, domain: str, as_of: datetime) -> tuple[HealthDomainRun, DomainSweep]:
     """The run record and its sweep (findings with the checks' own recommendations) from the store."""
-    as_of = utc(as_of)
+    as_of = as_utc(as_of)
     rows = store.read(HealthDomainRun, {"domain": domain, "as_of": as_of})
     if not rows:
         raise LookupError(f"no {domain} sweep stored for {as_of.isoformat()}; run the sweep step first")
@@ -177,18 +182,17 @@ def analyse_stored(
     domain: str,
     as_of: datetime,
     *,
-    llm: Any = None,
-    model: Any = None,
+    analyst: Analyst,
     store: OpsStore | None = None,
 ) -> tuple[DomainAnalysis, AnalysisOutcome]:
-    """Analyse the stored sweep of (domain, as_of) and store the result."""
+    """Analyse the stored sweep of (domain, as_of) with `analyst` and store the result."""
     store = store or get_ops_store(warehouse)
     record, sweep = load_stored_sweep(store, domain, as_of)
-    analysis = agent_module(domain).analyse(sweep, llm=llm, model=model, warehouse=warehouse, store=store)
+    analysis = analyst(sweep, warehouse=warehouse, store=store)
     store_analysis(store, record, sweep, analysis)
     return analysis, AnalysisOutcome(
         domain=domain,
-        as_of=utc(as_of),
+        as_of=as_utc(as_of),
         path=analysis.path,
         llm=analysis.llm,
         fallback_reason=analysis.fallback_reason,

@@ -1,1 +1,0 @@
-"""Cost health agent: tools, prompts and per-check templates."""

@@ -1,1 +1,0 @@
-"""Data quality health agent: tools, prompts and per-check templates."""

@@ -1,1 +1,0 @@
-"""MLOps health agent: tools, prompts and per-check templates."""

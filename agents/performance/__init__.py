@@ -1,1 +1,0 @@
-"""Performance health agent: tools, prompts and per-check templates."""

@@ -1,1 +1,0 @@
-"""Reliability health agent: tools, prompts and per-check templates."""

@@ -1,1 +1,0 @@
-"""Security health agent: tools, prompts and per-check templates."""
