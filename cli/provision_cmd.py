@@ -66,9 +66,9 @@ def _converse(conversation: Any, reply: Any, answers: dict[str, list[str]], save
 def _trigger(plan: Any, session: Any | None, save: Any, as_json: bool) -> None:
     import requests
 
-    from agents.provisioning.trigger import trigger_plan
     from cli.output import err, fail, json_line
-    from include.devstack.airflow_rest import AirflowApiError
+    from cli.provision_trigger import trigger_plan
+    from include.airflow_api import AirflowApiError
 
     retry = f" (the plan is saved; retry with --session {session.id})" if session else ""
     try:

@@ -58,3 +58,50 @@ def test_one_redaction_module() -> None:
         if path != home and names & {"redact", "redact_secrets", "Redactor", "find_secrets"}:
             defining.append(str(path.relative_to(ROOT)))
     assert defining == []
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+@pytest.mark.parametrize(("folder", "forbidden", "why"), [
+    ("include", "agents", "include/ is the core; only agents/ talk to a model, and they are handed in (e.g. an analyst)"),
+    ("agents", "include.devstack", "the local stack is for `lakepilot up` and tests, never for an agent"),
+    ("agents", "cli", "the command line is a caller of the agents, not a dependency"),
+    ("include", "cli", "the command line is a caller of the core, not a dependency"),
+])
+def test_layers_import_only_downwards(folder: str, forbidden: str, why: str) -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for name in _imports(path)
+        if name == forbidden or name.startswith(forbidden + ".")
+    ]
+    assert offenders == [], why
+
+
+# Production modules that still read the simulator's manifest (issue #17 moves these settings into
+# HealthSettings); the list may only shrink.
+SIMULATOR_READERS = {
+    "agents/orchestrator/service.py", "agents/orchestrator/sources.py", "cli/health_cmd.py", "include/health/checks/base.py",
+    "include/health/runner.py", "include/report/data.py", "include/runtime.py",
+}
+
+
+def test_no_new_production_module_reads_the_simulator() -> None:
+    readers = {
+        str(path.relative_to(ROOT))
+        for folder in ("include", "agents", "plugins", "dags", "cli")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if not str(path.relative_to(ROOT)).startswith(("include/simulator/", "include/emulator/", "include/devstack/",
+                                                        "cli/workspace_"))
+        and any(n == "include.simulator" or n.startswith("include.simulator.") for n in _imports(path))
+    }
+    assert readers <= SIMULATOR_READERS, f"new readers of the simulator: {sorted(readers - SIMULATOR_READERS)}"

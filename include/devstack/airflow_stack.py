@@ -67,7 +67,7 @@ def start_airflow(config: AirflowConfig, group: ProcessGroup, *, timeout: float 
 
 def ensure_pools(config: AirflowConfig) -> None:
     """Create LakePilot's pools through the REST API (an existing pool is left as configured)."""
-    from include.devstack.airflow_rest import AirflowApiError, AirflowClient
+    from include.airflow_api import AirflowApiError, AirflowClient
 
     admins = [u for u, role in config.users.items() if role == "admin" and u in config.passwords]
     if not admins:

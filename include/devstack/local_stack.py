@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from include.airflow_api import AirflowClient
 from include.config import ENV_HOME, state_dir
 from include.devstack.airflow_env import AirflowConfig, emulator_connection, smtp_connection
-from include.devstack.airflow_rest import AirflowClient
 from include.devstack.airflow_stack import start_airflow
 from include.devstack.procs import ManagedProcess, ProcessGroup, port_is_free, wait_http
 

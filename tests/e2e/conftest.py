@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from include.airflow_api import AirflowClient
 from include.devstack.airflow_env import AirflowConfig
-from include.devstack.airflow_rest import AirflowClient
 from include.devstack.airflow_stack import start_airflow
 from include.devstack.procs import ProcessGroup, free_port
 

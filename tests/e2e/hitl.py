@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from include.devstack.airflow_rest import AirflowClient
+from include.airflow_api import AirflowClient
 
 
 def wait_parked(client: AirflowClient, scheduler_log: Path, dag: str, run_id: str, task_id: str,

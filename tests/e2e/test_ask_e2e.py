@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from include.devstack.airflow_rest import AirflowApiError
+from include.airflow_api import AirflowApiError
 from include.ops.models import ConversationTurn
 from include.ops.store import LocalOpsStore
 from include.simulator.generate import generate_workspace

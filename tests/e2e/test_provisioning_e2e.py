@@ -26,7 +26,7 @@ import pytest
 
 from agents.provisioning.facts import RequestFacts
 from agents.provisioning.plan import ApprovalPolicy, plan_json
-from include.devstack.airflow_rest import AirflowApiError, AirflowClient
+from include.airflow_api import AirflowApiError, AirflowClient
 from include.ops.models import ProvisioningRun
 from include.ops.store import LocalOpsStore
 from include.terraform.plan_guard import stack_lock

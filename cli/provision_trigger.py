@@ -1,6 +1,7 @@
 """Trigger `provision_infrastructure` through Airflow's REST API with a validated plan as conf.
 
-Where Airflow is: `LAKEPILOT_AIRFLOW_URL` (default http://127.0.0.1:8080), user
+Where Airflow is: `LAKEPILOT_AIRFLOW_URL`, else `http://127.0.0.1:$LAKEPILOT_AIRFLOW_PORT` (the port
+`lakepilot up` uses; default 8080), user
 `LAKEPILOT_AIRFLOW_USER` (default admin), password `LAKEPILOT_AIRFLOW_PASSWORD` or, for the local
 stack, the simple auth manager's generated password file under the state directory.
 """
@@ -16,11 +17,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from agents.provisioning.plan import ProvisioningPlan, plan_json, validate_plan
+from include.airflow_api import AirflowClient
 from include.config import state_dir
-from include.devstack.airflow_rest import AirflowClient
 
 DAG_ID = "provision_infrastructure"
-DEFAULT_URL = "http://127.0.0.1:8080"
 
 
 class TriggeredRun(BaseModel):
@@ -35,7 +35,7 @@ class TriggeredRun(BaseModel):
 
 def airflow_client() -> AirflowClient:
     """A client for the configured Airflow (env), defaulting to the local stack."""
-    url = environ.get("LAKEPILOT_AIRFLOW_URL") or DEFAULT_URL
+    url = environ.get("LAKEPILOT_AIRFLOW_URL") or f"http://127.0.0.1:{environ.get('LAKEPILOT_AIRFLOW_PORT') or 8080}"
     user = environ.get("LAKEPILOT_AIRFLOW_USER") or "admin"
     password = environ.get("LAKEPILOT_AIRFLOW_PASSWORD")
     if not password:

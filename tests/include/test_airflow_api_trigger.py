@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from include.devstack.airflow_rest import AirflowClient
+from include.airflow_api import AirflowClient
 from tests.http_stub import send_json
 
 

@@ -5,8 +5,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-import include.devstack.airflow_rest as rest
-from include.devstack.airflow_rest import AirflowApiError, AirflowClient
+import include.airflow_api as rest
+from include.airflow_api import AirflowApiError, AirflowClient
 from tests.http_stub import send_json
 
 
