@@ -12,6 +12,7 @@ import logging
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from agents.domains import analyse
@@ -19,13 +20,14 @@ from agents.llm import import_llm_modules
 from agents.orchestrator.correlate import refs_index
 from agents.orchestrator.evidence import run_evidence
 from agents.orchestrator.models import DomainResult, DomainStatus, EvidenceTable, SweepUsed
-from agents.orchestrator.planning import SweepPlan
+from agents.orchestrator.planning import STORED_TOLERANCE, SweepPlan
 from agents.orchestrator.router.models import TimeWindow
 from agents.orchestrator.sources import SweepFn, merge_sweeps, obtain_sweep
 from include.health.analysis import DomainAnalysis
 from include.health.models import DomainSweep
 from include.health.records import HealthDomainRun
 from include.health.settings import HealthSettings
+from include.ops.filters import Since
 from include.ops.models import Domain
 from include.untrusted.redaction import redact
 
@@ -139,7 +141,9 @@ def gather(domains: list[Domain], ctx: GatherContext) -> list[DomainResult]:
         return []
     if ctx.store is not None and not ctx.runs:
         try:
-            all_runs = ctx.store.read(HealthDomainRun)
+            # Only runs whose window can match a chunk of this question (bounded, filtered in the engine).
+            earliest = min(c.as_of - timedelta(hours=c.window_hours * STORED_TOLERANCE) for c in ctx.plan.chunks)
+            all_runs = ctx.store.read(HealthDomainRun, {"window_end": Since(earliest)})
         except Exception as exc:  # no stored runs readable: every domain sweeps afresh
             log.warning("stored health runs unreadable: %s", exc)
             all_runs = []

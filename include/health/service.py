@@ -25,6 +25,7 @@ from include.health.analysis import DomainAnalysis
 from include.health.models import CheckError, DomainSweep
 from include.health.records import HealthDomainRun
 from include.health.runner import is_informational, run_domain
+from include.ops.filters import In
 from include.ops.models import Finding
 from include.ops.store import OpsStore, get_ops_store
 
@@ -132,7 +133,7 @@ def load_stored_sweep(store: OpsStore, domain: str, as_of: datetime) -> tuple[He
         raise LookupError(f"no {domain} sweep stored for {as_of.isoformat()}; run the sweep step first")
     record = rows[0]
     wanted = set(record.finding_ids)
-    findings = [f for f in store.read(Finding, {"domain": domain}) if f.finding_id in wanted]
+    findings = store.read(Finding, {"finding_id": In(sorted(wanted))})
     missing = wanted - {f.finding_id for f in findings}
     if missing:
         raise LookupError(f"{len(missing)} finding(s) of the {domain} sweep at {as_of.isoformat()} are missing from the store")

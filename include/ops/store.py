@@ -25,6 +25,7 @@ from include.lakehouse.delta_store import (
     with_commit_retries,
 )
 from include.ops.arrow import arrow_schema, databricks_columns, from_row, to_row, to_table
+from include.ops.filters import Condition, arrow_filter, sql_filter
 from include.ops.models import OPS_MODELS, OpsRecord
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,9 @@ class OpsStore(Protocol):
 
     def upsert(self, records: Sequence[OpsRecord]) -> UpsertResult: ...
 
-    def read(self, model: type[T], where: dict[str, Any] | None = None) -> list[T]: ...
+    def read(self, model: type[T], where: dict[str, Condition] | None = None) -> list[T]:
+        """Rows of `model`'s table matching `where` (see include/ops/filters.py), filtered in the engine."""
+        ...
 
     def describe(self) -> str: ...
 
@@ -122,17 +125,21 @@ class LocalOpsStore:
         log.info("upsert %s: %d inserted, %d updated", full, result.inserted, result.updated)
         return result
 
-    def read(self, model: type[T], where: dict[str, Any] | None = None) -> list[T]:
+    def read(self, model: type[T], where: dict[str, Condition] | None = None) -> list[T]:
         full = self.full_name(model)
         if not table_exists(self.root, full):
             return []
-        table = open_table(self.root, full).to_pyarrow_table()
-        out: list[T] = []
-        for row in table.to_pylist():
-            if where and any(row.get(k) != v for k, v in where.items()):
-                continue
-            out.append(from_row(model, row))  # type: ignore[arg-type]
-        return out
+        dataset = open_table(self.root, full).to_pyarrow_dataset()
+        names = set(dataset.schema.names)
+        unknown = [k for k in where or {} if k not in names and k not in model.model_fields]
+        if unknown:
+            raise ValueError(f"{', '.join(map(repr, unknown))} is not a column of {model.__table__}")
+        missing = [k for k in where or {} if k not in names]  # a column newer than the table: all NULL
+        if any(where[k] is not None for k in missing):  # type: ignore[index]
+            return []
+        present = {k: v for k, v in (where or {}).items() if k in names}
+        table = dataset.to_table(filter=arrow_filter(present, dataset.schema)) if present else dataset.to_table()
+        return [from_row(model, row) for row in table.to_pylist()]  # type: ignore[misc]
 
 
 class DatabricksOpsStore:
@@ -207,16 +214,14 @@ class DatabricksOpsStore:
         # surface uniformly; report the rows sent as written.
         return UpsertResult(table=full, inserted=len(rows), updated=0)
 
-    def read(self, model: type[T], where: dict[str, Any] | None = None) -> list[T]:
+    def read(self, model: type[T], where: dict[str, Condition] | None = None) -> list[T]:
         names = [c for c, _ in databricks_columns(model)]
-        clauses, params = [], {}
-        for i, (k, v) in enumerate((where or {}).items()):
-            if k not in names:
-                raise ValueError(f"{k!r} is not a column of {model.__table__}")
-            clauses.append(f"`{k}` = :w{i}")
-            params[f"w{i}"] = v
+        try:
+            clause, params = sql_filter(where or {}, names)
+        except ValueError as exc:
+            raise ValueError(f"{exc} ({model.__table__})") from None
         # Identifiers are validated (catalog/schema) or come from the model (table, columns).
-        sql = f"SELECT * FROM {self.full_name(model)}" + (" WHERE " + " AND ".join(clauses) if clauses else "")  # noqa: S608
+        sql = f"SELECT * FROM {self.full_name(model)}{clause}"  # noqa: S608
         table = self.warehouse.query(sql, params, name=f"read {model.__table__}")
         return [from_row(model, row) for row in table.to_pylist()]  # type: ignore[misc]
 

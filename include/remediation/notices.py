@@ -86,6 +86,10 @@ def _env() -> Environment:
     return template_environment(TEMPLATES, "mixed", trim_blocks=False, keep_trailing_newline=True)
 
 
+# The only outcomes after which `notice_kind` can still owe a notice (a bound for reading the ledger).
+OWING_OUTCOMES = frozenset({"pending", "skipped"}) | STARTED_OUTCOMES
+
+
 def notice_kind(d: RemediationDecision) -> NoticeKind | None:
     """Which notice (if any) the decision still owes someone."""
     if d.shadow:

@@ -15,10 +15,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from include.clock import as_utc
+from include.ops.filters import In
 from include.ops.models import RemediationDecision
 from include.remediation.acting import act_on_decision, due_decisions, record_act_error
 from include.remediation.jobs_client import JobsApi, JobsApiError
-from include.remediation.notices import notice_kind, notify_decision
+from include.remediation.notices import OWING_OUTCOMES, notice_kind, notify_decision
 from include.remediation.policy import RemediationPolicy
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ def sweep_pending(
         report.acted.append(result.model_dump(mode="json"))
     owed = [
         d
-        for d in store.read(RemediationDecision)
+        for d in store.read(RemediationDecision, {"shadow": False, "outcome": In(sorted(OWING_OUTCOMES))})
         if notice_kind(d) is not None and as_utc(d.outcome_at or d.decided_at) <= now - notice_grace
     ]
     for d in owed:

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from include.clock import as_utc, utcnow
+from include.ops.filters import In, Since
 from include.ops.models import OpsRecord, RemediationDecision, register_ops_model
 from include.remediation.detection import ledger_key
 from include.remediation.settings import RemediationSettings
@@ -81,7 +82,10 @@ def plan_scan(
     else:
         start = now - timedelta(hours=settings.first_lookback_hours)
     list_from = start - timedelta(hours=settings.run_lookback_hours)
-    decisions = store.read(RemediationDecision)
+    # Bounded reads: decisions recent enough to be listed again, and those still being watched.
+    recent = store.read(RemediationDecision, {"decided_at": Since(list_from)})
+    watching = store.read(RemediationDecision, {"outcome": In(sorted(WATCH_OUTCOMES)), "shadow": False})
+    decisions = list({d.decision_id: d for d in [*recent, *watching]}.values())
     # Every decision of a run that could still be listed is "known"; older ones cannot reappear.
     watch = sorted({d.run_id for d in decisions if d.outcome in WATCH_OUTCOMES and not d.shadow})
     watched = set(watch)

@@ -14,6 +14,7 @@ from typing import Any
 from include.clock import as_utc
 from include.health.records import HealthDomainRun
 from include.lakehouse.warehouse import QueryError, Warehouse, local_root, query_file
+from include.ops.filters import In, Since
 from include.ops.models import DOMAINS, SEVERITY_ORDER, Finding
 from include.report.models import (
     CostPoint,
@@ -35,7 +36,6 @@ MAX_EVIDENCE_ITEMS = 8
 MAX_EVIDENCE_CHARS = 160
 
 
-_utc = as_utc
 
 
 def load_cost(warehouse: Warehouse, start: date, end: date) -> list[CostPoint]:
@@ -56,8 +56,8 @@ def load_runs(warehouse: Warehouse, start: date, end: date) -> list[RunDay]:
 def _latest_runs(runs: Sequence[HealthDomainRun], since: datetime, until: datetime) -> dict[str, list[HealthDomainRun]]:
     """Domain runs inside (since, until], newest first, per domain."""
     out: dict[str, list[HealthDomainRun]] = {}
-    for run in sorted(runs, key=lambda r: _utc(r.as_of), reverse=True):
-        if since < _utc(run.as_of) <= until:
+    for run in sorted(runs, key=lambda r: as_utc(r.as_of), reverse=True):
+        if since < as_utc(run.as_of) <= until:
             out.setdefault(run.domain, []).append(run)
     return out
 
@@ -96,7 +96,7 @@ def domain_statuses(runs_by_domain: dict[str, list[HealthDomainRun]]) -> list[Do
 def _explanations(runs: Sequence[HealthDomainRun]) -> dict[str, str]:
     """finding_id -> the agent's explanation, from the analyses (older runs first, newer win)."""
     out: dict[str, str] = {}
-    for run in sorted(runs, key=lambda r: _utc(r.as_of)):
+    for run in sorted(runs, key=lambda r: as_utc(r.as_of)):
         for item in (run.analysis or {}).get("findings", []):
             if item.get("finding_id") and item.get("explanation"):
                 out[item["finding_id"]] = item["explanation"]
@@ -151,7 +151,7 @@ def report_findings(
         if f.finding_id not in wanted:
             continue
         key = (f.domain, f.check, f.entity_type, f.entity_id)
-        if key not in latest or _utc(f.window_end) > _utc(latest[key].window_end):
+        if key not in latest or as_utc(f.window_end) > as_utc(latest[key].window_end):
             latest[key] = f
     chosen = list(latest.values())
     redactor = Redactor.for_findings(chosen)
@@ -221,7 +221,7 @@ def key_figures(data: ReportData) -> list[KeyFigure]:
 
 def load_report_data(warehouse: Warehouse, store: Any, report_at: datetime) -> ReportData:
     """Everything the report shows for a report made at `report_at` (UTC)."""
-    report_at = _utc(report_at)
+    report_at = as_utc(report_at)
     report_date, since = report_window(report_at)
     chart_start = report_date - timedelta(days=CHART_DAYS - 1)
     data = ReportData(
@@ -240,9 +240,11 @@ def load_report_data(warehouse: Warehouse, store: Any, report_at: datetime) -> R
         data.runs = load_runs(warehouse, chart_start, report_date)
     except QueryError as exc:
         data.data_errors.append(f"job run trends unavailable: {exc}")
-    runs_by_domain = _latest_runs(store.read(HealthDomainRun), since, report_at)
+    # Bounded reads: the window's runs, then only the findings they name.
+    runs_by_domain = _latest_runs(store.read(HealthDomainRun, {"as_of": Since(since)}), since, report_at)
     data.domains = domain_statuses(runs_by_domain)
-    everything = report_findings(store.read(Finding), runs_by_domain)
+    wanted = sorted({fid for runs in runs_by_domain.values() for run in runs for fid in run.finding_ids})
+    everything = report_findings(store.read(Finding, {"finding_id": In(wanted)}), runs_by_domain)
     # Informational findings report a state (top spenders, MTTR), not an anomaly: listed apart, not counted.
     all_findings = [f for f in everything if not f.informational]
     data.notes = [f for f in everything if f.informational][:MAX_NOTES]
