@@ -34,6 +34,10 @@ def _warehouse(lakehouse: str | None):
     return get_warehouse(lakehouse=lakehouse, require_data=True)
 
 
+# `lakepilot sweep` exit codes: 0 every check ran, 1 a domain's sweep failed, 3 some checks could not run.
+EXIT_CHECKS_NOT_RUN = 3
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def sweep(
@@ -96,8 +100,17 @@ def register(app: typer.Typer) -> None:
             out.print(table)
         for failure in failures:
             err.print(f"[bold red]sweep failed[/bold red] {failure}")
+        not_run = [(a.domain, e) for a in results for e in a.errors]
+        if not_run:  # never silence: a check that could not run is a result of the sweep
+            ran = sum(len(a.checks_run) for a in results)
+            err.print(f"[bold magenta]{len(not_run)} of {ran} checks could not run[/bold magenta] "
+                      f"(exit code {EXIT_CHECKS_NOT_RUN}):")
+            for domain_name, e in not_run:
+                err.print(f"  {domain_name}/{e.check}: {e.error}", markup=False, highlight=False)
         if failures:
             raise typer.Exit(1)
+        if not_run:
+            raise typer.Exit(EXIT_CHECKS_NOT_RUN)
 
     @app.command()
     def report(

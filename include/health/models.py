@@ -7,17 +7,27 @@ domain agents explain and recommend from it, DAGs store its findings, reports ch
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from include.ops.models import Domain, Finding
 
+CheckErrorKind = Literal["schema", "unavailable", "error"]
+
 
 class CheckError(BaseModel):
-    """A check that could not run (missing table, query failure): reported, never hidden."""
+    """A check that could not run: reported in the CLI, the report, the UI and the metrics, never hidden.
+
+    `kind`: `schema` — the tables lack columns it reads (`missing` names them; another Databricks
+    release's schema); `unavailable` — nothing to run on here (no table, nothing configured);
+    `error` — it failed while running.
+    """
 
     check: str
     error: str
+    kind: CheckErrorKind = "error"
+    missing: list[str] = Field(default_factory=list)
 
 
 class DomainSweep(BaseModel):

@@ -30,6 +30,8 @@ class HealthDomainRun(OpsRecord):
     engine: str = ""
     checks_run: list[str] = Field(default_factory=list)
     errors: list[dict[str, Any]] = Field(default_factory=list)
+    # How many checks could not run (len(errors)), as a plain column for metrics and the UI.
+    checks_not_run: int = 0
     finding_ids: list[str] = Field(default_factory=list)
     # The checks' own recommendations, so re-analysing (a retried task) starts from them and
     # not from an earlier analysis' rewrite stored on the finding.

@@ -24,8 +24,10 @@ from include.health.checks import checks_for
 from include.health.checks.base import Check, CheckUnavailable, PerObject, Sweep
 from include.health.models import CheckError, DomainSweep
 from include.health.per_object import bind_table
+from include.health.requirements import optional_read, required_columns, without_columns
 from include.health.scan import RowCounter
 from include.health.settings import HealthSettings
+from include.lakehouse.schema import schema_paths
 from include.lakehouse.sql_files import load_sql
 from include.lakehouse.warehouse import Warehouse, local_root
 from include.ops.models import DOMAINS, SEVERITY_ORDER, Finding
@@ -51,7 +53,45 @@ def _params_used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
     return {k: params[k] for k in names}
 
 
-def _run_one(check: Check, sweep: Sweep, counter: RowCounter) -> tuple[list[Finding], list[CheckError], int]:
+class SchemaProbe:
+    """The columns each table has, asked of the engine once per sweep."""
+
+    def __init__(self, warehouse: Warehouse) -> None:
+        self.warehouse = warehouse
+        self._paths: dict[str, set[str] | None] = {}
+
+    def paths(self, table: str) -> set[str] | None:
+        """Dotted paths of `table`, or None when the engine cannot say (the query will tell)."""
+        if table not in self._paths:
+            try:
+                self._paths[table] = schema_paths(self.warehouse.table_schema(table))
+            except Exception as exc:  # noqa: BLE001 - an absent table fails the check's query by name
+                log.debug("schema of %s unavailable: %s", table, exc)
+                self._paths[table] = None
+        return self._paths[table]
+
+    def missing(self, sql_name: str) -> list[str]:
+        """`table.column` of every column the SQL file needs that its table lacks."""
+        gaps = []
+        for table, needed in required_columns(sql_name).items():
+            have = self.paths(table)
+            if have is not None:
+                gaps += [f"{table}.{path}" for path in sorted(needed - have)]
+        return gaps
+
+    def absent_optional(self, sql_name: str) -> dict[str, frozenset[str]]:
+        """The optional paths of the SQL file its tables lack (read as NULL)."""
+        out = {}
+        for table, optional in optional_read(sql_name).items():
+            have = self.paths(table)
+            if have is not None and optional - have:
+                out[table] = frozenset(optional - have)
+        return out
+
+
+def _run_one(
+    check: Check, sweep: Sweep, counter: RowCounter, probe: SchemaProbe | None = None
+) -> tuple[list[Finding], list[CheckError], int]:
     findings: list[Finding] = []
     errors: list[CheckError] = []
     scanned = 0
@@ -68,7 +108,14 @@ def _run_one(check: Check, sweep: Sweep, counter: RowCounter) -> tuple[list[Find
             except Exception as exc:  # one object's failure must not hide the others
                 errors.append(CheckError(check=f"{check.name}[{obj.entity_id}]", error=f"{type(exc).__name__}: {exc}"))
     else:
+        gaps = probe.missing(check.sql) if probe is not None else []
+        if gaps:
+            return [], [CheckError(check=check.name, kind="schema", missing=gaps,
+                                   error=f"could not run: the tables lack {', '.join(gaps)} "
+                                         "(a schema from another Databricks release?)")], 0
         sql = load_sql(check.sql)
+        if probe is not None:
+            sql = without_columns(sql, probe.absent_optional(check.sql))
         rows = sweep.warehouse.query(sql, _params_used(sql, params), name=check.sql).to_pylist()
         findings += check.interpret(sweep, rows, None)
         scanned += counter.total(check.tables)
@@ -116,17 +163,18 @@ def run_domain(
     sweep = Sweep(domain=domain, as_of=as_of, window_start=window_start(domain, as_of, settings), window_end=as_of,  # type: ignore[arg-type]
                   settings=settings, manifest=manifest, warehouse=warehouse)
     counter = RowCounter(warehouse)
+    probe = SchemaProbe(warehouse) if hasattr(warehouse, "table_schema") else None
     findings: list[Finding] = []
     errors: list[CheckError] = []
     scanned = 0
     for check in checks:
         try:
-            found, failed, rows = _run_one(check, sweep, counter)
+            found, failed, rows = _run_one(check, sweep, counter, probe)
             findings += found
             errors += failed
             scanned += rows
         except CheckUnavailable as exc:
-            errors.append(CheckError(check=check.name, error=str(exc)))
+            errors.append(CheckError(check=check.name, error=str(exc), kind="unavailable"))
         except Exception as exc:  # a broken check is reported, never allowed to stop the sweep
             log.warning("health check %s/%s failed: %s", domain, check.name, exc)
             errors.append(CheckError(check=check.name, error=f"{type(exc).__name__}: {exc}"))

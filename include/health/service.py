@@ -103,6 +103,7 @@ def sweep_and_store(
         engine=sweep.engine,
         checks_run=list(sweep.checks_run),
         errors=[e.model_dump() for e in sweep.errors],
+        checks_not_run=len(sweep.errors),
         finding_ids=[f.finding_id for f in findings],
         check_recommendations={f.finding_id: f.recommendation for f in findings},
         findings_by_severity=_by_severity(findings),
@@ -110,7 +111,9 @@ def sweep_and_store(
         duration_s=sweep.duration_s or (time.monotonic() - started),
     )
     store.upsert([record])
-    log.info("%s sweep as of %s: %d findings, %d check errors", domain, as_of, len(findings), len(sweep.errors))
+    log.info("%s sweep as of %s: %d findings, %d check(s) could not run", domain, as_of, len(findings), len(sweep.errors))
+    for error in sweep.errors:  # never silent: each is in the task log, the run record, the report and the metrics
+        log.warning("%s/%s could not run (%s): %s", domain, error.check, error.kind, error.error)
     return sweep, SweepOutcome(
         domain=domain,
         as_of=as_of,

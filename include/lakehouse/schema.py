@@ -7,6 +7,7 @@ Arrow schemas here with sqlglot, so the text a user would read in `DESCRIBE` is 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import pyarrow as pa
 import sqlglot
@@ -70,6 +71,23 @@ def system_table_schema(full_name: str) -> pa.Schema:
     except KeyError:
         known = ", ".join(sorted(SYSTEM_TABLES))
         raise KeyError(f"{full_name} is not a system table LakePilot knows; known: {known}") from None
+
+
+@functools.cache
+def system_table_types(full_name: str) -> dict[str, exp.DataType]:
+    """Databricks type of every column and struct field of a system table, by dotted path."""
+    create = sqlglot.parse_one(f"CREATE TABLE t ({SYSTEM_TABLES[full_name]})", read="databricks")
+    out: dict[str, exp.DataType] = {}
+
+    def walk(prefix: str, dtype: exp.DataType) -> None:
+        out[prefix] = dtype
+        if dtype.this == exp.DataType.Type.STRUCT:
+            for col in dtype.expressions:
+                walk(f"{prefix}.{col.name}", col.args["kind"])
+
+    for col in create.this.expressions:
+        walk(col.name, col.args["kind"])
+    return out
 
 
 @functools.cache
@@ -138,3 +156,114 @@ def check_schema(table: str, expected: pa.Schema, found: pa.Schema) -> None:
             )
     if problems:
         raise SchemaMismatchError(f"table {table} does not have the Databricks schema: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class SchemaGaps:
+    """Dotted paths of an expected schema that a table lacks (`missing`) or holds as another type (`retyped`)."""
+
+    missing: tuple[str, ...] = ()
+    retyped: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.retyped)
+
+
+def _gaps(prefix: str, expected: pa.DataType, found: pa.DataType, missing: list[str], retyped: list[str]) -> None:
+    if _family(expected) != _family(found):
+        retyped.append(prefix)
+        return
+    if pa.types.is_struct(expected):
+        names = {found.field(i).name: found.field(i).type for i in range(found.num_fields)}
+        for i in range(expected.num_fields):
+            sub = expected.field(i)
+            path = f"{prefix}.{sub.name}"
+            if sub.name not in names:
+                missing.append(path)
+            else:
+                _gaps(path, sub.type, names[sub.name], missing, retyped)
+    elif not _compatible(expected, found):
+        retyped.append(prefix)
+
+
+def schema_gaps(expected: pa.Schema, found: pa.Schema) -> SchemaGaps:
+    """What of `expected` a table's `found` schema lacks (columns and struct fields, dotted) or re-types.
+
+    Extra columns and fields are not gaps: real system tables keep gaining them, and an export from
+    an older release has fewer (a schema *vintage*); readers name what they need (see
+    `include/health/requirements.py`) and the local engine reads what is absent as NULL.
+    """
+    missing: list[str] = []
+    retyped: list[str] = []
+    found_types = {f.name: f.type for f in found}
+    for field in expected:
+        if field.name not in found_types:
+            missing.append(field.name)
+        else:
+            _gaps(field.name, field.type, found_types[field.name], missing, retyped)
+    return SchemaGaps(tuple(missing), tuple(retyped))
+
+
+def schema_paths(schema: pa.Schema) -> set[str]:
+    """Every column and struct field of `schema` as a dotted path (`usage_metadata.job_id`)."""
+    out: set[str] = set()
+
+    def walk(prefix: str, t: pa.DataType) -> None:
+        out.add(prefix)
+        if pa.types.is_struct(t):
+            for i in range(t.num_fields):
+                walk(f"{prefix}.{t.field(i).name}", t.field(i).type)
+
+    for field in schema:
+        walk(field.name, field.type)
+    return out
+
+
+def duckdb_type(t: pa.DataType) -> str:
+    """The DuckDB type of an Arrow type (for typed NULLs standing in for absent columns)."""
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        return "VARCHAR"
+    simple = {pa.int64(): "BIGINT", pa.int32(): "INTEGER", pa.int16(): "SMALLINT", pa.int8(): "TINYINT",
+              pa.float64(): "DOUBLE", pa.float32(): "FLOAT", pa.bool_(): "BOOLEAN", pa.date32(): "DATE",
+              pa.binary(): "BLOB"}
+    if t in simple:
+        return simple[t]
+    if pa.types.is_timestamp(t):
+        return "TIMESTAMPTZ" if t.tz else "TIMESTAMP"
+    if pa.types.is_decimal(t):
+        return f"DECIMAL({t.precision}, {t.scale})"
+    if pa.types.is_map(t):
+        return f"MAP({duckdb_type(t.key_type)}, {duckdb_type(t.item_type)})"
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return f"{duckdb_type(t.value_type)}[]"
+    if pa.types.is_struct(t):
+        return "STRUCT(" + ", ".join(f'"{t.field(i).name}" {duckdb_type(t.field(i).type)}' for i in range(t.num_fields)) + ")"
+    raise ValueError(f"no DuckDB type for {t}")
+
+
+def _conform_expr(source: str, expected: pa.DataType, found: pa.DataType | None) -> str:
+    """DuckDB expression reading `source` (of type `found`, or absent) as `expected`; absent parts are NULL."""
+    if found is None or _family(expected) != _family(found):
+        return f"CAST(NULL AS {duckdb_type(expected)})"
+    if pa.types.is_struct(expected) and not _compatible(expected, found):
+        names = {found.field(i).name: found.field(i).type for i in range(found.num_fields)}
+        parts = [
+            f'"{expected.field(i).name}" := '
+            + _conform_expr(f'{source}."{expected.field(i).name}"', expected.field(i).type, names.get(expected.field(i).name))
+            for i in range(expected.num_fields)
+        ]
+        return f"CASE WHEN {source} IS NULL THEN NULL ELSE struct_pack({', '.join(parts)}) END"
+    return source
+
+
+def conforming_select(expected: pa.Schema, found: pa.Schema, relation: str) -> str:
+    """`SELECT … FROM relation` giving `found`'s data every column and field of `expected` (absent ones NULL).
+
+    Extra columns of `found` are kept as they are. Identifiers come from the schemas, never from users.
+    """
+    found_types = {f.name: f.type for f in found}
+    columns = [
+        f'{_conform_expr(chr(34) + f.name + chr(34), f.type, found_types.get(f.name))} AS "{f.name}"' for f in expected
+    ]
+    extras = [f'"{name}"' for name in found_types if name not in {f.name for f in expected}]
+    return f"SELECT {', '.join(columns + extras)} FROM {relation}"  # noqa: S608 - identifiers from schemas

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ import pyarrow as pa
 
 from include.config import WarehouseMode, lakehouse_root, warehouse_mode
 from include.lakehouse.delta_store import TableNotFoundError, open_table, split_name
-from include.lakehouse.schema import check_schema, system_table_schema
+from include.lakehouse.schema import conforming_select, schema_gaps, system_table_schema
 from include.lakehouse.sql_files import load_sql
 from include.lakehouse.system_tables import SYSTEM_TABLES
 
@@ -44,6 +43,10 @@ class Warehouse(Protocol):
     def execute(self, sql: str, params: Params | None = None) -> None: ...
 
     def describe(self) -> str: ...
+
+    def table_schema(self, full_name: str) -> pa.Schema:
+        """The Arrow schema the engine sees for a table (columns and struct fields as they are)."""
+        ...
 
 
 def query_file(warehouse: Warehouse, name: str, params: Params | None = None) -> pa.Table:
@@ -81,8 +84,6 @@ class LocalWarehouse:
     def __init__(self, root: str | os.PathLike[str] | None = None, *, threads: int | None = None) -> None:
         self.root = lakehouse_root(root)
         self.threads = threads
-        self._checked: dict[tuple[str, int], None] = {}
-        self._lock = threading.Lock()
 
     def describe(self) -> str:
         return f"local lakehouse (DuckDB over Delta) at {self.root}"
@@ -118,19 +119,28 @@ class LocalWarehouse:
         return tree.sql("duckdb"), tables, _placeholders(tree)
 
     # -- execution ---------------------------------------------------------------------------
-    def _dataset(self, full: str):
+    def table_schema(self, full_name: str) -> pa.Schema:
+        return pa.schema(open_table(self.root, full_name).schema().to_arrow())
+
+    def _register(self, con: Any, full: str, view: str) -> None:
+        """Make `full` readable as `view`; a system table of another schema vintage is read as the DDL says.
+
+        Columns and struct fields the table lacks read as NULL (checks that need them report so,
+        see include/health/requirements.py); extra ones are kept. Re-typed ones read as NULL too.
+        """
         table = open_table(self.root, full)
-        if full in SYSTEM_TABLES:
-            key = (full, table.version())
-            if key not in self._checked:
-                check_schema(full, system_table_schema(full), pa.schema(table.schema().to_arrow()))
-                with self._lock:
-                    self._checked[key] = None
         declared = table.to_pyarrow_dataset().schema
         # delta-rs MERGE writes string columns as `string_view` while plain writes use `string`;
         # a table holding both kinds of file fails Arrow's filter pushdown ("no kernel matching
         # (string, string_view)"). Reading every top-level string column as a view fits both.
-        return table.to_pyarrow_dataset(schema=_strings_as_views(declared))
+        dataset = table.to_pyarrow_dataset(schema=_strings_as_views(declared))
+        expected = system_table_schema(full) if full in SYSTEM_TABLES else None
+        found = pa.schema(table.schema().to_arrow())
+        if expected is None or not schema_gaps(expected, found):
+            con.register(view, dataset)
+            return
+        con.register(f"{view}__stored", dataset)
+        con.execute(f'CREATE TEMP VIEW "{view}" AS {conforming_select(expected, found, view + "__stored")}')
 
     def query(self, sql: str, params: Params | None = None, *, name: str = "adhoc") -> pa.Table:
         import duckdb
@@ -147,7 +157,7 @@ class LocalWarehouse:
                 con.execute(f"SET threads={int(self.threads)}")
             for full, view in tables.items():
                 try:
-                    con.register(view, self._dataset(full))
+                    self._register(con, full, view)
                 except TableNotFoundError as exc:
                     raise QueryError(f"query {name}: {exc}") from exc
             try:
@@ -222,6 +232,10 @@ class DatabricksWarehouse:
     def execute(self, sql: str, params: Params | None = None) -> None:
         with self._connection() as conn, conn.cursor() as cur:
             cur.execute(sql, dict(params or {}))
+
+    def table_schema(self, full_name: str) -> pa.Schema:
+        split_name(full_name)  # three plain identifiers, or an error naming the table
+        return self.query(f"SELECT * FROM {full_name} LIMIT 0", name=f"schema of {full_name}").schema  # noqa: S608
 
 
 def get_warehouse(

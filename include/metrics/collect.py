@@ -115,6 +115,9 @@ def collect(
         rows = run_ops_sql(warehouse, "metrics/sweep_durations", buckets=SWEEP_BUCKETS).to_pylist()
         snap.sweep_durations = _histograms(rows, ("domain",), SWEEP_BUCKETS)
         snap.sweep_last_duration = [Sample(labels={"domain": r["domain"]}, value=float(r["last_duration_s"] or 0)) for r in rows]
+        snap.sweep_checks_not_run = [
+            Sample(labels={"domain": r["domain"]}, value=float(r.get("last_checks_not_run") or 0)) for r in rows
+        ]
         snap.sweep_last_timestamp = [
             Sample(labels={"domain": r["domain"]}, value=_ts(r["last_swept_at"]) or 0.0) for r in rows
         ]

@@ -50,6 +50,8 @@ class _SnapshotCollector:
                      s.sweep_last_duration)
         yield _gauge("lakepilot_sweep_last_timestamp_seconds", "When each domain was last swept (unix time).",
                      ["domain"], s.sweep_last_timestamp)
+        yield _gauge("lakepilot_sweep_checks_not_run", "Checks that could not run in each domain's latest sweep.",
+                     ["domain"], s.sweep_checks_not_run)
         yield _histogram("lakepilot_triage_duration_seconds", "Duration of remediation triage by path.", ["path"],
                          s.triage_durations)
         if s.approvals_pending is not None:

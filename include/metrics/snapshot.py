@@ -59,6 +59,7 @@ class MetricsSnapshot(BaseModel):
     sweep_durations: list[HistogramSample] = Field(default_factory=list)
     sweep_last_duration: list[Sample] = Field(default_factory=list)
     sweep_last_timestamp: list[Sample] = Field(default_factory=list)
+    sweep_checks_not_run: list[Sample] = Field(default_factory=list)
     triage_durations: list[HistogramSample] = Field(default_factory=list)
     approvals_pending: int | None = None
     approvals_pending_by_dag: list[Sample] = Field(default_factory=list)

@@ -9,7 +9,7 @@ from include.lakehouse.warehouse import Warehouse
 from include.ui.findings import load_findings
 from include.ui.ledger import load_ledger
 from include.ui.models import FindingFilters, OverviewCounts, RemediationFilters, ReportSummary, SourceNote
-from include.ui.ops_sql import existing_ops_tables, run_ops_sql
+from include.ui.ops_sql import existing_ops_tables, json_value, run_ops_sql
 from include.ui.reports import get_report
 
 
@@ -45,5 +45,21 @@ def load_overview(
         latest_report=ReportSummary(**report.model_dump(exclude={"html"})) if report else None,
         llm_calls_7d=calls,
         llm_cost_usd_7d=round(cost, 6),
-        notes=[*(notes or []), *findings.notes, *ledger.notes],
+        notes=[*(notes or []), *findings.notes, *ledger.notes, *checks_not_run_notes(warehouse)],
     )
+
+
+def checks_not_run_notes(warehouse: Warehouse) -> list[SourceNote]:
+    """A warning per domain whose latest sweep had checks that could not run, naming them and why."""
+    if "health_domain_runs" not in existing_ops_tables(warehouse, ["health_domain_runs"]):
+        return []
+    notes = []
+    for row in run_ops_sql(warehouse, "ui/checks_not_run").to_pylist():
+        errors = json_value(row["errors"], [])
+        if not errors:
+            continue
+        listed = "; ".join(f"{e.get('check', '?')}: {e.get('error', '')}" for e in errors[:5])
+        more = f"; and {len(errors) - 5} more" if len(errors) > 5 else ""
+        notes.append(SourceNote(level="warning", text=f"{row['domain']}: {len(errors)} check(s) could not run in the "
+                                                         f"latest sweep — {listed}{more}"))
+    return notes

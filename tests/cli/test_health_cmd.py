@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -147,6 +148,26 @@ def test_sweep_on_a_simulated_workspace_prints_json_lines_and_stores(lakehouse: 
     human = runner.invoke(app, args[:-1])
     assert human.exit_code == 0 and "reliability:" in human.stdout
     assert len(LocalOpsStore(lakehouse).read(Finding)) == len(lines)  # the second sweep updated, not added
+
+
+def test_a_sweep_whose_checks_could_not_all_run_says_which_and_exits_3(lakehouse: Path) -> None:
+    from include.health.records import HealthDomainRun
+    from include.simulator.generate import generate_workspace
+    from include.simulator.vintage import drop_columns
+
+    generate_workspace(lakehouse, 10, "small", 3, end=date(2026, 3, 10))
+    drop_columns(lakehouse, "system.compute.node_timeline", ("cpu_user_percent",))  # a partial export
+    args = ["sweep", "--domain", "all", "--lakehouse", str(lakehouse), "--as-of", "2026-03-10", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 3, result.output
+    err = " ".join(result.stderr.split())
+    assert re.search(r"\b2 of \d+ checks could not run \(exit code 3\)", err), err
+    assert "cost/idle_all_purpose: could not run: the tables lack system.compute.node_timeline.cpu_user_percent" in err
+    assert "performance/cluster_utilisation: could not run" in err
+    assert [json.loads(line) for line in result.stdout.splitlines()]  # the other checks' findings are there
+    runs = {r.domain: r for r in LocalOpsStore(lakehouse).read(HealthDomainRun)}
+    assert runs["cost"].checks_not_run == 1 and runs["cost"].errors[0]["kind"] == "schema"
+    assert runs["security"].checks_not_run == 0
 
 
 @pytest.mark.parametrize("command", [["sweep", "--domain", "cost"], ["report"], ["ask", "did jobs fail?"]])

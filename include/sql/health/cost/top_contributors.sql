@@ -1,5 +1,6 @@
 -- Informational: the workloads that spent most in each workspace during the window.
 -- Params: :window_start, :window_end, :top_n
+-- optional: usage_metadata.job_name
 WITH priced AS (
   SELECT u.workspace_id, u.sku_name, u.usage_metadata,
          CAST(u.usage_quantity AS DOUBLE) * CAST(lp.pricing.effective_list.`default` AS DOUBLE) AS usd

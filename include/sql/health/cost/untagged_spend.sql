@@ -1,6 +1,7 @@
 -- Spend in the window that cannot be charged back: a chargeback tag is missing from custom_tags.
 -- Grouped by the workload that spent it (job, warehouse, cluster, endpoint, pipeline).
 -- Params: :window_start, :window_end, :tag_1, :tag_2, :min_usd
+-- optional: usage_metadata.job_name
 WITH priced AS (
   SELECT u.workspace_id, u.sku_name, u.custom_tags, u.usage_metadata,
          CAST(u.usage_quantity AS DOUBLE) * CAST(lp.pricing.effective_list.`default` AS DOUBLE) AS usd

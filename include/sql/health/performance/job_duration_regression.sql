@@ -2,6 +2,7 @@
 -- baselines before it. Execution time = execution_duration_seconds of the final slice when the
 -- table has it, else wall-clock time of the run (first slice start to last slice end).
 -- Params: :window_start, :window_end, :baseline_start, :long_baseline_start, :regression_pct
+-- optional: execution_duration_seconds
 WITH runs AS (
   SELECT workspace_id, job_id, run_id,
          MIN(period_start_time) AS started, MAX(period_end_time) AS ended,
