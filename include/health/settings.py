@@ -51,6 +51,9 @@ class HealthSettings(BaseModel):
 
     # performance
     regression_pct: float = 50.0
+    # ... and above the baseline's own noise: p75 + k x IQR (Tukey's fence), over enough runs.
+    regression_noise_k: float = Field(1.5, ge=0)
+    regression_min_baseline_runs: int = Field(5, ge=3)
     query_p95_ratio: float = 2.0
     slow_query_ms: int = 60_000
     min_queries: int = 20
@@ -85,6 +88,8 @@ class HealthSettings(BaseModel):
     error_rate_min: float = 0.05
     error_rate_ratio: float = 3.0
     traffic_ratio: float = 3.0
+    # Seasonal baselines look back this far for the same weekday (and hour) of past weeks.
+    seasonal_baseline_days: int = Field(28, ge=7, le=92)
     min_requests: int = 100
     training_tag: tuple[str, str] = ("workload", "ml-training")
     drift_metrics_tables: dict[str, str] = Field(

@@ -4,7 +4,7 @@ finding on a table carries its upstream lineage (tables and jobs that feed it) a
 from __future__ import annotations
 
 from include.health.checks.base import Check, CheckUnavailable, PerObject, Row, Sweep, make_finding, num
-from include.ops.models import Finding
+from include.ops.models import Finding, Severity
 
 LINEAGE = "system.access.table_lineage"
 
@@ -52,14 +52,20 @@ def _stale(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     for r in rows:
         age_h, interval_h = num(r["age_s"]) / 3600, num(r["interval_s"]) / 3600
         writers = sorted(w for w in (r["writer_jobs"] or []) if w)
+        stopped = bool(r.get("writers_stopped"))
+        severity: Severity = "low" if stopped else ("high" if age_h >= 3 * max(interval_h, 1) else "medium")
         out.append(make_finding(
-            s, "stale_table", "high" if age_h >= 3 * max(interval_h, 1) else "medium", "table", r["table_name"],
+            s, "stale_table", severity, "table", r["table_name"],
             "hours_since_write", age_h, interval_h,
             f"Table {r['table_name']} was last written {age_h:.0f} h ago; it is normally written every {interval_h:.1f} h"
-            + (f" by job {', '.join(writers)}" if writers else ""),
-            "Check the writing job's latest runs and schedule (failed, paused or removed?) before downstream consumers read "
-            "stale data.",
-            {"last_write": r["last_write"], "writes": r["writes"], "writer_jobs": writers, "upstream": upstream(s, r["table_name"])},
+            + (f" by job {', '.join(writers)}" if writers else "")
+            + (" — every writing job is paused or deleted" if stopped else ""),
+            ("Nothing to do if the pause is intended; otherwise unpause the job, and tell the table's readers it is frozen."
+             if stopped else
+             "Check the writing job's latest runs and schedule (failed, paused or removed?) before downstream consumers "
+             "read stale data."),
+            {"last_write": r["last_write"], "writes": r["writes"], "writer_jobs": writers, "writers_stopped": stopped,
+             "upstream": upstream(s, r["table_name"])},
         ))
     return out
 
@@ -165,8 +171,9 @@ def _coverage(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
 
 
 CHECKS = [
-    Check("stale_table", "data_quality", "health/data_quality/stale_tables", (LINEAGE,), _stale_params, _stale,
-          description="tables not written for longer than their usual interval"),
+    Check("stale_table", "data_quality", "health/data_quality/stale_tables", (LINEAGE, "system.lakeflow.jobs"),
+          _stale_params, _stale,
+          description="tables not written for longer than their usual interval (unless every writer is paused)"),
     Check("failing_monitor", "data_quality", "health/data_quality/failing_monitors",
           ("system.data_quality_monitoring.table_results",), _monitor_params, _monitors,
           description="latest data-quality monitor result Unhealthy"),

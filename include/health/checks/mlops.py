@@ -86,29 +86,67 @@ def _errors(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
+MIN_SEASONS = 2  # same-weekday buckets needed before the weekly pattern is trusted
+
+
 def _traffic_params(s: Sweep) -> dict:
-    n = s.buckets(s.settings.baseline_days)
+    n = s.buckets(max(s.settings.baseline_days, s.settings.seasonal_baseline_days))
+    week = 7 * 86400
+    season = week // s.window_seconds if week % s.window_seconds == 0 else 0  # buckets per week, if whole
     return {"baseline_start": s.window_start - (s.window_end - s.window_start) * n, "window_end": s.window_end,
-            "window_seconds": s.window_seconds, "baseline_buckets": n}
+            "window_seconds": s.window_seconds, "baseline_buckets": n,
+            "recent_buckets": s.buckets(s.settings.baseline_days), "season_buckets": season}
+
+
+def seasonal_baseline(values: list[float | None], first_bucket: int, buckets: int, season: int) -> tuple[float, int] | None:
+    """(median, weeks) of the same-weekday buckets since the series began, empty ones counting as 0.
+
+    None without a whole-week season or with fewer than `MIN_SEASONS` such buckets: the caller then
+    uses the recent median alone.
+    """
+    if season <= 0:
+        return None
+    slots = [k for k in range(int(first_bucket), buckets) if (buckets - k) % season == 0]
+    seen = [float(v) for v in values if v is not None]
+    if len(slots) < MIN_SEASONS:
+        return None
+    series = sorted(seen + [0.0] * max(0, len(slots) - len(seen)))
+    mid = len(series) // 2
+    median = series[mid] if len(series) % 2 else (series[mid - 1] + series[mid]) / 2
+    return median, len(slots)
 
 
 def _traffic(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    """A surge or drop against the recent median *and* the same weekday of past weeks.
+
+    An endpoint that is always quiet at the weekend is compared with its earlier weekends too, so
+    a quiet Saturday is not a drop; a real drop is below both.
+    """
     cfg, out = s.settings, []
+    params = _traffic_params(s)
     for r in rows:
-        now, base = num(r["window_requests"]), num(r["baseline_requests"])
-        if base < cfg.min_requests or int(r["baseline_buckets_seen"]) < 3:
+        now, recent = num(r["window_requests"]), num(r["baseline_requests"])
+        if int(r["baseline_buckets_seen"]) < 3:
             continue
-        x = now / base
-        if 1 / cfg.traffic_ratio < x < cfg.traffic_ratio:
+        seasonal = seasonal_baseline(r.get("seasonal_requests") or [], int(num(r["first_bucket"])),
+                                     params["baseline_buckets"], params["season_buckets"])
+        bases = [recent] + ([seasonal[0]] if seasonal else [])
+        ratios = [now / max(b, 1.0) for b in bases]
+        surge = all(x >= cfg.traffic_ratio for x in ratios) and max(bases) >= cfg.min_requests
+        drop = all(x <= 1 / cfg.traffic_ratio for x in ratios) and min(bases) >= cfg.min_requests
+        if not (surge or drop):
             continue
-        surge = x >= cfg.traffic_ratio
+        base = min(bases, key=lambda b: abs(now - b))  # the baseline closest to the window: the conservative one
+        x = now / max(base, 1.0)
         out.append(make_finding(
             s, "endpoint_traffic", "high", "endpoint", r["endpoint_name"], "requests", now, base,
             f"Serving endpoint {r['endpoint_name']} received {now:,.0f} requests, {x:.1f}x its usual {base:,.0f}"
             + (" (surge)" if surge else " (drop)"),
             ("Confirm the new load is expected (a new client or a retry storm) and that scale-out limits and rate limits fit it."
              if surge else "Check the callers: a drop usually means a broken client, a routing change or an upstream outage."),
-            {"workspace_id": r["workspace_id"], "ratio": x, "direction": "surge" if surge else "drop"},
+            {"workspace_id": r["workspace_id"], "ratio": x, "direction": "surge" if surge else "drop",
+             "recent_median": recent, "same_weekday_median": seasonal[0] if seasonal else None,
+             "weeks_compared": seasonal[1] if seasonal else 0},
         ))
     return out
 
@@ -146,7 +184,7 @@ CHECKS = [
     Check("endpoint_error_rate", "mlops", "health/mlops/endpoint_errors", (USAGE, ENTITIES), _window_params, _errors,
           description="5xx/429 rate per endpoint vs baseline"),
     Check("endpoint_traffic", "mlops", "health/mlops/endpoint_traffic", (USAGE, ENTITIES), _traffic_params, _traffic,
-          description="request volume vs the baseline median (surges and drops)"),
+          description="request volume vs the recent median and the same weekday of past weeks (surges and drops)"),
     Check("prediction_drift", "mlops", "health/data_quality/drift", (), drift_params, _prediction_drift,
           per_object="drift_metrics", objects=drift_objects("inference"), description="drift of served models' inputs/predictions"),
     Check("training_failures", "mlops", "health/mlops/training_failures", ("system.lakeflow.jobs", "system.lakeflow.job_run_timeline"),

@@ -10,7 +10,8 @@ RUNS, HISTORY = "system.lakeflow.job_run_timeline", "system.query.history"
 
 def _regression_params(s: Sweep) -> dict:
     return {"window_start": s.window_start, "window_end": s.window_end, "baseline_start": s.before(s.settings.baseline_days),
-            "long_baseline_start": s.before(s.settings.long_baseline_days), "regression_pct": s.settings.regression_pct}
+            "long_baseline_start": s.before(s.settings.long_baseline_days), "regression_pct": s.settings.regression_pct,
+            "noise_k": s.settings.regression_noise_k, "min_baseline_runs": s.settings.regression_min_baseline_runs}
 
 
 def _regressions(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
@@ -26,6 +27,7 @@ def _regressions(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding
             "Compare a slow run with a normal one (Spark UI: input size, skew, spills, cluster size); check upstream data "
             "volume and recent code or config changes.",
             {"workspace_id": r["workspace_id"], "job_name": r["job_name"], "pct_vs_7d": pct7, "pct_vs_30d": pct30,
+             "baseline_p25_s": r["baseline_p25_s"], "baseline_p75_s": r["baseline_p75_s"],
              "baseline_30d_s": b30, "window_runs": r["window_runs"], "baseline_7d_runs": r["baseline_7d_runs"]},
         ))
     return out

@@ -1,6 +1,9 @@
 -- Tables that were written regularly (lineage writes) but not lately: the age of the last write
--- exceeds stale_factor x the median gap between writes + a grace period.
+-- exceeds stale_factor x the median gap between writes + a grace period. Whether every writing job
+-- is paused or deleted (its latest settings in system.lakeflow.jobs) is returned: such a table was
+-- most likely stopped on purpose, and is reported as low severity.
 -- Params: :history_start, :window_end, :stale_factor, :grace_s, :min_writes
+-- optional: paused, delete_time
 WITH writes AS (
   SELECT DISTINCT target_table_full_name AS table_name, event_time
   FROM system.access.table_lineage
@@ -18,15 +21,27 @@ stats AS (
   FROM gaps
   GROUP BY table_name
 ),
+job_state AS (
+  SELECT workspace_id, job_id,
+         MAX_BY(COALESCE(paused, FALSE), change_time) AS paused,
+         MAX_BY(delete_time, change_time) AS delete_time
+  FROM system.lakeflow.jobs
+  WHERE change_time < CAST(:window_end AS TIMESTAMP)
+  GROUP BY workspace_id, job_id
+),
 writers AS (
-  SELECT target_table_full_name AS table_name, collect_set(entity_id) AS writer_jobs
-  FROM system.access.table_lineage
-  WHERE target_table_full_name IS NOT NULL AND entity_type = 'JOB'
-    AND event_time >= CAST(:history_start AS TIMESTAMP) AND event_time < CAST(:window_end AS TIMESTAMP)
-  GROUP BY target_table_full_name
+  SELECT l.target_table_full_name AS table_name, collect_set(l.entity_id) AS writer_jobs,
+         COUNT(DISTINCT l.entity_id) AS n_writers,
+         COUNT(DISTINCT CASE WHEN j.paused OR j.delete_time IS NOT NULL THEN l.entity_id END) AS n_stopped
+  FROM system.access.table_lineage l
+  LEFT JOIN job_state j ON l.entity_id = j.job_id AND l.workspace_id = j.workspace_id
+  WHERE l.target_table_full_name IS NOT NULL AND l.entity_type = 'JOB'
+    AND l.event_time >= CAST(:history_start AS TIMESTAMP) AND l.event_time < CAST(:window_end AS TIMESTAMP)
+  GROUP BY l.target_table_full_name
 )
 SELECT s.table_name, s.writes, s.last_write, s.interval_s,
-       timestampdiff(SECOND, s.last_write, CAST(:window_end AS TIMESTAMP)) AS age_s, w.writer_jobs
+       timestampdiff(SECOND, s.last_write, CAST(:window_end AS TIMESTAMP)) AS age_s, w.writer_jobs,
+       COALESCE(w.n_writers, 0) > 0 AND w.n_writers = w.n_stopped AS writers_stopped
 FROM stats s
 LEFT JOIN writers w ON s.table_name = w.table_name
 WHERE s.writes >= :min_writes

@@ -1,5 +1,7 @@
--- Requests per serving endpoint in the window vs the median of the same-length buckets before it.
--- Params: :baseline_start, :window_end, :window_seconds, :baseline_buckets
+-- Requests per serving endpoint in the window vs two baselines of same-length buckets before it:
+-- the median of the most recent :recent_buckets buckets, and the requests of the buckets exactly
+-- a week apart (same weekday and hour) over :baseline_buckets, listed so empty ones count as 0.
+-- Params: :baseline_start, :window_end, :window_seconds, :baseline_buckets, :recent_buckets, :season_buckets
 WITH entities AS (
   SELECT DISTINCT served_entity_id, endpoint_name, workspace_id FROM system.serving.served_entities
 ),
@@ -17,8 +19,14 @@ per_bucket AS (
 )
 SELECT endpoint_name, MIN(workspace_id) AS workspace_id,
        SUM(CASE WHEN bucket = :baseline_buckets THEN requests ELSE 0 END) AS window_requests,
-       percentile(CASE WHEN bucket < :baseline_buckets THEN CAST(requests AS DOUBLE) END, 0.5) AS baseline_requests,
-       COUNT(CASE WHEN bucket < :baseline_buckets THEN 1 END) AS baseline_buckets_seen
+       percentile(CASE WHEN bucket < :baseline_buckets AND bucket >= :baseline_buckets - :recent_buckets
+                       THEN CAST(requests AS DOUBLE) END, 0.5) AS baseline_requests,
+       COUNT(CASE WHEN bucket < :baseline_buckets AND bucket >= :baseline_buckets - :recent_buckets THEN 1 END)
+         AS baseline_buckets_seen,
+       collect_list(CASE WHEN bucket < :baseline_buckets AND :season_buckets > 0
+                          AND MOD(CAST(:baseline_buckets - bucket AS BIGINT), :season_buckets) = 0
+                         THEN CAST(requests AS DOUBLE) END) AS seasonal_requests,
+       MIN(bucket) AS first_bucket
 FROM per_bucket
 GROUP BY endpoint_name
 ORDER BY endpoint_name
