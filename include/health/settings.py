@@ -77,6 +77,8 @@ class HealthSettings(BaseModel):
     stale_factor: float = 1.5
     stale_grace_hours: float = 2.0
     stale_min_writes: int = 3
+    # A scheduled job that has not started for more than this many of its usual intervals (+ grace).
+    missed_intervals: float = Field(2.0, ge=1.0)
     drift_js: float = 0.2
     drift_psi: float = 0.25
     sensitive_schemas: list[str] = Field(default_factory=lambda: ["pii", "finance_restricted", "hr"])

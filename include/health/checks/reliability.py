@@ -1,4 +1,5 @@
-"""Reliability checks: failure streaks, failure-rate increases, SLA compliance, jobs at risk, MTTR."""
+"""Reliability checks: failure streaks, failure-rate increases, jobs that stopped running, SLA compliance,
+jobs at risk, MTTR."""
 
 from __future__ import annotations
 
@@ -28,6 +29,31 @@ def _streaks(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
             {"workspace_id": r["workspace_id"], "job_name": r["job_name"], "termination_codes": codes,
              "first_failure": r["first_failure"], "last_failure": r["last_failure"], "last_success": r["last_success"],
              "last_run_id": r["last_run_id"]},
+        ))
+    return out
+
+
+def _silence_params(s: Sweep) -> dict:
+    cfg = s.settings
+    return {"history_start": s.before(cfg.long_baseline_days), "window_end": s.window_end,
+            "missed_intervals": cfg.missed_intervals, "grace_s": cfg.stale_grace_hours * 3600,
+            "min_runs": cfg.stale_min_writes}
+
+
+def _silent(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
+    out = []
+    for r in rows:
+        age_h, interval_h = num(r["age_s"]) / 3600, num(r["interval_s"]) / 3600
+        missed = int(age_h // max(interval_h, 1e-9))
+        out.append(make_finding(
+            s, "job_not_running", "high" if missed >= 3 else "medium", "job", r["job_id"], "hours_since_last_run",
+            age_h, interval_h,
+            f"Scheduled job {r['job_name'] or r['job_id']} has not started for {age_h:.0f} h; it usually runs every "
+            f"{interval_h:.1f} h ({missed} runs missed, none failed)",
+            "Check the job's schedule and trigger in the workspace (edited, broken cron, or a run stuck queued) and the "
+            "tables it writes; nothing failed, so nothing else will tell you.",
+            {"workspace_id": r["workspace_id"], "job_name": r["job_name"], "cron": r["cron"], "last_start": r["last_start"],
+             "runs_in_history": r["runs"], "missed_runs": missed},
         ))
     return out
 
@@ -144,6 +170,8 @@ CHECKS = [
           description="jobs whose latest runs all failed"),
     Check("failure_rate_change", "reliability", "health/reliability/failure_rate_change", (RUNS, JOBS), _rate_params, _rates,
           description="failure rate in the window vs the baseline"),
+    Check("job_not_running", "reliability", "health/reliability/job_not_running", (RUNS, JOBS), _silence_params, _silent,
+          description="scheduled jobs that stopped running without failing (missed intervals)"),
     Check("sla_compliance", "reliability", "health/reliability/sla_compliance", (RUNS, JOBS), _sla_params, _sla,
           description="runs within the run-duration SLA (health rule)"),
     Check("jobs_at_risk", "reliability", "health/reliability/jobs_at_risk", (RUNS, JOBS), _risk_params, _at_risk,
