@@ -21,7 +21,7 @@ from include.lakehouse.schema import schema_paths, system_table_schema, system_t
 from include.lakehouse.sql_files import load_sql
 from include.lakehouse.system_tables import SYSTEM_TABLES
 
-_OPTIONAL = re.compile(r"^\s*--\s*optional:\s*(.+)$", re.MULTILINE | re.IGNORECASE)
+_OPTIONAL = re.compile(r"^[ \t]*--[ \t]*optional:[ \t]*(.+)$", re.MULTILINE | re.IGNORECASE)
 
 
 def _reference(node: exp.Expression) -> list[str]:

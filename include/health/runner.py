@@ -27,8 +27,9 @@ from include.health.per_object import bind_table
 from include.health.requirements import optional_read, required_columns, without_columns
 from include.health.scan import RowCounter
 from include.health.settings import HealthSettings
-from include.lakehouse.schema import schema_paths
+from include.lakehouse.schema import schema_gaps, schema_paths, system_table_schema
 from include.lakehouse.sql_files import load_sql
+from include.lakehouse.system_tables import SYSTEM_TABLES
 from include.lakehouse.warehouse import Warehouse, local_root
 from include.ops.models import DOMAINS, SEVERITY_ORDER, Finding
 from include.simulator.manifest import WorkspaceManifest, load_manifest
@@ -64,7 +65,11 @@ class SchemaProbe:
         """Dotted paths of `table`, or None when the engine cannot say (the query will tell)."""
         if table not in self._paths:
             try:
-                self._paths[table] = schema_paths(self.warehouse.table_schema(table))
+                found = self.warehouse.table_schema(table)
+                # A column of another type than the DDL's cannot be read as such: it counts as absent.
+                retyped = set(schema_gaps(system_table_schema(table), found).retyped) if table in SYSTEM_TABLES else set()
+                self._paths[table] = {p for p in schema_paths(found)
+                                      if not any(p == r or p.startswith(r + ".") for r in retyped)}
             except Exception as exc:  # noqa: BLE001 - an absent table fails the check's query by name
                 log.debug("schema of %s unavailable: %s", table, exc)
                 self._paths[table] = None

@@ -92,3 +92,21 @@ def test_a_check_whose_columns_are_missing_says_so_and_the_rest_still_runs(vinta
     # cluster_utilisation reports as cluster_underutilised / cluster_overutilised.
     gone = {"idle_all_purpose", "cluster_underutilised", "cluster_overutilised"}
     assert _key(sweeps) == {k for k in _key(current) if k[1] not in gone}
+
+
+def test_a_column_of_another_type_counts_as_missing(workspace, tmp_path) -> None:
+    import pyarrow as pa
+
+    from include.lakehouse.delta_store import read_table, write_table
+
+    root, manifest = workspace
+    copy = tmp_path / "lakehouse"
+    shutil.copytree(root, copy)
+    usage = read_table(copy, "system.billing.usage")
+    usage = usage.set_column(usage.column_names.index("usage_quantity"), "usage_quantity",
+                             pa.compute.cast(usage["usage_quantity"], pa.string()))
+    write_table(copy, "system.billing.usage", usage, usage.schema)
+    sweep = run_all(LocalWarehouse(copy), manifest.end, manifest=manifest, domains=["cost"])[0]
+    assert sweep.errors and all(e.kind == "schema" and e.missing == ["system.billing.usage.usage_quantity"]
+                                for e in sweep.errors)
+    assert len(sweep.errors) == len(sweep.checks_run)  # every cost check prices usage: none ran on text quantities
