@@ -50,7 +50,6 @@ class GatherContext:
     llm: Any = None
     model: Any = None
     settings: HealthSettings | None = None
-    manifest: Any = None
     marker: str = ""
     sweep_fn: SweepFn | None = None
     use_cache: bool = True
@@ -69,7 +68,7 @@ def _analysis(domain: Domain, ctx: GatherContext) -> tuple[DomainAnalysis, Domai
     runs = ctx.runs.get(domain, [])
     obtained = [
         obtain_sweep(domain, chunk, warehouse=ctx.warehouse, store=ctx.store, runs=runs, settings=ctx.settings,
-                     manifest=ctx.manifest, marker=ctx.marker, sweep_fn=ctx.sweep_fn, use_cache=ctx.use_cache)
+                     marker=ctx.marker, sweep_fn=ctx.sweep_fn, use_cache=ctx.use_cache)
         for chunk in ctx.plan.chunks
     ]
     used = [SweepUsed(as_of=o.sweep.as_of, window_start=o.sweep.window_start, window_end=o.sweep.window_end,

@@ -195,7 +195,7 @@ def ask(
         return answer
     notes += plan.notes
     ctx = GatherContext(plan=plan, window=routed.time_window, warehouse=warehouse, store=store, llm=models.agents_config,
-                        model=models.agents_model, settings=opts.settings, manifest=manifest, marker=data_marker(warehouse),
+                        model=models.agents_model, settings=opts.settings, marker=data_marker(warehouse),
                         sweep_fn=opts.sweep_fn, use_cache=opts.use_cache, deadline_s=opts.deadline_s)
     results = gather(routed.domain_names(), ctx)
     labels = Labels.build(manifest, results)

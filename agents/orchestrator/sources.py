@@ -35,7 +35,7 @@ from include.ops.models import Domain, OpsRecord, register_ops_model
 log = logging.getLogger(__name__)
 
 CACHE_TTL = timedelta(hours=1)
-# `run_domain`'s signature: (warehouse, domain, as_of, settings=, manifest=) -> DomainSweep.
+# `run_domain`'s signature: (warehouse, domain, as_of, settings=) -> DomainSweep.
 SweepFn = Callable[..., DomainSweep]
 
 
@@ -122,7 +122,6 @@ def obtain_sweep(
     store: Any,
     runs: list[HealthDomainRun],
     settings: HealthSettings | None = None,
-    manifest: Any = None,
     marker: str = "",
     sweep_fn: SweepFn | None = None,
     use_cache: bool = True,
@@ -133,9 +132,9 @@ def obtain_sweep(
         return found
     settings_ = chunk_settings(settings, chunk)
     if sweep_fn is not None:
-        sweep = sweep_fn(warehouse, domain, chunk.as_of, settings=settings_, manifest=manifest)
+        sweep = sweep_fn(warehouse, domain, chunk.as_of, settings=settings_)
     else:
-        sweep = run_domain(warehouse, domain, chunk.as_of, settings=settings_, manifest=manifest)
+        sweep = run_domain(warehouse, domain, chunk.as_of, settings=settings_)
     if sweep.domain != domain:
         raise ValueError(f"the {domain} sweep returned findings of domain {sweep.domain}")
     if use_cache:

@@ -115,6 +115,12 @@ class LocalStack:
 
         c = self.config
         if (c.lakehouse / MANIFEST_FILE).is_file() or (c.lakehouse / "system").is_dir():
+            from include.health.workspace_settings import LAKEHOUSE_FILE
+            from include.simulator.manifest import load_manifest, write_health_settings
+
+            manifest = load_manifest(c.lakehouse)
+            if manifest is not None and not (c.lakehouse / LAKEHOUSE_FILE).is_file():
+                write_health_settings(c.lakehouse, manifest)  # a workspace generated before settings files
             return False
         progress(f"generating the simulated workspace ({c.scale}, {c.days} days, seed {c.seed})")
         from include.simulator.generate import generate_workspace

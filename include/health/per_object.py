@@ -3,7 +3,7 @@
 Per-object tables (drift metrics, inference payloads) have a name per monitored object, so their
 SQL files name a placeholder table (`per_object.<schema>.<kind>`); the runner swaps in the real
 name through the SQL syntax tree — never by string formatting — and only names that come from
-the manifest or settings and pass the identifier check.
+the settings and pass the identifier check.
 """
 
 from __future__ import annotations

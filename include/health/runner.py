@@ -6,7 +6,7 @@ baselines that end where the window starts. Security (swept hourly) looks at the
 bursts per hour inside it, so the hourly sweeps of one day update the same findings. Re-running the same `as_of` on the same data gives the same findings with
 the same natural keys, so storing them again updates rather than duplicates.
 
-A check that cannot run — a missing table, no manifest for per-object tables, a query error —
+A check that cannot run — a missing table or column, nothing configured for it, a query error —
 becomes a `CheckError` in the sweep; the other checks still run. `rows_scanned` is estimated
 from table metadata (see `include.health.scan`).
 """
@@ -27,12 +27,12 @@ from include.health.per_object import bind_table
 from include.health.requirements import optional_read, required_columns, without_columns
 from include.health.scan import RowCounter
 from include.health.settings import HealthSettings
+from include.health.workspace_settings import resolve_settings
 from include.lakehouse.schema import schema_gaps, schema_paths, system_table_schema
 from include.lakehouse.sql_files import load_sql
 from include.lakehouse.system_tables import SYSTEM_TABLES
 from include.lakehouse.warehouse import Warehouse, local_root
 from include.ops.models import DOMAINS, SEVERITY_ORDER, Finding
-from include.simulator.manifest import WorkspaceManifest, load_manifest
 
 log = logging.getLogger(__name__)
 
@@ -144,17 +144,16 @@ def run_domain(
     domain: str,
     as_of: datetime,
     settings: HealthSettings | None = None,
-    manifest: WorkspaceManifest | None = None,
     *,
     only: Iterable[str] | None = None,
 ) -> DomainSweep:
     """Run every check of `domain` (or the named `only` ones) at `as_of` and collect the results.
 
-    `manifest` defaults to the one beside a local lakehouse (none for exported real tables or a
-    Databricks warehouse: per-object checks then use settings or report a CheckError).
+    `settings` are resolved over the workspace's settings file (`include/health/workspace_settings.py`:
+    budgets, monitored and inference tables); checks that need what nobody configured report so.
     """
     started = time.perf_counter()
-    settings = settings or HealthSettings()
+    settings = resolve_settings(settings, lakehouse=local_root(warehouse))
     checks = checks_for(domain)
     if only is not None:
         wanted = set(only)
@@ -162,11 +161,9 @@ def run_domain(
         if unknown:
             raise ValueError(f"unknown {domain} check(s): {', '.join(sorted(unknown))}")
         checks = [c for c in checks if c.name in wanted]
-    if manifest is None and (root := local_root(warehouse)) is not None:
-        manifest = load_manifest(root)
     as_of = as_utc(as_of)
     sweep = Sweep(domain=domain, as_of=as_of, window_start=window_start(domain, as_of, settings), window_end=as_of,  # type: ignore[arg-type]
-                  settings=settings, manifest=manifest, warehouse=warehouse)
+                  settings=settings, warehouse=warehouse)
     counter = RowCounter(warehouse)
     probe = SchemaProbe(warehouse) if hasattr(warehouse, "table_schema") else None
     findings: list[Finding] = []
@@ -197,8 +194,7 @@ def run_all(
     warehouse: Warehouse,
     as_of: datetime,
     settings: HealthSettings | None = None,
-    manifest: WorkspaceManifest | None = None,
     domains: Iterable[str] = DOMAINS,
 ) -> list[DomainSweep]:
     """`run_domain` for each domain in turn (all six by default)."""
-    return [run_domain(warehouse, d, as_of, settings, manifest) for d in domains]
+    return [run_domain(warehouse, d, as_of, settings) for d in domains]

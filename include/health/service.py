@@ -31,7 +31,7 @@ from include.ops.store import OpsStore, get_ops_store
 
 log = logging.getLogger(__name__)
 
-# (warehouse, domain, as_of, *, settings, manifest) -> DomainSweep: `run_domain`, or a stand-in in tests.
+# (warehouse, domain, as_of, *, settings) -> DomainSweep: `run_domain`, or a stand-in in tests.
 SweepFn = Callable[..., DomainSweep]
 
 
@@ -82,14 +82,13 @@ def sweep_and_store(
     *,
     store: OpsStore | None = None,
     settings: Any = None,
-    manifest: Any = None,
     sweep_fn: SweepFn | None = None,
 ) -> tuple[DomainSweep, SweepOutcome]:
     """Run one domain's checks for `as_of` and store the findings and the run record."""
     store = store or get_ops_store(warehouse)
     as_of = as_utc(as_of)
     started = time.monotonic()
-    sweep = (sweep_fn or run_domain)(warehouse, domain, as_of, settings=settings, manifest=manifest)
+    sweep = (sweep_fn or run_domain)(warehouse, domain, as_of, settings=settings)
     if sweep.domain != domain:
         raise ValueError(f"the {domain} sweep returned findings of domain {sweep.domain}")
     findings = list(sweep.findings)

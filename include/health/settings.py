@@ -36,7 +36,7 @@ class HealthSettings(BaseModel):
     idle_min_hours: float = 12.0
     idle_min_usd: float = 2.0
     top_contributors: int = 5
-    monthly_budget_usd: dict[str, float] = Field(default_factory=dict, description="workspace_id -> USD; overrides the manifest")
+    monthly_budget_usd: dict[str, float] = Field(default_factory=dict, description="workspace_id -> USD")
     budget_warn_ratio: float = 1.0
 
     # security
@@ -95,8 +95,8 @@ class HealthSettings(BaseModel):
     min_requests: int = 100
     training_tag: tuple[str, str] = ("workload", "ml-training")
     drift_metrics_tables: dict[str, str] = Field(
-        default_factory=dict, description="monitored table -> its _drift_metrics table, for workspaces without a manifest"
+        default_factory=dict, description="monitored table -> its _drift_metrics table"
     )
     inference_tables: dict[str, str] = Field(
-        default_factory=dict, description="endpoint name -> its inference (payload) table, for workspaces without a manifest"
+        default_factory=dict, description="endpoint name -> its inference (payload) table"
     )

@@ -146,6 +146,23 @@ class WorkspaceManifest(BaseModel):
         return path
 
 
+def health_settings_for(manifest: WorkspaceManifest) -> dict[str, object]:
+    """The health settings an operator of this workspace would write: budgets, monitored and inference tables."""
+    return {
+        "monthly_budget_usd": dict(sorted(manifest.monthly_budget_usd.items())),
+        "inference_tables": {e.endpoint_name: e.inference_table for e in manifest.endpoints if e.inference_table},
+        "drift_metrics_tables": {m.table_full_name: m.drift_metrics_table for m in manifest.monitored_tables
+                                 if m.drift_metrics_table},
+    }
+
+
+def write_health_settings(root: Path, manifest: WorkspaceManifest) -> Path:
+    """Write the workspace's settings file beside its tables (`include/health/workspace_settings.py`)."""
+    from include.health.workspace_settings import write_settings_file
+
+    return write_settings_file(Path(root), health_settings_for(manifest))
+
+
 def load_manifest(root: Path) -> WorkspaceManifest | None:
     """The manifest of the lakehouse at `root`, or None for exported real tables."""
     path = Path(root) / MANIFEST_FILE

@@ -17,21 +17,19 @@ from typing import Any, Literal
 
 from include.health.settings import HealthSettings
 from include.ops.models import Domain, Finding, Severity
-from include.simulator.manifest import WorkspaceManifest
 
 Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
 class Sweep:
-    """The evaluation time and what a check may consult (settings, manifest, engine)."""
+    """The evaluation time and what a check may consult (settings, engine)."""
 
     domain: Domain
     as_of: datetime
     window_start: datetime
     window_end: datetime
     settings: HealthSettings
-    manifest: WorkspaceManifest | None
     warehouse: Any
     # Tables read by evidence look-ups inside `interpret` (counted in rows_scanned by the runner).
     extra_reads: list[str] = field(default_factory=list)
@@ -85,7 +83,7 @@ class Check:
 
 
 class CheckUnavailable(RuntimeError):
-    """A check cannot run here (no manifest, nothing configured); reported as a CheckError."""
+    """A check cannot run here (nothing configured for it); reported as a CheckError."""
 
 
 def clean(value: Any) -> Any:

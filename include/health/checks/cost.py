@@ -59,14 +59,13 @@ def _month(s: Sweep) -> tuple[datetime, float]:
 
 def _budget_params(s: Sweep) -> dict:
     start, _ = _month(s)
-    if not (s.settings.monthly_budget_usd or (s.manifest and s.manifest.monthly_budget_usd)):
-        raise CheckUnavailable("no monthly budgets configured (HealthSettings.monthly_budget_usd or the workspace manifest)")
+    if not s.settings.monthly_budget_usd:
+        raise CheckUnavailable("no monthly budgets configured (HealthSettings.monthly_budget_usd)")
     return {"month_start": start, "recent_start": s.window_end - timedelta(days=7), "window_end": s.window_end}
 
 
 def _budgets(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
-    budgets = dict(s.manifest.monthly_budget_usd if s.manifest else {})
-    budgets.update(s.settings.monthly_budget_usd)
+    budgets = dict(s.settings.monthly_budget_usd)
     start, days_left = _month(s)
     elapsed = (s.window_end - start).total_seconds() / 86400
     days_in = elapsed + days_left

@@ -100,12 +100,7 @@ def drift_objects(kind: str):
 
     def objects(s: Sweep) -> list[PerObject]:
         out: list[PerObject] = []
-        if s.manifest:
-            for m in s.manifest.monitored_tables:
-                if m.kind == kind and m.drift_metrics_table:
-                    entity = ("endpoint", m.endpoint_name or m.table_full_name) if kind == "inference" else ("table", m.table_full_name)
-                    out.append(PerObject(m.drift_metrics_table, *entity, {"monitored_table": m.table_full_name}))
-        elif s.settings.drift_metrics_tables:
+        if s.settings.drift_metrics_tables:
             payloads = {table: endpoint for endpoint, table in s.settings.inference_tables.items()}
             for monitored, drift in sorted(s.settings.drift_metrics_tables.items()):
                 endpoint = payloads.get(monitored)
@@ -113,7 +108,7 @@ def drift_objects(kind: str):
                     entity = ("endpoint", endpoint) if endpoint else ("table", monitored)
                     out.append(PerObject(drift, *entity, {"monitored_table": monitored}))
         else:
-            raise CheckUnavailable("no workspace manifest and no HealthSettings.drift_metrics_tables: drift tables unknown")
+            raise CheckUnavailable("no drift-metrics tables configured (HealthSettings.drift_metrics_tables)")
         return out
 
     return objects

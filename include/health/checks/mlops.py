@@ -21,12 +21,10 @@ USAGE, ENTITIES = "system.serving.endpoint_usage", "system.serving.served_entiti
 
 
 def _payload_objects(s: Sweep) -> list[PerObject]:
-    if s.manifest:
-        pairs = [(e.endpoint_name, e.inference_table) for e in s.manifest.endpoints if e.inference_table]
-    elif s.settings.inference_tables:
+    if s.settings.inference_tables:
         pairs = sorted(s.settings.inference_tables.items())
     else:
-        raise CheckUnavailable("no workspace manifest and no HealthSettings.inference_tables: inference tables unknown")
+        raise CheckUnavailable("no inference tables configured (HealthSettings.inference_tables)")
     return [PerObject(table, "endpoint", endpoint) for endpoint, table in pairs if table]
 
 

@@ -292,10 +292,10 @@ def test_bad_questions_are_refused_before_anything_is_stored(world: Path, tmp_pa
 def test_a_domain_that_does_not_finish_in_time_is_reported_and_the_others_answer(world: Path, tmp_path: Path) -> None:
     release = threading.Event()
 
-    def sweeps(warehouse, domain, as_of, settings=None, manifest=None):
+    def sweeps(warehouse, domain, as_of, settings=None):
         if domain == "reliability":
             release.wait(60)  # a hung warehouse call
-        return run_domain(warehouse, domain, as_of, settings=settings, manifest=manifest)
+        return run_domain(warehouse, domain, as_of, settings=settings)
 
     try:
         answer = ask(MULTI, session_id="slow", now=NOW, warehouse=LocalWarehouse(world), store=LocalOpsStore(tmp_path / "ops"),

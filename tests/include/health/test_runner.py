@@ -90,11 +90,11 @@ def test_missing_tables_become_check_errors(tmp_path: Path) -> None:
         assert sweep.findings == []
         assert {e.check for e in sweep.errors} == {c.name for c in CHECKS[sweep.domain]}
         for error in sweep.errors:
-            assert " not found" in error.error or "no workspace manifest" in error.error or "no monthly budgets" in error.error
+            assert " not found" in error.error or " configured (HealthSettings." in error.error
 
 
-def test_exported_tables_without_a_manifest(workspace, tmp_path: Path) -> None:
-    """A directory of real exported tables has no manifest: per-object checks need settings."""
+def test_exported_tables_without_a_settings_file(workspace, tmp_path: Path) -> None:
+    """A directory of real exported tables has no settings file: per-object checks need settings given."""
     root, manifest = workspace
     exported = tmp_path / "exported"
     exported.mkdir()
@@ -104,7 +104,8 @@ def test_exported_tables_without_a_manifest(workspace, tmp_path: Path) -> None:
     wh = LocalWarehouse(exported)
     bare = run_domain(wh, "mlops", manifest.end)
     assert {e.check for e in bare.errors} == {"endpoint_latency", "prediction_drift"}
-    assert "no workspace manifest" in bare.errors[0].error
+    assert "no inference tables configured (HealthSettings.inference_tables)" in bare.errors[0].error
+    assert {e.kind for e in bare.errors} == {"unavailable"}
     settings = HealthSettings(
         inference_tables={e.endpoint_name: e.inference_table for e in manifest.endpoints},
         drift_metrics_tables={m.table_full_name: m.drift_metrics_table for m in manifest.monitored_tables if m.drift_metrics_table},
@@ -112,18 +113,19 @@ def test_exported_tables_without_a_manifest(workspace, tmp_path: Path) -> None:
     )
     configured = run_domain(wh, "mlops", manifest.end, settings)
     assert configured.errors == []
-    with_manifest = run_domain(LocalWarehouse(root), "mlops", manifest.end)
-    assert _comparable(configured.findings) == _comparable(with_manifest.findings)
+    with_file = run_domain(LocalWarehouse(root), "mlops", manifest.end)  # the simulator wrote the same as a file
+    assert _comparable(configured.findings) == _comparable(with_file.findings)
     cost = run_domain(wh, "cost", manifest.end, settings, only=["budget_forecast"])
     assert cost.errors == [] and cost.findings
 
 
 def test_a_broken_object_does_not_hide_the_others(workspace, wh) -> None:
     _, manifest = workspace
-    broken = manifest.model_copy(deep=True)
-    broken.endpoints[0].inference_table = "nowhere.serving.missing_payload"
-    sweep = run_domain(wh, "mlops", manifest.end, manifest=broken, only=["endpoint_latency"])
-    assert [e.check for e in sweep.errors] == [f"endpoint_latency[{broken.endpoints[0].endpoint_name}]"]
+    tables = {e.endpoint_name: e.inference_table for e in manifest.endpoints if e.inference_table}
+    first = sorted(tables)[0]
+    tables[first] = "nowhere.serving.missing_payload"
+    sweep = run_domain(wh, "mlops", manifest.end, HealthSettings(inference_tables=tables), only=["endpoint_latency"])
+    assert [e.check for e in sweep.errors] == [f"endpoint_latency[{first}]"]
     assert "nowhere.serving.missing_payload not found" in sweep.errors[0].error
 
 

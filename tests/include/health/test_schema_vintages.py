@@ -34,21 +34,21 @@ def vintages(workspace, tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def current(workspace):
     root, manifest = workspace
-    return run_all(LocalWarehouse(root), manifest.end, manifest=manifest)
+    return run_all(LocalWarehouse(root), manifest.end)
 
 
 def test_a_newer_release_with_unknown_columns_and_fields_gives_the_same_findings(vintages, workspace, current) -> None:
     _, manifest = workspace
     wh = LocalWarehouse(vintages["newer"])
     assert NEWER_COLUMN in wh.table_schema("system.billing.usage").names
-    sweeps = run_all(wh, manifest.end, manifest=manifest)
+    sweeps = run_all(wh, manifest.end)
     assert [e for s in sweeps for e in s.errors] == [s_e for s in current for s_e in s.errors]
     assert _key(sweeps) == _key(current)
 
 
 def test_an_older_release_runs_what_it_can_and_names_what_it_cannot(vintages, workspace, current) -> None:
     _, manifest = workspace
-    sweeps = run_all(LocalWarehouse(vintages["older"]), manifest.end, manifest=manifest)
+    sweeps = run_all(LocalWarehouse(vintages["older"]), manifest.end)
     schema_errors = {(s.domain, e.check): e for s in sweeps for e in s.errors if e.kind == "schema"}
     other_errors = [e for s in sweeps for e in s.errors if e.kind != "schema"]
     assert other_errors == [e for s in current for e in s.errors]  # nothing else broke (no SchemaMismatchError)
@@ -76,13 +76,13 @@ def test_an_older_release_runs_what_it_can_and_names_what_it_cannot(vintages, wo
 def test_an_older_release_loses_no_check_it_can_run_without_the_newer_fields(vintages, workspace, current) -> None:
     # Fields a check only labels with, or falls back from, are declared optional in its SQL file.
     _, manifest = workspace
-    sweeps = run_all(LocalWarehouse(vintages["older"]), manifest.end, manifest=manifest)
+    sweeps = run_all(LocalWarehouse(vintages["older"]), manifest.end)
     assert [e for s in sweeps for e in s.errors] == [e for s in current for e in s.errors]
 
 
 def test_a_check_whose_columns_are_missing_says_so_and_the_rest_still_runs(vintages, workspace, current) -> None:
     _, manifest = workspace
-    sweeps = run_all(LocalWarehouse(vintages["partial"]), manifest.end, manifest=manifest)
+    sweeps = run_all(LocalWarehouse(vintages["partial"]), manifest.end)
     schema = {(s.domain, e.check): e for s in sweeps for e in s.errors if e.kind == "schema"}
     assert set(schema) == {("cost", "idle_all_purpose"), ("performance", "cluster_utilisation")}
     for error in schema.values():
@@ -106,7 +106,7 @@ def test_a_column_of_another_type_counts_as_missing(workspace, tmp_path) -> None
     usage = usage.set_column(usage.column_names.index("usage_quantity"), "usage_quantity",
                              pa.compute.cast(usage["usage_quantity"], pa.string()))
     write_table(copy, "system.billing.usage", usage, usage.schema)
-    sweep = run_all(LocalWarehouse(copy), manifest.end, manifest=manifest, domains=["cost"])[0]
+    sweep = run_all(LocalWarehouse(copy), manifest.end, domains=["cost"])[0]
     assert sweep.errors and all(e.kind == "schema" and e.missing == ["system.billing.usage.usage_quantity"]
                                 for e in sweep.errors)
     assert len(sweep.errors) == len(sweep.checks_run)  # every cost check prices usage: none ran on text quantities

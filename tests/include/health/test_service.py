@@ -13,7 +13,7 @@ from include.ops.store import LocalOpsStore
 from tests.agents.common.fakes import AS_OF, answer, cost_sweep, scripted
 
 
-def fake_checks(warehouse, domain, as_of, settings=None, manifest=None):
+def fake_checks(warehouse, domain, as_of, settings=None):
     return cost_sweep(with_errors=True)
 
 

@@ -14,7 +14,7 @@ from include.health.checks import all_checks
 from include.health.checks.base import Sweep
 from include.health.per_object import bind_table
 from include.health.runner import _params_used
-from include.health.settings import HealthSettings
+from include.health.workspace_settings import resolve_settings
 from include.lakehouse.sql_files import SQL_ROOT, load_sql
 
 HEALTH_SQL = sorted((SQL_ROOT / "health").rglob("*.sql"))
@@ -46,9 +46,9 @@ def test_every_sql_file_is_used() -> None:
 
 @pytest.mark.parametrize("check", all_checks(), ids=lambda c: f"{c.domain}/{c.name}")
 def test_check_sql_runs_on_the_local_engine(check, workspace, wh) -> None:
-    _, manifest = workspace
-    settings = HealthSettings()
-    sweep = Sweep(check.domain, manifest.end, manifest.end - timedelta(hours=24), manifest.end, settings, manifest, wh)
+    root, manifest = workspace
+    settings = resolve_settings(lakehouse=root)  # the workspace's settings file: budgets, monitored tables
+    sweep = Sweep(check.domain, manifest.end, manifest.end - timedelta(hours=24), manifest.end, settings, wh)
     params = check.params(sweep)
     if check.per_object:
         objects = check.objects(sweep)
