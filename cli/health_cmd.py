@@ -128,7 +128,7 @@ def register(app: typer.Typer) -> None:
         from cli.output import banner, err, fail
         from include.notify.smtp import SmtpSettings
         from include.ops.store import get_ops_store
-        from include.report.service import email_report, generate_report
+        from include.report.service import generate_report, send_report
 
         try:
             warehouse = _warehouse(lakehouse)
@@ -147,7 +147,8 @@ def register(app: typer.Typer) -> None:
             smtp = SmtpSettings.from_env()
             banner(f"mail: {smtp.describe()} → {', '.join(recipients)}")
             try:
-                result = email_report(bundle, recipients, smtp, store=get_ops_store(warehouse))
+                # An explicit --email sends again (resend); the mail is the stored report's snapshot.
+                result = send_report(warehouse, report_at, recipients, smtp, store=get_ops_store(warehouse), resend=True)
             except (OSError, ValueError) as exc:
                 fail(f"could not send the report via {smtp.describe()}: {exc}", code=1)
             err.print(f"e-mailed to {', '.join(result.accepted)}")

@@ -32,6 +32,11 @@ never duplicates) and under the reports directory, and e-mails it.
   one hour after the daily sweeps (06:00), rather than on the sweeps' assets: the report must arrive every
   day even when a sweep failed or found nothing, and it says which domains did not run.
 * **Covers** the last complete UTC day before the run (a 07:00 run reports on yesterday).
+* **Waits for that day's sweeps** (`wait_for_sweeps`, a rescheduling sensor): it renders once every domain
+  has a sweep in the 24 hours before the report, or `LAKEPILOT_REPORT_WAIT_MINUTES` (default 30) after the
+  report time, whichever is first. A report missing domains says so in its subject and first line; a day
+  with no sweep at all is mailed as "NOT CHECKED", never as "no findings". The mail is the stored report
+  (rendered from the data snapshot stored with it).
 * **Recipients**: env `LAKEPILOT_REPORT_RECIPIENTS` or Variable `lakepilot_report_recipients`
   (comma-separated; `none` disables e-mail; default `{DEFAULT_RECIPIENTS}`), read inside the task.
   Each recipient gets a day's report once: a second run, a cleared task or a retry does not mail it
@@ -71,6 +76,24 @@ def _report_at(context) -> datetime:
     default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "owner": "lakepilot"},
 )
 def daily_health_report():
+    @task.sensor(poke_interval=30, timeout=timedelta(hours=6), mode="reschedule")
+    def wait_for_sweeps(**context):
+        import logging
+        from datetime import UTC
+
+        from airflow.sdk import PokeReturnValue
+        from lakepilot_airflow.connections import resolve_warehouse
+
+        from include.report.service import domains_not_swept
+
+        report_at = _report_at(context)
+        missing = domains_not_swept(resolve_warehouse(), report_at)
+        deadline = report_at + timedelta(minutes=int(os.environ.get("LAKEPILOT_REPORT_WAIT_MINUTES") or 30))
+        done = not missing or datetime.now(UTC) >= deadline
+        logging.getLogger(__name__).info("sweeps in the report window: %s missing%s", ", ".join(missing) or "none",
+                                         "; rendering now" if done else f"; waiting until {deadline:%H:%M} UTC at most")
+        return PokeReturnValue(is_done=done, xcom_value={"missing": missing})
+
     @task(execution_timeout=timedelta(minutes=30))
     def render(**context) -> dict:
         import logging
@@ -118,7 +141,10 @@ def daily_health_report():
         result = send_report(resolve_warehouse(), _report_at(context), recipients, smtp, resend=resend)
         return extra | {"emailed_to": result.accepted, "refused": list(result.refused)}
 
-    email(render())
+    waited = wait_for_sweeps()
+    rendered = render()
+    waited >> rendered
+    email(rendered)
 
 
 daily_health_report()

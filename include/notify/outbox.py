@@ -47,7 +47,7 @@ def list_outbox(outbox: Path | None = None) -> list[OutboxMessage]:
         items.append(
             OutboxMessage(
                 path=str(path),
-                subject=str(msg["Subject"] or ""),
+                subject=str(msg["Subject"] or "").strip(),  # a folded header unfolds with its leading space
                 sender=str(msg["From"] or ""),
                 to=str(msg["X-Envelope-To"] or msg["To"] or ""),
                 date=date,

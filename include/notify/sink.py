@@ -73,7 +73,7 @@ def _subject(content: bytes) -> str:
     from email import message_from_bytes, policy
 
     try:
-        return str(message_from_bytes(content, policy=policy.default).get("Subject", ""))
+        return str(message_from_bytes(content, policy=policy.default).get("Subject", "")).strip()
     except Exception:  # a malformed message still gets stored, just without a pretty name
         return ""
 

@@ -85,6 +85,10 @@ class HealthReport(OpsRecord):
     findings_by_domain: dict[str, int] = Field(default_factory=dict)
     emailed_to: list[str] = Field(default_factory=list)
     warehouse: str = ""
+    # What the report was rendered from (ReportData as JSON): the mail is rendered from this snapshot, so it
+    # shows exactly what was stored, however much later it is sent. Empty for reports stored before.
+    data: dict[str, Any] = Field(default_factory=dict)
+    coverage: str = ""
 
 
 class RemediationDecision(OpsRecord):

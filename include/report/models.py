@@ -128,6 +128,39 @@ class ReportData(BaseModel):
     def title(self) -> str:
         return f"LakePilot platform health — {self.report_date:%a %d %b %Y}"
 
+    @property
+    def domains_checked(self) -> list[str]:
+        """Domains with a sweep in the report window (whatever it found)."""
+        return [d.domain for d in self.domains if d.state != "not_run"]
+
+    @property
+    def coverage(self) -> Literal["complete", "partial", "none"]:
+        """Whether every domain, some, or none was checked for this report."""
+        checked = len(self.domains_checked)
+        return "complete" if checked == len(self.domains) else ("none" if checked == 0 else "partial")
+
+    @property
+    def coverage_line(self) -> str:
+        """The first thing a reader must know when the report does not cover everything ('' when it does)."""
+        if self.coverage == "none":
+            return "Nothing was checked: no domain was swept in the 24 hours before this report, so it shows no findings."
+        if self.coverage == "partial":
+            missing = [d.domain.replace("_", " ") for d in self.domains if d.state == "not_run"]
+            return (f"Partial report: {len(self.domains_checked)} of {len(self.domains)} domains were checked; "
+                    f"not checked: {', '.join(missing)}.")
+        return ""
+
+    @property
+    def subject(self) -> str:
+        """The e-mail subject: the worst news first, and never 'no findings' for a day nothing checked."""
+        day = f"{self.report_date:%d %b %Y}"
+        if self.coverage == "none":
+            return f"[LakePilot] Platform health {day}: NOT CHECKED (no domain was swept)"
+        worst = next((f"{n} {s}" for s, n in self.by_severity.items() if n), "no findings")
+        if self.coverage == "partial":
+            return f"[LakePilot] Platform health {day}: {worst} (partial: {len(self.domains_checked)} of {len(self.domains)} domains checked)"
+        return f"[LakePilot] Platform health {day}: {worst}"
+
 
 def report_window(report_at: datetime) -> tuple[date, datetime]:
     """(report_date, findings_since) for a report made at `report_at`.

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from include.clock import utcnow
+from include.clock import as_utc, utcnow
 from include.config import reports_dir
 from include.notify.message import Attachment, build_message
 from include.notify.smtp import SendResult, SmtpSettings, send_message
@@ -19,7 +19,7 @@ from include.ops.models import HealthReport
 from include.ops.store import OpsStore, get_ops_store
 from include.report.charts import ChartImage, cost_chart, failures_chart, reliability_chart
 from include.report.data import load_report_data
-from include.report.models import ReportData
+from include.report.models import ReportData, report_window
 from include.report.render import render_html, render_text
 
 log = logging.getLogger(__name__)
@@ -54,17 +54,34 @@ class ReportSummary(BaseModel):
     emailed_to: list[str] = []
 
 
-def build_bundle(warehouse: Any, report_at: datetime, store: OpsStore | None = None) -> ReportBundle:
-    """Gather the data and render both HTML and text (nothing is stored or sent)."""
+def domains_not_swept(warehouse: Any, report_at: datetime, store: OpsStore | None = None) -> list[str]:
+    """Domains with no sweep in the report's window yet (the report waits for them, up to a deadline)."""
+    from include.health.records import HealthDomainRun
+    from include.ops.filters import Since
+    from include.ops.models import DOMAINS
+
     store = store or get_ops_store(warehouse)
-    data = load_report_data(warehouse, store, report_at)
+    _, since = report_window(report_at)
+    until = as_utc(report_at)
+    swept = {r.domain for r in store.read(HealthDomainRun, {"as_of": Since(since)}) if since < as_utc(r.as_of) <= until}
+    return [d for d in DOMAINS if d not in swept]
+
+
+def _charts(data: ReportData) -> list[ChartImage]:
     cost_missing = any(e.startswith("cost") for e in data.data_errors)
     runs_missing = any(e.startswith("job run") for e in data.data_errors)
-    charts = [
+    return [
         cost_chart(data.cost, data.chart_start, data.report_date, data.workspaces, unavailable=cost_missing),
         reliability_chart(data.runs, data.chart_start, data.report_date, unavailable=runs_missing),
         failures_chart(data.runs, data.chart_start, data.report_date, unavailable=runs_missing),
     ]
+
+
+def build_bundle(warehouse: Any, report_at: datetime, store: OpsStore | None = None) -> ReportBundle:
+    """Gather the data and render both HTML and text (nothing is stored or sent)."""
+    store = store or get_ops_store(warehouse)
+    data = load_report_data(warehouse, store, report_at)
+    charts = _charts(data)
     generated_at = utcnow()
     return ReportBundle(
         data=data,
@@ -97,6 +114,14 @@ def _summary(bundle: ReportBundle, path: str | None, emailed_to: list[str] | Non
     )
 
 
+def stored_bundle(row: HealthReport) -> ReportBundle:
+    """The bundle of a stored report, rendered again from its data snapshot (charts, mail HTML, text)."""
+    data = ReportData.model_validate(row.data)
+    charts = _charts(data)
+    return ReportBundle(data=data, charts=charts, html=row.html, text=render_text(data, generated_at=row.generated_at),
+                        generated_at=row.generated_at)
+
+
 def generate_report(
     warehouse: Any, report_at: datetime, *, store: OpsStore | None = None, out_dir: Path | None = None
 ) -> tuple[ReportBundle, ReportSummary]:
@@ -120,6 +145,8 @@ def generate_report(
         # Keep who already received this date's report: a re-render is not a re-send.
         emailed_to=previous[0].emailed_to if previous else [],
         warehouse=bundle.data.engine,
+        data=bundle.data.model_dump(mode="json"),
+        coverage=bundle.data.coverage,
     )
     store.upsert([record])
     log.info("health report for %s written to %s (%d findings)", bundle.data.report_date, path, bundle.data.findings_total)
@@ -140,10 +167,7 @@ def email_report(
         for c in bundle.charts
     ]
     attachments.append(Attachment(filename=bundle.filename, content=bundle.html.encode(), mime_type="text/html"))
-    counts = bundle.data.by_severity
-    worst = next((f"{n} {s}" for s, n in counts.items() if n), "no findings")
-    subject = f"[LakePilot] Platform health {bundle.data.report_date:%d %b %Y}: {worst}"
-    msg = build_message(subject, recipients, html, bundle.text, attachments, sender=smtp.sender)
+    msg = build_message(bundle.data.subject, recipients, html, bundle.text, attachments, sender=smtp.sender)
     result = send_message(msg, smtp)
     if store is not None:
         rows = store.read(HealthReport, {"report_date": bundle.data.report_date})
@@ -180,18 +204,20 @@ def send_report(
     store: OpsStore | None = None,
     resend: bool = False,
 ) -> SendResult:
-    """E-mail the report of `report_at` (re-rendered from the same data) and record the recipients.
+    """E-mail the stored report of `report_at`'s date and record the recipients.
 
-    The report's row must exist (run `generate_report` first); sending never creates one, so a
-    mail always matches a stored report. Recipients who already received this date's report are
-    skipped unless `resend`: a second run, a cleared task or a retry after a partial failure
+    The report's row must exist (run `generate_report` first); sending never creates one. The mail is
+    rendered from the data snapshot stored with the report, so it says exactly what the stored report
+    says even when sweeps finished in between. Recipients who already received this date's report
+    are skipped unless `resend`: a second run, a cleared task or a retry after a partial failure
     never mails anyone twice.
     """
     store = store or get_ops_store(warehouse)
-    bundle = build_bundle(warehouse, report_at, store)
-    rows = store.read(HealthReport, {"report_date": bundle.data.report_date})
+    report_date = report_window(report_at)[0]
+    rows = store.read(HealthReport, {"report_date": report_date})
     if not rows:
-        raise LookupError(f"no stored health report for {bundle.data.report_date}; render it before e-mailing")
+        raise LookupError(f"no stored health report for {report_date}; render it before e-mailing")
+    bundle = stored_bundle(rows[0]) if rows[0].data else build_bundle(warehouse, report_at, store)
     pending = recipients if resend else [r for r in recipients if r not in set(rows[0].emailed_to)]
     if not pending:
         log.info("the %s report was already sent to %s; not sending again", bundle.data.report_date, ", ".join(recipients))

@@ -121,7 +121,7 @@ def test_structure_and_schedules(tmp_path: Path) -> None:
         assert s["tasks"] == {"sweep": ["analyse", "publish"], "analyse": ["publish"], "publish": []}
         assert s["outlets"] == {"publish": [f"lakepilot://ops/findings/{d}"]}
         assert s["max_active_runs"] == 1
-    assert dags["daily_health_report"]["tasks"] == {"render": ["email"], "email": []}
+    assert dags["daily_health_report"]["tasks"] == {"wait_for_sweeps": ["render"], "render": ["email"], "email": []}
     assert dags["daily_health_report"]["outlets"] == {"email": ["lakepilot://reports/daily_health"]}
 
 
@@ -142,7 +142,8 @@ def test_report_dag_renders_stores_and_mails(airflow_home: Path, tmp_path: Path)
         env = _env(airflow_home, lp_home, AIRFLOW_CONN_SMTP_DEFAULT=conn, AIRFLOW__API__BASE_URL="http://127.0.0.1:8080",
                    LAKEPILOT_REPORT_RECIPIENTS="platform-team@example.com,oncall@example.com")
         result = _run(_DAG_TEST, [str(REPORT), "daily_health_report", "2026-05-10T07:00:00+00:00"], env)
-    assert result["tasks"] == {"render": "success", "email": "success"}, result
+    assert result["tasks"] == {"wait_for_sweeps": "success", "render": "success", "email": "success"}, result
+    assert result["xcom"]["wait_for_sweeps"] == {"missing": ["mlops"]}  # past its deadline: rendered as partial
     path = lp_home / "reports" / "health-report-2026-05-09.html"
     assert result["xcom"]["render"]["path"] == str(path)
     assert result["xcom"]["render"]["url"] == "http://127.0.0.1:8080/lakepilot/report?date=2026-05-09"
@@ -154,7 +155,7 @@ def test_report_dag_renders_stores_and_mails(airflow_home: Path, tmp_path: Path)
     assert row.report_date == date(2026, 5, 9) and row.path == str(path)
     assert sorted(row.emailed_to) == ["oncall@example.com", "platform-team@example.com"]
     [mail] = list_outbox(outbox)
-    assert mail.subject == "[LakePilot] Platform health 09 May 2026: 1 critical"
+    assert mail.subject == "[LakePilot] Platform health 09 May 2026: 1 critical (partial: 5 of 6 domains checked)"
     body = html_part(load_message(Path(mail.path)))
     assert "eve@example.com was granted workspace admin" in body
     assert len(store.read(Finding)) == 4  # the report reads; it never adds findings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -87,7 +87,8 @@ def test_report_is_emailed_through_a_real_sink_and_recipients_recorded(env) -> N
         )
     assert summary.emailed_to == ["platform-team@example.com"]
     [item] = list_outbox()
-    assert item.subject == "[LakePilot] Platform health 09 May 2026: 1 critical"
+    # The sample has no MLOps sweep: the subject says the report is partial.
+    assert item.subject == "[LakePilot] Platform health 09 May 2026: 1 critical (partial: 5 of 6 domains checked)"
     assert item.attachments[-1] == "health-report-2026-05-09.html"
     msg = load_message(outbox_dir() / item.path.rsplit("/", 1)[-1])
     body = html_part(msg)
@@ -98,6 +99,38 @@ def test_report_is_emailed_through_a_real_sink_and_recipients_recorded(env) -> N
     # Re-rendering keeps the record of who already got it.
     generate_report(warehouse, REPORT_AT, store=store)
     assert store.read(HealthReport)[0].emailed_to == ["platform-team@example.com"]
+
+
+def test_the_mail_is_the_stored_report_even_when_sweeps_finish_in_between(env) -> None:
+    from include.health.records import HealthDomainRun
+
+    warehouse, store = env
+    _, summary = generate_report(warehouse, REPORT_AT, store=store)
+    stored = store.read(HealthReport)[0]
+    assert summary.domains_not_run == ["mlops"] and stored.coverage == "partial"
+    assert "Partial report: 5 of 6 domains were checked; not checked: mlops." in stored.html
+    # The MLOps sweep lands after the report was rendered and stored, before it is mailed.
+    store.upsert([HealthDomainRun(domain="mlops", as_of=AS_OF, window_start=AS_OF - timedelta(days=1), window_end=AS_OF,
+                                  checks_run=["x"], analysed=True, headline="0 findings")])
+    with MailSink(port=0) as sink:
+        send_report(warehouse, REPORT_AT, ["a@example.com"], SmtpSettings(port=sink.port, local_sink=True), store=store)
+    [item] = list_outbox()
+    assert item.subject.endswith("(partial: 5 of 6 domains checked)")
+    body = html_part(load_message(outbox_dir() / item.path.rsplit("/", 1)[-1]))
+    assert "not checked: mlops" in body
+
+
+def test_a_day_with_nothing_checked_is_never_mailed_as_no_findings(lakehouse) -> None:
+    warehouse, store = LocalWarehouse(lakehouse), LocalOpsStore(lakehouse)
+    sd.build(lakehouse, date(2026, 5, 9))
+    generate_report(warehouse, REPORT_AT, store=store)
+    with MailSink(port=0) as sink:
+        send_report(warehouse, REPORT_AT, ["a@example.com"], SmtpSettings(port=sink.port, local_sink=True), store=store)
+    [item] = list_outbox()
+    assert item.subject == "[LakePilot] Platform health 09 May 2026: NOT CHECKED (no domain was swept)"
+    assert "no findings" not in item.subject
+    text = store.read(HealthReport)[0].html
+    assert "Nothing was checked: no domain was swept in the 24 hours before this report" in text
 
 
 def test_informational_findings_are_listed_apart_and_not_counted(lakehouse) -> None:
@@ -137,3 +170,12 @@ def test_a_days_report_is_mailed_to_each_recipient_once_unless_resent(env) -> No
         assert send_report(warehouse, REPORT_AT, [first], smtp, store=store, resend=True).accepted == [first]
     assert len(list_outbox()) == 3
     assert store.read(HealthReport)[0].emailed_to == sorted([first, second])
+
+
+def test_the_report_knows_which_domains_it_still_waits_for(env) -> None:
+    from include.report.service import domains_not_swept
+
+    warehouse, store = env
+    assert domains_not_swept(warehouse, REPORT_AT, store) == ["mlops"]
+    # A day later none of these sweeps is inside the window any more.
+    assert len(domains_not_swept(warehouse, REPORT_AT + timedelta(days=1), store)) == 6
