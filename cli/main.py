@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "cli.health_cmd",
     "cli.mail_cmd",
     "cli.remediation_cmd",
+    "cli.findings_cmd",
 ]
 
 app = typer.Typer(

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from include.clock import as_utc, utcnow
 from include.health.analysis import DomainAnalysis
+from include.health.lifecycle import record_sweep
 from include.health.models import CheckError, DomainSweep
 from include.health.records import HealthDomainRun
 from include.health.runner import is_informational, run_domain
@@ -110,6 +111,8 @@ def sweep_and_store(
         duration_s=sweep.duration_s or (time.monotonic() - started),
     )
     store.upsert([record])
+    failed = {e.check.split("[", 1)[0] for e in sweep.errors}
+    record_sweep(store, domain, findings, [c for c in sweep.checks_run if c not in failed], as_of)
     log.info("%s sweep as of %s: %d findings, %d check(s) could not run", domain, as_of, len(findings), len(sweep.errors))
     for error in sweep.errors:  # never silent: each is in the task log, the run record, the report and the metrics
         log.warning("%s/%s could not run (%s): %s", domain, error.check, error.kind, error.error)

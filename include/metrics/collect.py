@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 SEVERITIES = ("critical", "high", "medium", "low")
 OPS_TABLES = [
     "findings", "health_domain_runs", "remediation_decisions", "task_metrics",
-    "llm_calls", "provisioning_runs", "health_reports",
+    "llm_calls", "provisioning_runs", "health_reports", "finding_states",
 ]
 
 
@@ -99,7 +99,8 @@ def collect(
 
     def findings() -> None:
         cells = run_ops_sql(warehouse, "ui/findings_matrix", {"q": ""}, status="open",
-                            with_runs="health_domain_runs" in (tables or set())).to_pylist()
+                            with_runs="health_domain_runs" in (tables or set()),
+                            with_states="finding_states" in (tables or set())).to_pylist()
         counts = {(c["domain"], c["severity"]): int(c["n"]) for c in cells}
         snap.findings_open = [
             Sample(labels={"domain": d, "severity": s}, value=counts.get((d, s), 0)) for d in DOMAINS for s in SEVERITIES

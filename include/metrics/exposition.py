@@ -40,7 +40,7 @@ class _SnapshotCollector:
 
     def collect(self) -> Iterator[Metric]:
         s = self.snap
-        yield _gauge("lakepilot_findings_open", "Open findings (each domain's latest sweep) by domain and severity.",
+        yield _gauge("lakepilot_findings_open", "Unresolved findings (open or acknowledged issues) by domain and severity.",
                      ["domain", "severity"], s.findings_open)
         yield _gauge("lakepilot_remediation_decisions", "Remediation ledger entries by action and current outcome.",
                      ["action", "outcome"], s.remediation_decisions)

@@ -9,7 +9,7 @@ from include.clock import utcnow
 from include.lakehouse.warehouse import QueryError, Warehouse
 from include.ops.arrow import from_row
 from include.ops.models import DOMAINS, Finding
-from include.ui.models import FindingFilters, FindingsPage, SourceNote
+from include.ui.models import FindingFilters, FindingIssue, FindingsPage, SourceNote
 from include.ui.ops_sql import existing_ops_tables, ops_prefix, run_ops_sql
 
 log = logging.getLogger(__name__)
@@ -35,13 +35,14 @@ def load_findings(warehouse: Warehouse, filters: FindingFilters, now: datetime |
     """Findings matching `filters`, the domain x severity matrix of their scope, and sweep times."""
     now = now or utcnow()
     notes: list[SourceNote] = []
-    tables = existing_ops_tables(warehouse, ["findings", "health_domain_runs"])
+    tables = existing_ops_tables(warehouse, ["findings", "health_domain_runs", "finding_states"])
     if "findings" not in tables:
         notes.append(SourceNote(text=f"No findings recorded yet ({ops_prefix()}.findings does not exist)."))
         return FindingsPage(filters=filters, items=[], total=0, matrix=empty_matrix(),
                             latest_sweep=dict.fromkeys(DOMAINS), notes=notes)
     params = _params(filters, now)
-    constants = {"status": filters.status, "with_runs": "health_domain_runs" in tables, "limit": filters.limit}
+    constants = {"status": filters.status, "with_runs": "health_domain_runs" in tables, "limit": filters.limit,
+                 "with_states": "finding_states" in tables}
     try:
         rows = run_ops_sql(warehouse, "ui/findings", params, **constants).to_pylist()
         cells = run_ops_sql(warehouse, "ui/findings_matrix", params, **constants).to_pylist()
@@ -73,5 +74,11 @@ def load_findings(warehouse: Warehouse, filters: FindingFilters, now: datetime |
     for sweep in sweeps:
         latest[sweep["domain"]] = sweep["window_end"]
     items = [from_row(Finding, row) for row in rows]
+    issues = {
+        row["finding_id"]: FindingIssue(issue_key=row["issue_key"], status=row["issue_status"],
+                                        first_seen=row.get("issue_first_seen"), reopened=int(row.get("issue_reopened") or 0),
+                                        changed_by=row.get("issue_changed_by") or "", reason=row.get("issue_reason") or "")
+        for row in rows if row.get("issue_key")
+    }
     return FindingsPage(filters=filters, items=items, total=total, matrix=matrix,
-                        latest_sweep=latest, notes=notes)
+                        latest_sweep=latest, notes=notes, issues=issues)

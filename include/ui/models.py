@@ -31,6 +31,25 @@ class FindingFilters(BaseModel):
     limit: int = Field(default=200, ge=1, le=1000)
 
 
+class FindingIssue(BaseModel):
+    """The issue a finding belongs to (one per domain, check and entity, across sweeps) and its status."""
+
+    issue_key: str
+    status: str
+    first_seen: datetime | None = None
+    reopened: int = 0
+    changed_by: str = ""
+    reason: str = ""
+
+
+class IssueChange(BaseModel):
+    """A person's decision about an issue: acknowledge, resolve, snooze (until a time) or reopen — and why."""
+
+    action: Literal["acknowledge", "resolve", "snooze", "reopen"]
+    reason: str = Field(min_length=1, max_length=500)
+    until: datetime | None = Field(default=None, description="With snooze: when it should count again.")
+
+
 class FindingsPage(BaseModel):
     """Findings matching the filters, and the domain x severity counts of the same scope."""
 
@@ -40,6 +59,7 @@ class FindingsPage(BaseModel):
     matrix: dict[str, dict[str, int]] = Field(description="domain -> severity -> count, ignoring domain/severity filters.")
     latest_sweep: dict[str, datetime | None] = Field(description="End of each domain's latest sweep window.")
     notes: list[SourceNote] = Field(default_factory=list)
+    issues: dict[str, FindingIssue] = Field(default_factory=dict, description="finding_id -> its issue (status=open)")
 
 
 class ReportSummary(BaseModel):

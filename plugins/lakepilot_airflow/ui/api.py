@@ -17,14 +17,17 @@ from include.ops.models import Domain, Severity
 from include.ui.approvals import build_approvals_page, recent_provisioning_rows
 from include.ui.ask import ask_orchestrator
 from include.ui.findings import load_findings
+from include.ui.issues import change_issue
 from include.ui.ledger import load_ledger
 from include.ui.models import (
     ApprovalsPage,
     AskRequest,
     AskResult,
     FindingFilters,
+    FindingIssue,
     FindingsPage,
     FindingStatus,
+    IssueChange,
     OverviewCounts,
     RemediationFilters,
     RemediationPage,
@@ -33,7 +36,7 @@ from include.ui.models import (
 )
 from include.ui.overview import load_overview
 from include.ui.reports import get_report, list_reports
-from lakepilot_airflow.ui.auth import api_user
+from lakepilot_airflow.ui.auth import api_user, user_name
 from lakepilot_airflow.ui.runtime import Runtime, get_runtime
 
 router = APIRouter(prefix="/api", tags=["LakePilot"], dependencies=[Depends(api_user)])
@@ -74,6 +77,17 @@ def overview(runtime: RuntimeDep, user: UserDep) -> OverviewCounts:
 @router.get("/findings", response_model=FindingsPage, summary="Findings with filters")
 def findings(runtime: RuntimeDep, filters: Annotated[FindingFilters, Depends(finding_filters)]) -> FindingsPage:
     return load_findings(runtime.warehouse(), filters)
+
+
+@router.post("/findings/{issue_key}/status", response_model=FindingIssue,
+             summary="Acknowledge, resolve, snooze or reopen a finding's issue (who and why are recorded)")
+def change_finding_status(issue_key: str, body: IssueChange, runtime: RuntimeDep, user: UserDep) -> FindingIssue:
+    try:
+        return change_issue(runtime.warehouse(), issue_key, body, user_name(user))
+    except LookupError as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
 
 
 @router.get("/reports", response_model=ReportsIndex, summary="Stored daily health reports")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Annotated, Any
 
 import jinja2
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Response, status
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -146,6 +147,27 @@ def findings_page(
                  notes=[*notes, *page.notes])
 
 
+@router.post("/findings/{issue_key}", dependencies=[Depends(same_origin)])
+def findings_change(
+    request: Request, issue_key: str, runtime: RuntimeDep, user: UserDep,
+    action: Annotated[str, Form(max_length=20)] = "", reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """A decision from the findings page; back to the page (errors are shown there as a note)."""
+    from datetime import timedelta
+
+    from include.clock import utcnow
+    from include.ui.issues import change_issue
+    from include.ui.models import IssueChange
+
+    try:
+        change = IssueChange(action=action, reason=reason.strip() or "-",  # type: ignore[arg-type]
+                             until=utcnow() + timedelta(hours=24) if action == "snooze" else None)
+        change_issue(runtime.warehouse(), issue_key, change, user_name(user))
+    except (ValidationError, ValueError, LookupError) as exc:
+        logging.getLogger(__name__).warning("finding issue %s: %s refused: %s", issue_key, action, exc)
+    return RedirectResponse(f"{request.scope.get('root_path', '').rstrip('/')}/findings", status_code=303)
+
+
 @router.get("/report", response_class=HTMLResponse)
 def report_page(
     request: Request, runtime: RuntimeDep, user: UserDep, wanted: Annotated[str, Query(alias="date")] = ""
@@ -230,7 +252,7 @@ def ask_page(request: Request, runtime: RuntimeDep, user: UserDep) -> HTMLRespon
 
 @router.post("/ask", response_class=HTMLResponse, dependencies=[Depends(same_origin)])
 async def ask_submit(
-    request: Request, runtime: RuntimeDep, user: UserDep, question: Annotated[str, Form(max_length=2000)] = ""
+    request: Request, runtime: RuntimeDep, user: UserDep, question: Annotated[str, Form(max_length=65_536)] = ""
 ) -> HTMLResponse:
     session_id = _session(request)
     text = question.strip()
