@@ -6,6 +6,9 @@ import time
 
 import typer
 
+DAGS_DEMO = "unpaused: sweeps, the report and remediation run on their schedules"
+DAGS_PAUSED = "paused: unpause them in the UI (a run of a paused DAG waits)"
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -13,13 +16,17 @@ def register(app: typer.Typer) -> None:
         scale: str = typer.Option("small", help="Simulated workspace size if one must be generated."),
         days: int = typer.Option(45, help="Days of history to generate if absent."),
         seed: int = typer.Option(7, help="Seed of the generated workspace."),
+        demo: bool = typer.Option(True, "--demo/--real-time", help="Demo: DAGs start unpaused and the emulated jobs' "
+                                  "cron clock runs 60x, so failures, repairs and notices show within minutes. "
+                                  "--real-time: DAGs paused, jobs on their real schedules."),
     ) -> None:
         """Generate the workspace if absent, start the emulator, mail sink and Airflow; Ctrl-C stops all."""
         from cli.output import err, fail
         from include.devstack.local_stack import LocalStack, LocalStackConfig
         from include.runtime import describe_runtime
 
-        stack = LocalStack(LocalStackConfig(scale=scale, days=days, seed=seed))
+        stack = LocalStack(LocalStackConfig(scale=scale, days=days, seed=seed, unpause_dags=demo,
+                                            schedule_speed=60.0 if demo else 1.0))
         try:
             stack.start(progress=lambda msg: err.print(f"[cyan]▸[/cyan] {msg}"))
         except (RuntimeError, TimeoutError, ValueError) as exc:
@@ -31,7 +38,9 @@ def register(app: typer.Typer) -> None:
             err.print(
                 "\n[bold green]LakePilot is up[/bold green]\n"
                 f"  Airflow UI   {stack.airflow.base_url}   login: admin / {password}\n"
-                f"  Jobs API     http://127.0.0.1:{stack.config.emulator_port} (local emulator)\n"
+                f"  Jobs API     http://127.0.0.1:{stack.config.emulator_port} (local emulator"
+                f"{', cron clock 60x' if demo else ''})\n"
+                f"  DAGs         {DAGS_DEMO if demo else DAGS_PAUSED}\n"
                 f"  Mail         {facts['outbox']} (loopback SMTP on port {stack.config.smtp_port})\n"
                 f"  Data         {facts['data']}\n"
                 f"  SQL engine   {facts['sql_engine']}   LLM: {facts['llm']}\n"

@@ -16,11 +16,23 @@ def llm_mode() -> str:
 
 
 def jobs_api_mode() -> str:
-    """Where Jobs API calls go: the local emulator or a real workspace."""
+    """Where Jobs API calls go: the local emulator or a real workspace (a running local stack's emulator counts)."""
     conn = os.environ.get("AIRFLOW_CONN_DATABRICKS_DEFAULT", "")
-    if not conn:
-        return "not configured"
-    return "local emulator" if "127.0.0.1" in conn or "localhost" in conn else "Databricks workspace"
+    if conn:
+        return "local emulator" if "127.0.0.1" in conn or "localhost" in conn else "Databricks workspace"
+    port = int(os.environ.get("LAKEPILOT_EMULATOR_PORT") or 8765)
+    if _emulator_answers(port):
+        return f"local emulator at 127.0.0.1:{port} (the running `lakepilot up` stack)"
+    return "not configured"
+
+
+def _emulator_answers(port: int) -> bool:
+    import requests
+
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/_emulator/health", timeout=0.5).status_code == 200
+    except requests.RequestException:
+        return False
 
 
 def describe_runtime(lakehouse: str | Path | None = None) -> dict[str, str]:

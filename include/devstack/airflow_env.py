@@ -34,6 +34,7 @@ class AirflowConfig:
     plugins_folder: Path = PROJECT_ROOT / "plugins"
     connections: dict[str, dict] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
+    dags_paused_at_creation: bool = True
 
     @property
     def base_url(self) -> str:
@@ -78,7 +79,7 @@ class AirflowConfig:
                 "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
                 "AIRFLOW__CORE__EXECUTOR": self.executor,
                 "AIRFLOW__CORE__PARALLELISM": str(self.parallelism),
-                "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+                "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": str(self.dags_paused_at_creation),
                 "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": ",".join(f"{u}:{r}" for u, r in self.users.items()),
                 "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(self.passwords_file),
                 "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.base_url}/execution/",

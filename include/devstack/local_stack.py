@@ -25,6 +25,14 @@ from include.devstack.procs import ManagedProcess, ProcessGroup, port_is_free, w
 log = logging.getLogger(__name__)
 
 DEFAULT_EMULATOR_TOKEN = "dapi-lakepilot-local"  # noqa: S105 - a documented local-only default
+# Run in a child: prints "cached" when the model was on disk already, "trained" otherwise.
+_WARM_ROUTER = (
+    "from agents.orchestrator.router.classifier import data_digest, get_model, questions\n"
+    "from agents.orchestrator.router.model_cache import cache_dir, cache_key, enabled\n"
+    "hit = enabled() and (cache_dir() / f'model-{cache_key(data_digest(questions(\"train\")))}.joblib').is_file()\n"
+    "get_model()\n"
+    "print('cached' if hit else 'trained')\n"
+)
 
 
 @dataclass
@@ -46,6 +54,10 @@ class LocalStackConfig:
     passwords: dict[str, str] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
     run_user: str | None = None
+    # `lakepilot up`: DAGs start unpaused, so every pipeline runs on its own (tests keep them paused).
+    unpause_dags: bool = False
+    # How fast the emulator's cron clock runs (60: an hour of schedules per minute, for a demo).
+    schedule_speed: float = 1.0
 
     @property
     def lakehouse(self) -> Path:
@@ -97,6 +109,7 @@ class LocalStack:
                 "smtp_default": smtp_connection(c.smtp_port),
             },
             extra_env={k: v for k, v in self.service_env.items() if k.startswith("LAKEPILOT_")},
+            dags_paused_at_creation=not c.unpause_dags,
         )
 
     def check_ports(self) -> None:
@@ -134,15 +147,15 @@ class LocalStack:
         try:
             self.check_ports()
             self.ensure_workspace(progress)
-            progress("preparing the question router (trained once, about a minute; then cached)")
-            self.warm_router()
+            progress("preparing the question router (the first start trains it: a few minutes on 2 cores)")
+            progress(self.warm_router())
             logs = c.home / "logs"
             progress(f"starting the Jobs API emulator on 127.0.0.1:{c.emulator_port}")
             emulator = self.group.add(
                 ManagedProcess(
                     "jobs-api-emulator",
                     _cli("workspace", "serve", "--port", str(c.emulator_port), "--lakehouse", str(c.lakehouse),
-                         "--speed", str(c.emulator_speed),
+                         "--speed", str(c.emulator_speed), "--schedule-speed", str(c.schedule_speed),
                          "--scheduler" if c.emulator_scheduler else "--no-scheduler"),
                     self.service_env,
                     logs / "emulator.log",
@@ -162,17 +175,25 @@ class LocalStack:
             self.stop()
             raise
 
-    def warm_router(self) -> None:
-        """Train (or load) the router model into the shared cache, so no first question waits for it."""
+    def warm_router(self) -> str:
+        """Train (or load) the router model into the shared cache, so no first question waits for it.
+
+        Returns what happened, for the banner: loaded from the cache, or trained (and how long it took).
+        """
         import subprocess
 
+        started = time.monotonic()
         done = subprocess.run(  # noqa: S603 - fixed argv; a child keeps scikit-learn out of this process
-            [sys.executable, "-c", "from agents.orchestrator.router.classifier import get_model; get_model()"],
-            env=self.service_env, check=False, timeout=600, capture_output=True, text=True,
+            [sys.executable, "-c", _WARM_ROUTER], env=self.service_env, check=False, timeout=1800,
+            capture_output=True, text=True,
         )
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
             raise RuntimeError(f"the question router could not be prepared: {last}")
+        seconds = time.monotonic() - started
+        cached = done.stdout.strip().endswith("cached")
+        return (f"question router loaded from the cache ({seconds:.0f} s)" if cached else
+                f"question router trained in {seconds:.0f} s (cached for the next start)")
 
     def client(self, user: str = "admin") -> AirflowClient:
         return AirflowClient(self.airflow.base_url, user, self.airflow.passwords[user])

@@ -25,3 +25,4 @@ def test_the_router_is_prepared_into_the_shared_cache(tmp_path: Path) -> None:
     stack = LocalStack(LocalStackConfig(home=tmp_path / "home"))
     stack.warm_router()  # trains once per test run (the cache is shared), later calls load it
     assert list((Path(stack.service_env["LAKEPILOT_CACHE"]) / "router").glob("model-*.joblib"))
+    assert stack.warm_router().startswith("question router loaded from the cache")  # what the banner says
