@@ -11,29 +11,14 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from include.formatting import number, pct, usd
 from include.templating import template_environment
 
 COMMON = Path(__file__).resolve().parent
 AGENTS_ROOT = COMMON.parent
 
 
-def usd(value: float | None) -> str:
-    """`$1,234.50` (`$0.42` below a dollar, `—` when unknown)."""
-    if value is None:
-        return "—"
-    return f"${value:,.2f}" if abs(value) < 1000 else f"${value:,.0f}"
-
-
-def num(value: float | None) -> str:
-    """Integers plainly, other numbers with two decimals, `—` when unknown."""
-    if value is None:
-        return "—"
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
-
-
-def pct(value: float | None) -> str:
-    """A fraction (0.25) as `25.0%`."""
-    return "—" if value is None else f"{value:.1%}"
+num = number
 
 
 def ratio(observed: float | None, baseline: float | None) -> float | None:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from agents.common.textenv import usd
 from agents.orchestrator.labels import Labels
 from agents.orchestrator.models import DomainResult
+from include.formatting import pct_rounded
 from include.ops.models import Domain
 
 MAX_DRIVERS = 3
@@ -41,11 +42,7 @@ def share(part: float, whole: float) -> float | None:
     return part / whole if whole > 0 else None
 
 
-def pct_text(value: float | None) -> str:
-    """A fraction as a percentage: whole percent, one decimal below 10%."""
-    if value is None:
-        return "—"
-    return f"{value:.1%}" if abs(value) < 0.1 else f"{value:.0%}"
+pct_text = pct_rounded
 
 
 def day_of(value: Any) -> str:

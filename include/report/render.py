@@ -10,6 +10,7 @@ from typing import Literal
 
 from jinja2 import Environment
 
+from include.formatting import number, timestamp
 from include.report.charts import ChartImage
 from include.report.models import ReportData
 from include.templating import template_environment
@@ -41,18 +42,8 @@ def _env() -> Environment:
     return env
 
 
-def fmt_ts(value: datetime | None) -> str:
-    """`2026-05-10 06:00 UTC`."""
-    return f"{value:%Y-%m-%d %H:%M} UTC" if value else "—"
-
-
-def fmt_num(value: float | None) -> str:
-    """Readable number: thousands separators, at most two decimals, integers without any."""
-    if value is None:
-        return "—"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.3g}"
+fmt_ts = timestamp
+fmt_num = number
 
 
 def render_html(data: ReportData, charts: Sequence[ChartImage], *, generated_at: datetime, images: ImageMode = "data") -> str:

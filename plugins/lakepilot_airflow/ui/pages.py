@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from include.clock import utcnow
+from include.formatting import number, usd
 from include.ops.models import DOMAINS
 from include.templating import template_environment
 from include.ui import ask as ask_service
@@ -74,9 +75,7 @@ def _markdown(text: str | None) -> Markup:
 
 def _usd(value: float | None) -> str:
     """Dollars: cents for plan estimates, sub-cent precision for LLM spend."""
-    if value is None:
-        return "—"
-    return f"${value:,.4f}" if 0 < abs(value) < 1 else f"${value:,.2f}"
+    return usd(value, precise=True)
 
 
 def _environment() -> jinja2.Environment:
@@ -86,7 +85,7 @@ def _environment() -> jinja2.Environment:
         when=_when,
         usd=_usd,
         pretty=lambda v: json.dumps(v, indent=2, sort_keys=True, default=str),
-        num=lambda v: "—" if v is None else f"{v:,.4g}" if isinstance(v, float) else f"{v:,}",
+        num=number,
         markdown=_markdown,
     )
     env.globals.update(DOMAINS=DOMAINS, SEVERITIES=SEVERITIES, SEVERITY_COLOURS=SEVERITY_COLOURS)

@@ -21,7 +21,7 @@ def test_findings_come_out_in_severity_order_with_texts() -> None:
     assert all(f.agent_path == "deterministic" and f.explanation and f.recommendation for f in analysis.findings)
     idle = next(f for f in analysis.findings if f.check == "idle_all_purpose")
     assert idle.explanation == (
-        "All-purpose compute is billed while it runs, busy or not: this cluster ran 20 h at 0.80% average CPU "
+        "All-purpose compute is billed while it runs, busy or not: this cluster ran 20 h at 0.8% average CPU "
         "(threshold 5%) and cost $120.00 in the window. It has no auto-termination, so it will keep running until someone stops it."
     )
     assert analysis.headline.startswith("3 cost findings (1 critical, 1 high, 1 medium); most severe: Workspace 1001 is forecast")

@@ -45,7 +45,7 @@ def test_llm_path_uses_tools_and_returns_validated_notes() -> None:
     assert by["budget_forecast"].agent_path == "llm"
     assert by["budget_forecast"].explanation == "Spend is $9,500 against $8,000 (1.19x)."
     # Findings the model did not explain keep their deterministic text, and say so.
-    assert by["idle_all_purpose"].agent_path == "deterministic" and "0.80% average CPU" in by["idle_all_purpose"].explanation
+    assert by["idle_all_purpose"].agent_path == "deterministic" and "0.8% average CPU" in by["idle_all_purpose"].explanation
     # The real tools ran: their output reached the model, secrets already redacted.
     tool_outputs = [m.content for m in model.seen[-1] if isinstance(m, ToolMessage)]
     listed = json.loads(tool_outputs[0])
