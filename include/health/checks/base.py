@@ -151,3 +151,35 @@ def by_ratio(value: float, high: float, critical: float | None = None) -> Severi
     if critical is not None and value >= critical:
         return "critical"
     return "high" if value >= high else "medium"
+
+
+MIN_SEASONS = 2  # same-weekday buckets needed before the weekly pattern is trusted
+
+
+def seasonal_params(s: Sweep) -> dict[str, Any]:
+    """Bucket parameters of a baseline that knows the week: the recent `baseline_days` and, over
+    `seasonal_baseline_days`, the buckets a whole number of weeks before the window."""
+    n = s.buckets(max(s.settings.baseline_days, s.settings.seasonal_baseline_days))
+    week = 7 * 86400
+    season = week // s.window_seconds if week % s.window_seconds == 0 else 0  # buckets per week, if whole
+    return {"baseline_start": s.window_start - (s.window_end - s.window_start) * n, "window_end": s.window_end,
+            "window_seconds": s.window_seconds, "baseline_buckets": n,
+            "recent_buckets": s.buckets(s.settings.baseline_days), "season_buckets": season}
+
+
+def seasonal_baseline(values: list[float | None], first_bucket: int, buckets: int, season: int) -> tuple[float, int] | None:
+    """(median, weeks) of the same-weekday buckets since the series began, empty ones counting as 0.
+
+    None without a whole-week season or with fewer than `MIN_SEASONS` such buckets: the caller then
+    uses the recent median alone.
+    """
+    if season <= 0:
+        return None
+    slots = [k for k in range(int(first_bucket), buckets) if (buckets - k) % season == 0]
+    seen = [float(v) for v in values if v is not None]
+    if len(slots) < MIN_SEASONS:
+        return None
+    series = sorted(seen + [0.0] * max(0, len(slots) - len(seen)))
+    mid = len(series) // 2
+    median = series[mid] if len(series) % 2 else (series[mid - 1] + series[mid]) / 2
+    return median, len(slots)

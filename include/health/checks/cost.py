@@ -15,6 +15,8 @@ from include.health.checks.base import (
     make_finding,
     num,
     ratio,
+    seasonal_baseline,
+    seasonal_params,
 )
 from include.ops.models import Finding, Severity
 
@@ -22,16 +24,18 @@ USAGE, PRICES = "system.billing.usage", "system.billing.list_prices"
 
 
 def _spike_params(s: Sweep) -> dict:
-    n = s.buckets(s.settings.baseline_days)
-    return {"baseline_start": s.window_start - (s.window_end - s.window_start) * n, "window_end": s.window_end,
-            "window_seconds": s.window_seconds, "baseline_buckets": n, "spike_ratio": s.settings.spike_ratio,
-            "min_usd": s.settings.spike_min_usd}
+    return {**seasonal_params(s), "spike_ratio": s.settings.spike_ratio, "min_usd": s.settings.spike_min_usd}
 
 
 def _spikes(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     out = []
+    params = _spike_params(s)
     for r in rows:
         observed, baseline = num(r["window_usd"]), num(r["baseline_usd"])
+        seasonal = seasonal_baseline(r.get("seasonal_usd") or [], int(num(r["first_bucket"])),
+                                     params["baseline_buckets"], params["season_buckets"])
+        if seasonal is not None and observed < s.settings.spike_ratio * seasonal[0]:
+            continue  # what this weekday usually costs (a weekly heavy job), not a spike
         x = ratio(observed, baseline)
         extra = observed - baseline
         severity = "critical" if extra >= 1000 and x >= 3 else by_ratio(x, high=4.0)
@@ -43,7 +47,7 @@ def _spikes(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
             "Break the spend down by workload (usage_metadata) for the window and check for runaway jobs, oversized "
             "clusters or warehouses left scaled out.",
             {"workspace_id": r["workspace_id"], "sku_name": r["sku_name"], "ratio": x, "extra_usd": extra,
-             "baseline_buckets": r["baseline_buckets_seen"]},
+             "baseline_buckets": r["baseline_buckets_seen"], "same_weekday_usd": seasonal[0] if seasonal else None},
         ))
     return out
 
@@ -160,7 +164,7 @@ def _top(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
 
 CHECKS = [
     Check("sku_spike", "cost", "health/cost/sku_spike", (USAGE, PRICES), _spike_params, _spikes,
-          description="spend per workspace and SKU vs the median of the baseline"),
+          description="spend per workspace and SKU vs the recent median and the same weekday of past weeks"),
     Check("budget_forecast", "cost", "health/cost/budget_forecast", (USAGE, PRICES), _budget_params, _budgets,
           description="month-end forecast and pro-rated variance vs monthly budgets"),
     Check("untagged_spend", "cost", "health/cost/untagged_spend", (USAGE, PRICES), _untagged_params, _untagged,

@@ -13,6 +13,8 @@ from include.health.checks.base import (
     make_finding,
     num,
     ratio,
+    seasonal_baseline,
+    seasonal_params,
 )
 from include.health.checks.data_quality import drift_finding, drift_objects, drift_params
 from include.ops.models import Finding
@@ -84,34 +86,8 @@ def _errors(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-MIN_SEASONS = 2  # same-weekday buckets needed before the weekly pattern is trusted
-
-
 def _traffic_params(s: Sweep) -> dict:
-    n = s.buckets(max(s.settings.baseline_days, s.settings.seasonal_baseline_days))
-    week = 7 * 86400
-    season = week // s.window_seconds if week % s.window_seconds == 0 else 0  # buckets per week, if whole
-    return {"baseline_start": s.window_start - (s.window_end - s.window_start) * n, "window_end": s.window_end,
-            "window_seconds": s.window_seconds, "baseline_buckets": n,
-            "recent_buckets": s.buckets(s.settings.baseline_days), "season_buckets": season}
-
-
-def seasonal_baseline(values: list[float | None], first_bucket: int, buckets: int, season: int) -> tuple[float, int] | None:
-    """(median, weeks) of the same-weekday buckets since the series began, empty ones counting as 0.
-
-    None without a whole-week season or with fewer than `MIN_SEASONS` such buckets: the caller then
-    uses the recent median alone.
-    """
-    if season <= 0:
-        return None
-    slots = [k for k in range(int(first_bucket), buckets) if (buckets - k) % season == 0]
-    seen = [float(v) for v in values if v is not None]
-    if len(slots) < MIN_SEASONS:
-        return None
-    series = sorted(seen + [0.0] * max(0, len(slots) - len(seen)))
-    mid = len(series) // 2
-    median = series[mid] if len(series) % 2 else (series[mid - 1] + series[mid]) / 2
-    return median, len(slots)
+    return seasonal_params(s)
 
 
 def _traffic(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
@@ -121,7 +97,7 @@ def _traffic(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     a quiet Saturday is not a drop; a real drop is below both.
     """
     cfg, out = s.settings, []
-    params = _traffic_params(s)
+    params = seasonal_params(s)
     for r in rows:
         now, recent = num(r["window_requests"]), num(r["baseline_requests"])
         if int(r["baseline_buckets_seen"]) < 3:

@@ -97,19 +97,31 @@ def _reads_params(s: Sweep) -> dict:
     days = s.settings.read_volume_baseline_days
     return {"window_start": s.window_start, "window_end": s.window_end, "baseline_start": s.before(days),
             "baseline_windows": days * 86400 / s.window_seconds, "ratio": s.settings.read_volume_ratio,
-            "min_reads": s.settings.read_volume_min}
+            "min_reads": s.settings.read_volume_min, "history_start": min(s.before(days), s.window_start - timedelta(days=21))}
+
+
+def _same_weekday_reads(s: Sweep, r: Row) -> float | None:
+    """Mean reads in the same window of the past weeks the identity existed (None below two such weeks)."""
+    first = r.get("first_read")
+    weeks = [r[f"reads_{k}w"] for k in (1, 2, 3)
+             if first is not None and first <= s.window_start - timedelta(days=7 * k)]
+    return sum(map(float, weeks)) / len(weeks) if len(weeks) >= 2 else None
 
 
 def _reads(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     out = []
     for r in rows:
         reads, base = int(r["window_reads"]), num(r["baseline_per_window"])
+        weekly = _same_weekday_reads(s, r)
+        if weekly is not None and reads < s.settings.read_volume_ratio * max(weekly, 1.0):
+            continue  # what this identity reads on this weekday (a weekly export), not an anomaly
         x = ratio(reads, base, floor=1.0)
         out.append(make_finding(
             s, "unusual_read_volume", "critical" if x >= 20 else "high", "user", r["email"], "table_reads", reads, base,
             f"{r['email']} read tables {reads} times ({r['window_tables']} distinct) vs a usual {base:.0f}: {x:.0f}x",
             "Check what was read and from where; if it is not an expected export, suspend the identity's tokens and review access.",
             {"workspace_id": r["workspace_id"], "ratio": x, "distinct_tables": r["window_tables"],
+             "same_weekday_reads": weekly,
              "first_seen": r["first_seen"], "last_seen": r["last_seen"]},
         ))
     return out

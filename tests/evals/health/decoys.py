@@ -1,16 +1,21 @@
 """A second, independently written workload: the decoys a real workspace has, and the incidents hiding among them.
 
 Written row by row here, not by `include/simulator` (whose data the checks were tuned on), over
-the five system tables these situations live in. As of Sunday 2026-03-29 00:00 UTC, with 35 days
+the eight system tables these situations live in. As of Sunday 2026-03-29 00:00 UTC, with 35 days
 of history:
 
 decoys (must not raise a medium-or-higher finding)
+- SKU `PREMIUM_JOBS_SERVERLESS_COMPUTE` in workspace 1111…: ~$60 a day, ~$400 every Saturday (a weekly full refresh);
+- `export-bot@example.com`: ~1,000 table reads every Saturday (a weekly export), ~10 on other days;
 - endpoint `weekday-api`: ~600 requests each weekday, ~15 on Saturdays and Sundays (window: a Saturday);
 - table `main.ops.legacy_export`: written hourly until its job was paused on purpose 4 days ago;
 - job `noisy-stable`: daily, durations 600-1500 s at random, the same spread all along;
 - job `weekly-report`: runs on Mondays only (its gaps are a week, so 5 days of silence is normal).
 
 incidents (must be found)
+- SKU `PREMIUM_SQL_PRO_COMPUTE`: ~$50 every day, $600 in the window — cost/sku_spike;
+- `mallory@example.com`: ~20 table reads a day, 900 in the window — security/unusual_read_volume;
+- 198.51.100.23: 60 failed sign-ins in one hour of the window — security/failed_login_burst;
 - endpoint `fraud-scoring`: ~800 requests every day, 40 in the window (a broken client) — mlops/endpoint_traffic;
 - table `main.sales.orders_clean`: written daily by job `orders-etl`, which silently stopped 3 days ago (not paused)
   — data_quality/stale_table, and the job itself — reliability/job_not_running;
@@ -21,6 +26,7 @@ incidents (must be found)
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +39,18 @@ from include.lakehouse.schema import system_table_schema
 AS_OF = datetime(2026, 3, 29, tzinfo=UTC)  # a Sunday: the daily window is Saturday
 START = AS_OF - timedelta(days=35)
 WS = "1111222233334444"
-DECOYS = {("mlops", "endpoint_traffic", "weekday-api"), ("data_quality", "stale_table", "main.ops.legacy_export"),
+DECOYS = {("cost", "sku_spike", f"{WS}/PREMIUM_JOBS_SERVERLESS_COMPUTE"),
+          ("security", "unusual_read_volume", "export-bot@example.com"),
+          ("mlops", "endpoint_traffic", "weekday-api"), ("data_quality", "stale_table", "main.ops.legacy_export"),
           ("performance", "job_duration_regression", "noisy-stable"), ("reliability", "job_not_running", "weekly-report")}
-INCIDENTS = {("mlops", "endpoint_traffic", "fraud-scoring"), ("data_quality", "stale_table", "main.sales.orders_clean"),
+INCIDENTS = {("cost", "sku_spike", f"{WS}/PREMIUM_SQL_PRO_COMPUTE"),
+             ("security", "unusual_read_volume", "mallory@example.com"),
+             ("security", "failed_login_burst", "198.51.100.23"),
+             ("mlops", "endpoint_traffic", "fraud-scoring"), ("data_quality", "stale_table", "main.sales.orders_clean"),
              ("performance", "job_duration_regression", "nightly-aggregate"),
              ("reliability", "job_not_running", "partner-feed"), ("reliability", "job_not_running", "orders-etl")}
-CHECKS = {"mlops": ["endpoint_traffic"], "data_quality": ["stale_table"], "performance": ["job_duration_regression"],
+CHECKS = {"cost": ["sku_spike"], "security": ["unusual_read_volume", "failed_login_burst"],
+          "mlops": ["endpoint_traffic"], "data_quality": ["stale_table"], "performance": ["job_duration_regression"],
           "reliability": ["job_not_running", "failure_streak", "failure_rate_change"]}
 JOB_IDS = {"orders-etl": "9001", "legacy-export": "9002", "noisy-stable": "9003", "nightly-aggregate": "9004",
            "partner-feed": "9005", "weekly-report": "9006"}
@@ -119,9 +131,57 @@ def _lineage(root: Path) -> None:
     _write(root, "system.access.table_lineage", rows)
 
 
+def _billing(root: Path, rng: np.random.Generator) -> None:
+    prices = [{"sku_name": sku, "cloud": "AZURE", "currency_code": "USD", "usage_unit": "DBU",
+               "price_start_time": START - timedelta(days=365),
+               "pricing": {"default": Decimal("1"), "promotional": {"default": Decimal("1")},
+                           "effective_list": {"default": Decimal("1")}}}
+              for sku in ("PREMIUM_JOBS_SERVERLESS_COMPUTE", "PREMIUM_SQL_PRO_COMPUTE")]
+    usage = []
+    window_day = AS_OF - timedelta(days=1)
+    for day in _days():
+        spend = {"PREMIUM_JOBS_SERVERLESS_COMPUTE": rng.normal(400, 20) if day.weekday() == 5 else rng.normal(60, 5),
+                 "PREMIUM_SQL_PRO_COMPUTE": 600.0 if day == window_day else rng.normal(50, 4)}
+        for sku, usd in spend.items():
+            for hour in (2, 14):  # two usage records a day
+                start = day + timedelta(hours=hour)
+                usage.append({"workspace_id": WS, "record_id": f"{sku}-{start:%m%d%H}", "sku_name": sku, "cloud": "AZURE",
+                              "usage_start_time": start, "usage_end_time": start + timedelta(hours=1),
+                              "usage_date": start.date(), "usage_unit": "DBU",
+                              "usage_quantity": Decimal(f"{max(usd, 0) / 2:.6f}"), "custom_tags": {"team": "data"}})
+    _write(root, "system.billing.list_prices", prices)
+    _write(root, "system.billing.usage", usage)
+
+
+def _audit(root: Path, rng: np.random.Generator) -> None:
+    rows = []
+    window_day = AS_OF - timedelta(days=1)
+
+    def read(email: str, at: datetime, k: int) -> dict[str, Any]:
+        return {"workspace_id": WS, "event_time": at, "event_date": at.date(), "service_name": "unityCatalog",
+                "action_name": "getTable", "user_identity": {"email": email}, "request_params": {"full_name_arg": f"main.s.t{k % 40}"},
+                "response": {"status_code": 200}, "source_ip_address": "10.0.0.5", "event_id": f"{email}-{at.timestamp()}-{k}"}
+
+    for day in _days():
+        exports = int(rng.normal(1000, 30)) if day.weekday() == 5 else int(rng.normal(10, 2))
+        reads = 900 if day == window_day else int(rng.normal(20, 3))
+        for k in range(exports):
+            rows.append(read("export-bot@example.com", day + timedelta(hours=3, seconds=k), k))
+        for k in range(reads):
+            rows.append(read("mallory@example.com", day + timedelta(hours=10, seconds=k * 7), k))
+    for k in range(60):
+        at = window_day + timedelta(hours=4, seconds=k * 50)
+        rows.append({"workspace_id": WS, "event_time": at, "event_date": at.date(), "service_name": "accounts",
+                     "action_name": "login", "user_identity": {"email": f"user{k % 12}@example.com"},
+                     "response": {"status_code": 401}, "source_ip_address": "198.51.100.23", "event_id": f"fail-{k}"})
+    _write(root, "system.access.audit", rows)
+
+
 def build(root: Path, seed: int = 5) -> Path:
     """Write the decoy workload's tables under `root` and return it."""
     rng = np.random.default_rng(seed)
+    _billing(root, rng)
+    _audit(root, rng)
     _serving(root, rng)
     _lakeflow(root, rng)
     _lineage(root)
@@ -130,6 +190,6 @@ def build(root: Path, seed: int = 5) -> Path:
 
 def entity_label(domain: str, entity_type: str, entity_id: str) -> str:
     """Findings name jobs by id; the workload names them."""
-    if entity_type == "job":
+    if entity_type in ("job",) and entity_id in JOB_IDS.values():
         return {v: k for k, v in JOB_IDS.items()}.get(entity_id, entity_id)
     return entity_id

@@ -1,7 +1,10 @@
 -- Spend per workspace and SKU in the window vs the median of the same-length buckets before it.
 -- USD = usage_quantity x effective list price valid at usage time. Buckets with no usage are not
 -- counted in the median (a SKU used on 2 of 7 days is compared with those 2 days).
--- Params: :baseline_start, :window_end, :window_seconds, :baseline_buckets, :spike_ratio, :min_usd
+-- The window must also stand out against the same weekday of past weeks (listed; a weekly heavy
+-- job costs the same every Sunday), see include/health/checks/cost.py.
+-- Params: :baseline_start, :window_end, :window_seconds, :baseline_buckets, :recent_buckets, :season_buckets,
+--         :spike_ratio, :min_usd
 WITH priced AS (
   SELECT u.workspace_id, u.sku_name, u.usage_start_time,
          CAST(u.usage_quantity AS DOUBLE) * CAST(lp.pricing.effective_list.`default` AS DOUBLE) AS usd
@@ -27,12 +30,18 @@ per_bucket AS (
 stats AS (
   SELECT workspace_id, sku_name,
          SUM(CASE WHEN bucket = :baseline_buckets THEN usd ELSE 0 END) AS window_usd,
-         percentile(CASE WHEN bucket < :baseline_buckets THEN usd END, 0.5) AS baseline_usd,
-         COUNT(CASE WHEN bucket < :baseline_buckets THEN 1 END) AS baseline_buckets_seen
+         percentile(CASE WHEN bucket < :baseline_buckets AND bucket >= :baseline_buckets - :recent_buckets
+                         THEN usd END, 0.5) AS baseline_usd,
+         COUNT(CASE WHEN bucket < :baseline_buckets AND bucket >= :baseline_buckets - :recent_buckets THEN 1 END)
+           AS baseline_buckets_seen,
+         collect_list(CASE WHEN bucket < :baseline_buckets AND :season_buckets > 0
+                            AND MOD(CAST(:baseline_buckets - bucket AS BIGINT), :season_buckets) = 0
+                           THEN usd END) AS seasonal_usd,
+         MIN(bucket) AS first_bucket
   FROM per_bucket
   GROUP BY workspace_id, sku_name
 )
-SELECT workspace_id, sku_name, window_usd, baseline_usd, baseline_buckets_seen
+SELECT workspace_id, sku_name, window_usd, baseline_usd, baseline_buckets_seen, seasonal_usd, first_bucket
 FROM stats
 WHERE window_usd >= :min_usd
   AND window_usd >= :spike_ratio * COALESCE(baseline_usd, 0)
