@@ -145,6 +145,7 @@ def merged_with_previous(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if old.get("module") in fresh:
             continue
         old.setdefault("measured_at", previous.get("generated_at", "")[:16])
+        old.setdefault("measured_on", previous.get("machine", {}).get("cpu_model", ""))
         kept.append(old)
     order = [m for m, _, _ in PLAN]
     return sorted(kept + results, key=lambda r: order.index(r["module"]) if r.get("module") in order else len(order))
