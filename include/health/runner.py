@@ -17,7 +17,6 @@ import logging
 import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
 
 from include.clock import as_utc
 from include.health.checks import checks_for
@@ -29,7 +28,7 @@ from include.health.scan import RowCounter
 from include.health.settings import HealthSettings
 from include.health.workspace_settings import resolve_settings
 from include.lakehouse.schema import schema_gaps, schema_paths, system_table_schema
-from include.lakehouse.sql_files import load_sql
+from include.lakehouse.sql_files import bind_used, load_sql
 from include.lakehouse.system_tables import SYSTEM_TABLES
 from include.lakehouse.warehouse import Warehouse, local_root
 from include.ops.models import DOMAINS, SEVERITY_ORDER, Finding
@@ -40,18 +39,6 @@ log = logging.getLogger(__name__)
 def is_informational(finding: Finding) -> bool:
     """True for findings that report a state (top spenders, coverage), not an anomaly."""
     return bool(finding.evidence.get("informational"))
-
-
-def _params_used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Only the parameters the statement names (Databricks rejects unused named parameters)."""
-    import sqlglot
-    from sqlglot import exp
-
-    names = {p.name for p in sqlglot.parse_one(sql, read="databricks").find_all(exp.Placeholder) if p.name}
-    missing = names - params.keys()
-    if missing:
-        raise ValueError(f"no value for parameter(s) {', '.join(sorted(missing))}")
-    return {k: params[k] for k in names}
 
 
 class SchemaProbe:
@@ -107,7 +94,7 @@ def _run_one(
         for obj in objects:
             try:
                 sql = bind_table(check.sql, obj.table)
-                rows = sweep.warehouse.query(sql, _params_used(sql, params), name=f"{check.sql}[{obj.table}]").to_pylist()
+                rows = sweep.warehouse.query(sql, bind_used(sql, params), name=f"{check.sql}[{obj.table}]").to_pylist()
                 findings += check.interpret(sweep, rows, obj)
                 scanned += counter.rows(obj.table)
             except Exception as exc:  # one object's failure must not hide the others
@@ -121,7 +108,7 @@ def _run_one(
         sql = load_sql(check.sql)
         if probe is not None:
             sql = without_columns(sql, probe.absent_optional(check.sql))
-        rows = sweep.warehouse.query(sql, _params_used(sql, params), name=check.sql).to_pylist()
+        rows = sweep.warehouse.query(sql, bind_used(sql, params), name=check.sql).to_pylist()
         findings += check.interpret(sweep, rows, None)
         scanned += counter.total(check.tables)
     return findings, errors, scanned

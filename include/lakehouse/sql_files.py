@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from typing import Any
 
 SQL_ROOT = Path(__file__).resolve().parent.parent / "sql"
 _NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
@@ -19,3 +20,23 @@ def load_sql(name: str, root: Path = SQL_ROOT) -> str:
     if not path.is_file():
         raise FileNotFoundError(f"no SQL file {path}")
     return path.read_text(encoding="utf-8")
+
+
+def parameter_names(sql: str) -> set[str]:
+    """The named parameters (`:name`) a Databricks SQL statement uses, read by sqlglot (not by a regex)."""
+    import sqlglot
+    from sqlglot import exp
+
+    return {p.name for p in sqlglot.parse_one(sql, read="databricks").find_all(exp.Placeholder) if p.name}
+
+
+def bind_used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Only the parameters the statement names (Databricks rejects values for markers it does not have).
+
+    Raises `ValueError` naming any parameter the statement needs and `params` lacks.
+    """
+    names = parameter_names(sql)
+    missing = names - params.keys()
+    if missing:
+        raise ValueError(f"no value for parameter(s) {', '.join(sorted(missing))}")
+    return {k: params[k] for k in names}

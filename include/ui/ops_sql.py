@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from include.config import ops_location
 from include.lakehouse.delta_store import table_exists
+from include.lakehouse.sql_files import parameter_names
 from include.lakehouse.warehouse import LocalWarehouse, Warehouse
 from include.templating import template_environment
 
@@ -71,9 +72,6 @@ def existing_ops_tables(warehouse: Warehouse, tables: list[str]) -> set[str]:
     return {t for t in tables if t.lower() in names}
 
 
-_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
-
-
 def run_ops_sql(warehouse: Warehouse, name: str, params: dict[str, Any] | None = None, **constants: Any) -> pa.Table:
     """Run one ops query and return its Arrow table.
 
@@ -81,7 +79,7 @@ def run_ops_sql(warehouse: Warehouse, name: str, params: dict[str, Any] | None =
     Databricks rejects values for markers the statement does not have).
     """
     sql = render_sql(name, **constants)
-    used = set(_PARAM.findall(sql))
+    used = parameter_names(sql)
     bound = {k: v for k, v in (params or {}).items() if k in used}
     return warehouse.query(sql, bound, name=name)
 

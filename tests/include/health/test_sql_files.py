@@ -13,9 +13,8 @@ from include.health.adhoc import ADHOC_QUERIES, run_adhoc
 from include.health.checks import all_checks
 from include.health.checks.base import Sweep
 from include.health.per_object import bind_table
-from include.health.runner import _params_used
 from include.health.workspace_settings import resolve_settings
-from include.lakehouse.sql_files import SQL_ROOT, load_sql
+from include.lakehouse.sql_files import SQL_ROOT, bind_used, load_sql
 
 HEALTH_SQL = sorted((SQL_ROOT / "health").rglob("*.sql"))
 EVIDENCE_SQL = {"health/performance/slowest_queries", "health/data_quality/upstream"}
@@ -55,10 +54,10 @@ def test_check_sql_runs_on_the_local_engine(check, workspace, wh) -> None:
         assert objects
         for obj in objects:
             sql = bind_table(check.sql, obj.table)
-            wh.query(sql, _params_used(sql, params))
+            wh.query(sql, bind_used(sql, params))
     else:
         sql = load_sql(check.sql)
-        result = wh.query(sql, _params_used(sql, params))
+        result = wh.query(sql, bind_used(sql, params))
         assert result.num_columns > 0
 
 
