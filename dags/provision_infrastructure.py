@@ -79,7 +79,7 @@ def plan(capability: str, validated: dict) -> dict:
     return plan_step(vp, capability, ctx["run_id"], terraform_env(vp.plan.target)).model_dump(mode="json")
 
 
-@task
+@task(pool="terraform_apply")
 def apply(capability: str, step: dict) -> dict:
     """Apply exactly the approved plan; a changed plan file fails at once (no retry)."""
     from airflow.sdk.exceptions import AirflowFailException

@@ -119,3 +119,49 @@ def test_monitoring_profile_scrapes_lakepilot_metrics(compose: dict) -> None:
     assert datasource["datasources"][0]["url"] == "http://prometheus:9090"
     dashboard = json.loads((ROOT / "monitoring/grafana/dashboards/lakepilot.json").read_text())
     assert {p["datasource"]["uid"] for p in dashboard["panels"] if p["type"] != "row"} == {uid}
+
+
+DEV_TOOLS = {"pytest", "pytest-timeout", "hypothesis", "ruff", "mypy", "playwright"}
+
+
+def _declared(*files: str) -> set[str]:
+    names = set()
+    for name in files:
+        for line in (ROOT / name).read_text().splitlines():
+            line = line.split("#", 1)[0].strip()
+            if "==" in line:
+                names.add(line.split("==")[0].lower().replace("_", "-"))
+    return names
+
+
+def test_the_runtime_set_has_no_test_or_lint_tool_and_declares_every_import() -> None:
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions
+
+    runtime = _declared("requirements.txt", "requirements-deploy.txt", "requirements-models.txt")
+    assert not runtime & DEV_TOOLS, f"dev tools in the runtime set: {runtime & DEV_TOOLS}"
+    assert DEV_TOOLS <= _declared("requirements-dev.txt")
+    first_party = {"include", "agents", "cli", "dags", "plugins", "lakepilot_airflow", "tests", "bench"}
+    modules: set[str] = set()
+    for folder in ("include", "agents", "plugins", "cli", "dags"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    modules |= {a.name.split(".")[0] for a in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    modules.add(node.module.split(".")[0])
+    third_party = {m for m in modules if m not in sys.stdlib_module_names and m not in first_party}
+    dists = packages_distributions()
+    undeclared = {}
+    for module in sorted(third_party):
+        provided = {d.lower().replace("_", "-") for d in dists.get(module, [])}
+        if not provided & runtime and not any(p.startswith("apache-airflow") for p in provided):
+            undeclared[module] = sorted(provided) or ["(not installed)"]
+    assert not undeclared, f"imported by the product but not in requirements.txt: {undeclared}"
+
+
+def test_the_build_context_leaves_out_state_and_secrets() -> None:
+    ignored = {line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
+               if line.strip() and not line.startswith("#")}
+    assert {".venv", ".lakepilot", ".env", ".git"} <= ignored

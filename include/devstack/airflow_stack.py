@@ -16,7 +16,10 @@ log = logging.getLogger(__name__)
 
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 # Pools LakePilot's DAGs use (docker-compose's airflow-init creates the same ones in production).
-POOLS = {"databricks_api": ("LAKEPILOT_DATABRICKS_API_POOL_SLOTS", 8, "Concurrent Databricks Jobs API calls")}
+POOLS = {
+    "databricks_api": ("LAKEPILOT_DATABRICKS_API_POOL_SLOTS", 8, "Concurrent Databricks Jobs API calls"),
+    "terraform_apply": ("LAKEPILOT_TERRAFORM_APPLY_POOL_SLOTS", 4, "Concurrent Terraform applies (each stack is also locked)"),
+}
 
 
 def airflow_bin() -> str:

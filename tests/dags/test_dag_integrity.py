@@ -45,6 +45,7 @@ for path in sys.argv[1:]:
             "doc_md": bool(dag.doc_md and dag.doc_md.strip()),
             "catchup": dag.catchup,
             "tasks": {t.task_id: t.retries for t in dag.tasks},
+            "pools": {t.task_id: t.pool for t in dag.tasks},
         }
     out[path] = {"errors": {k: str(v) for k, v in bag.import_errors.items()}, "dags": dags, "seconds": elapsed}
 print("@@RESULT@@" + json.dumps(out))
@@ -115,3 +116,13 @@ def test_a_parse_time_lookup_is_caught(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", _PARSER, str(bad)], env=env, capture_output=True, text=True, timeout=300)
     data = json.loads(result.stdout.split("@@RESULT@@", 1)[1])
     assert "parse time" in " ".join(data[str(bad)]["errors"].values())
+
+
+def test_terraform_applies_take_a_slot_of_the_terraform_apply_pool(parsed: dict) -> None:
+    # The pool compose's airflow-init creates (1 slot) and the local stack creates (LAKEPILOT_TERRAFORM_APPLY_POOL_SLOTS).
+    from include.devstack.airflow_stack import POOLS
+
+    pools = next(r["dags"]["provision_infrastructure"]["pools"] for r in parsed.values()
+                 if "provision_infrastructure" in r["dags"])
+    applies = {task: pool for task, pool in pools.items() if task.endswith(".apply")}
+    assert applies and set(applies.values()) == {"terraform_apply"} and "terraform_apply" in POOLS
