@@ -3,11 +3,17 @@
 FROM apache/airflow:3.3.2-python3.11
 
 ARG TERRAFORM_VERSION=1.11.4
+# Set by BuildKit from --platform: amd64 or arm64. The archive is checked against HashiCorp's SHA256SUMS
+# for the version (pin its digest here too once it has been read from a trusted copy).
+ARG TARGETARCH=amd64
 USER root
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl unzip ca-certificates \
- && curl -fsSL "https://releases.hashicorp.com/terraform/${TERRAFORM_VERSION}/terraform_${TERRAFORM_VERSION}_linux_amd64.zip" -o /tmp/tf.zip \
- && unzip /tmp/tf.zip -d /usr/local/bin && rm /tmp/tf.zip \
+ && cd /tmp \
+ && curl -fsSLO "https://releases.hashicorp.com/terraform/${TERRAFORM_VERSION}/terraform_${TERRAFORM_VERSION}_linux_${TARGETARCH}.zip" \
+ && curl -fsSLO "https://releases.hashicorp.com/terraform/${TERRAFORM_VERSION}/terraform_${TERRAFORM_VERSION}_SHA256SUMS" \
+ && grep " terraform_${TERRAFORM_VERSION}_linux_${TARGETARCH}.zip$" "terraform_${TERRAFORM_VERSION}_SHA256SUMS" | sha256sum -c - \
+ && unzip "terraform_${TERRAFORM_VERSION}_linux_${TARGETARCH}.zip" -d /usr/local/bin && rm -f /tmp/terraform_* \
  && apt-get purge -y unzip && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
 USER airflow
 
