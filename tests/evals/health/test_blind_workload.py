@@ -1,0 +1,71 @@
+"""Detection on a workload written blind: by a writer who never saw the checks, their SQL or the simulator.
+
+blind_workload.py (24 incidents, 28 decoys over eight checks; see its docstring) was written by a
+separate agent given only the system-table DDL and a one-line description of each check. It was
+measured once, on 2026-12-07, after the calendar-aware baselines and before any change made because
+of it: recall 20/24 (83%), precision 20/26 (77%) at medium severity and up. Per domain:
+
+    cost 3/3, 3/3 · security 3/6, 3/4 · performance 2/3, 2/4 · reliability 6/6, 6/8 ·
+    data_quality 3/3, 3/4 · mlops 3/3, 3/3
+
+Misses and false alarms, by kind: bulk reads of many *distinct* tables below the read-count floor
+(3 missed) and a dashboard whose call count rose on the same tables (1 false alarm) — reads should
+be measured by breadth; a weekly job's regression is never checked (fewer than 3 runs in 7 days);
+a month-start rollup and a naturally noisy export flagged as regressions; a deleted job's failures
+flagged as a streak; a weekday-only job's weekend gap flagged as not running and its table as stale
+(the cron's calendar, not the median gap, should set the expected interval).
+
+These figures are below the issue's target (95% / 90% per domain). The test keeps them as floors
+so they cannot get worse silently, and carries the target as a strict xfail. The set is no longer
+held out: a change motivated by these misses must be measured on a new blind set.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from include.health.runner import run_domain
+from include.lakehouse.warehouse import LocalWarehouse
+from tests.evals.health import blind_workload as bw
+
+CHECKS = {"cost": ["sku_spike"], "security": ["failed_login_burst", "unusual_read_volume"],
+          "performance": ["job_duration_regression"], "reliability": ["failure_streak", "job_not_running"],
+          "data_quality": ["stale_table"], "mlops": ["endpoint_traffic"]}
+
+
+@pytest.fixture(scope="module")
+def alarms(tmp_path_factory) -> set[tuple[str, str, str]]:
+    wh = LocalWarehouse(bw.build(tmp_path_factory.mktemp("blind") / "lakehouse"))
+    found = set()
+    for domain, checks in CHECKS.items():
+        sweep = run_domain(wh, domain, bw.AS_OF, only=checks)
+        assert sweep.errors == [], sweep.errors  # no check silently failing
+        found |= {(domain, f.check, f.entity_id) for f in sweep.findings if f.severity != "low"}
+    return found
+
+
+def _figures(alarms: set) -> tuple[float, float, dict[str, tuple[float, float]]]:
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for incident in bw.INCIDENTS:
+        per[incident[0]][1] += 1
+        per[incident[0]][0] += incident in alarms
+    for alarm in alarms:
+        per[alarm[0]][2] += 1
+    hits = len(bw.INCIDENTS & alarms)
+    domains = {d: (tp / n if n else 1.0, tp / a if a else 1.0) for d, (tp, n, a) in per.items()}
+    print(f"\nblind workload: recall {hits}/{len(bw.INCIDENTS)}, precision {hits}/{len(alarms)}; per domain {domains}"
+          f"\n  missed {sorted(bw.INCIDENTS - alarms)}\n  false alarms {sorted(alarms - bw.INCIDENTS)}")
+    return hits / len(bw.INCIDENTS), hits / max(len(alarms), 1), domains
+
+
+def test_blind_detection_does_not_fall_below_what_was_measured(alarms) -> None:
+    recall, precision, _ = _figures(alarms)
+    assert recall >= 20 / 24 and precision >= 20 / 26
+
+
+@pytest.mark.xfail(strict=True, reason="measured 83% recall / 77% precision on the blind set; target 95% / 90% per domain")
+def test_blind_detection_reaches_the_target_in_every_domain(alarms) -> None:
+    _, _, domains = _figures(alarms)
+    assert all(r >= 0.95 and p >= 0.90 for r, p in domains.values()), domains
