@@ -24,9 +24,10 @@ from include.emulator.job_settings import levels
 from include.emulator.lifecycle import Finished, advance, start_wave
 from include.emulator.models import Job, Run, StateRec, TaskRun, Wave
 from include.emulator.node_types import node_memory_gb
-from include.emulator.scheduler import ScheduleClock, latest_fire
+from include.emulator.scheduler import ScheduleClock
 from include.emulator.state import StateStore
 from include.emulator.timeline import TimelineWriter, rows_for
+from include.schedules import latest_fire
 
 log = logging.getLogger(__name__)
 

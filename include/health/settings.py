@@ -46,7 +46,8 @@ class HealthSettings(BaseModel):
     business_hours_utc: tuple[int, int] = (7, 19)
     business_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
     read_volume_ratio: float = 5.0
-    read_volume_min: int = 200
+    read_volume_min: int = 200  # reads in the window, for the volume signal
+    read_volume_min_tables: int = 20  # breadth: distinct tables in the window (and never-read ones)
     read_volume_baseline_days: int = 14
 
     # performance
@@ -54,6 +55,8 @@ class HealthSettings(BaseModel):
     # ... and above the baseline's own noise: p75 + k x IQR (Tukey's fence), over enough runs.
     regression_noise_k: float = Field(1.5, ge=0)
     regression_min_baseline_runs: int = Field(5, ge=3)
+    regression_baseline_runs: int = Field(20, ge=5, description="the job's last N runs make its baseline")
+    regression_history_days: int = Field(120, ge=7, description="how far back those runs may be (weekly jobs)")
     query_p95_ratio: float = 2.0
     slow_query_ms: int = 60_000
     min_queries: int = 20
@@ -77,8 +80,8 @@ class HealthSettings(BaseModel):
     stale_factor: float = 1.5
     stale_grace_hours: float = 2.0
     stale_min_writes: int = 3
-    # A scheduled job that has not started for more than this many of its usual intervals (+ grace).
-    missed_intervals: float = Field(2.0, ge=1.0)
+    # A scheduled job that missed at least this many of its cron's runs (the last grace hours excepted).
+    missed_intervals: int = Field(2, ge=1)
     drift_js: float = 0.2
     drift_psi: float = 0.25
     sensitive_schemas: list[str] = Field(default_factory=lambda: ["pii", "finance_restricted", "hr"])

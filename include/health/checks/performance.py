@@ -9,26 +9,29 @@ RUNS, HISTORY = "system.lakeflow.job_run_timeline", "system.query.history"
 
 
 def _regression_params(s: Sweep) -> dict:
-    return {"window_start": s.window_start, "window_end": s.window_end, "baseline_start": s.before(s.settings.baseline_days),
-            "long_baseline_start": s.before(s.settings.long_baseline_days), "regression_pct": s.settings.regression_pct,
-            "noise_k": s.settings.regression_noise_k, "min_baseline_runs": s.settings.regression_min_baseline_runs}
+    cfg = s.settings
+    return {"window_start": s.window_start, "window_end": s.window_end, "recent_start": s.before(cfg.baseline_days),
+            "history_start": s.before(cfg.regression_history_days),
+            "regression_pct": cfg.regression_pct, "noise_k": cfg.regression_noise_k,
+            "min_baseline_runs": cfg.regression_min_baseline_runs, "baseline_runs": cfg.regression_baseline_runs}
 
 
 def _regressions(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     out = []
     for r in rows:
-        now, b7, b30 = num(r["window_s"]), num(r["baseline_7d_s"]), num(r["baseline_30d_s"])
-        pct7, pct30 = 100 * (now / b7 - 1), 100 * (now / b30 - 1)
+        now, base, recent = num(r["window_s"]), num(r["baseline_s"]), num(r["recent_s"])
+        pct, pct_recent = 100 * (now / base - 1), 100 * (now / recent - 1)
+        runs = int(r["baseline_runs"])
         out.append(make_finding(
-            s, "job_duration_regression", by_ratio(now / b7, high=2.0, critical=4.0), "job", r["job_id"], "execution_seconds",
-            now, b7,
-            f"Job {r['job_name'] or r['job_id']} now runs {now / 60:.1f} min (median), {pct7:+.0f}% vs 7 days and "
-            f"{pct30:+.0f}% vs {s.settings.long_baseline_days} days",
+            s, "job_duration_regression", by_ratio(now / base, high=2.0, critical=4.0), "job", r["job_id"],
+            "execution_seconds", now, base,
+            f"Job {r['job_name'] or r['job_id']} now runs {now / 60:.1f} min (median), {pct:+.0f}% vs its last {runs} runs "
+            f"and {pct_recent:+.0f}% vs the week before; its slowest usual runs took {num(r['baseline_p95_s']) / 60:.1f} min",
             "Compare a slow run with a normal one (Spark UI: input size, skew, spills, cluster size); check upstream data "
             "volume and recent code or config changes.",
-            {"workspace_id": r["workspace_id"], "job_name": r["job_name"], "pct_vs_7d": pct7, "pct_vs_30d": pct30,
-             "baseline_p25_s": r["baseline_p25_s"], "baseline_p75_s": r["baseline_p75_s"],
-             "baseline_30d_s": b30, "window_runs": r["window_runs"], "baseline_7d_runs": r["baseline_7d_runs"]},
+            {"workspace_id": r["workspace_id"], "job_name": r["job_name"], "pct_vs_baseline": pct, "pct_vs_recent": pct_recent,
+             "baseline_runs": runs, "recent_s": recent, "baseline_p25_s": r["baseline_p25_s"],
+             "baseline_p75_s": r["baseline_p75_s"], "baseline_p95_s": r["baseline_p95_s"], "window_runs": r["window_runs"]},
         ))
     return out
 
@@ -125,7 +128,7 @@ def _utilisation(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding
 
 CHECKS = [
     Check("job_duration_regression", "performance", "health/performance/job_duration_regression", (RUNS, "system.lakeflow.jobs"),
-          _regression_params, _regressions, description="job execution time vs 7- and 30-day medians"),
+          _regression_params, _regressions, description="job execution time vs its own recent runs and their noise"),
     Check("warehouse_query_latency", "performance", "health/performance/warehouse_query_latency", (HISTORY,), _latency_params,
           _latency, description="p95 statement execution time per warehouse and slow statements"),
     Check("warehouse_queueing", "performance", "health/performance/warehouse_queueing", (HISTORY, "system.compute.warehouses"),

@@ -4,9 +4,11 @@ jobs at risk, MTTR."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 
 from include.health.checks.base import Check, PerObject, Row, Sweep, make_finding, num
 from include.ops.models import Finding
+from include.schedules import fires_between
 
 RUNS, JOBS = "system.lakeflow.job_run_timeline", "system.lakeflow.jobs"
 
@@ -36,24 +38,38 @@ def _streaks(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
 def _silence_params(s: Sweep) -> dict:
     cfg = s.settings
     return {"history_start": s.before(cfg.long_baseline_days), "window_end": s.window_end,
-            "missed_intervals": cfg.missed_intervals, "grace_s": cfg.stale_grace_hours * 3600,
-            "min_runs": cfg.stale_min_writes}
+            "grace_s": cfg.stale_grace_hours * 3600, "min_runs": cfg.stale_min_writes}
+
+
+def _missed_runs(s: Sweep, r: Row) -> int:
+    """Scheduled runs due since the last one started (its cron, in its time zone), the last `grace` excepted.
+
+    A schedule that cannot be read falls back to the median gap between the job's runs.
+    """
+    until = s.window_end - timedelta(hours=s.settings.stale_grace_hours)
+    try:
+        return fires_between(r["cron"], r.get("timezone"), r["last_start"], until)
+    except ValueError:
+        interval = num(r["interval_s"])
+        return int(num(r["age_s"]) // interval) if interval > 0 else 0
 
 
 def _silent(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     out = []
     for r in rows:
+        missed = _missed_runs(s, r)
+        if missed < s.settings.missed_intervals:
+            continue
         age_h, interval_h = num(r["age_s"]) / 3600, num(r["interval_s"]) / 3600
-        missed = int(age_h // max(interval_h, 1e-9))
         out.append(make_finding(
-            s, "job_not_running", "high" if missed >= 3 else "medium", "job", r["job_id"], "hours_since_last_run",
-            age_h, interval_h,
-            f"Scheduled job {r['job_name'] or r['job_id']} has not started for {age_h:.0f} h; it usually runs every "
-            f"{interval_h:.1f} h ({missed} runs missed, none failed)",
+            s, "job_not_running", "high" if missed >= 3 else "medium", "job", r["job_id"], "missed_runs",
+            missed, 0.0,
+            f"Scheduled job {r['job_name'] or r['job_id']} has not started for {age_h:.0f} h: {missed} scheduled runs "
+            f"missed (schedule `{r['cron']}`), none failed",
             "Check the job's schedule and trigger in the workspace (edited, broken cron, or a run stuck queued) and the "
             "tables it writes; nothing failed, so nothing else will tell you.",
             {"workspace_id": r["workspace_id"], "job_name": r["job_name"], "cron": r["cron"], "last_start": r["last_start"],
-             "runs_in_history": r["runs"], "missed_runs": missed},
+             "runs_in_history": r["runs"], "hours_since_last_run": age_h, "usual_interval_h": interval_h},
         ))
     return out
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import UTC, timedelta
 
 from include.health.checks.base import Check, PerObject, Row, Sweep, make_finding, num, ratio
-from include.ops.models import Finding
+from include.ops.models import Finding, Severity
 
 AUDIT = "system.access.audit"
 
@@ -95,33 +95,46 @@ def _after_hours(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding
 
 def _reads_params(s: Sweep) -> dict:
     days = s.settings.read_volume_baseline_days
+    windows = max(1, round(days * 86400 / s.window_seconds))
     return {"window_start": s.window_start, "window_end": s.window_end, "baseline_start": s.before(days),
-            "baseline_windows": days * 86400 / s.window_seconds, "ratio": s.settings.read_volume_ratio,
-            "min_reads": s.settings.read_volume_min, "history_start": min(s.before(days), s.window_start - timedelta(days=21))}
+            "baseline_windows": windows, "ratio": s.settings.read_volume_ratio,
+            "min_tables": s.settings.read_volume_min_tables, "min_reads": s.settings.read_volume_min,
+            "history_start": s.window_start - timedelta(seconds=s.window_seconds * max(windows, 21))}
 
 
-def _same_weekday_reads(s: Sweep, r: Row) -> float | None:
-    """Mean reads in the same window of the past weeks the identity existed (None below two such weeks)."""
+def _same_weekday_reads(s: Sweep, r: Row) -> tuple[float, float] | None:
+    """Mean (distinct tables, reads) in the same window of the past weeks the identity existed (None below two)."""
     first = r.get("first_read")
-    weeks = [r[f"reads_{k}w"] for k in (1, 2, 3)
-             if first is not None and first <= s.window_start - timedelta(days=7 * k)]
-    return sum(map(float, weeks)) / len(weeks) if len(weeks) >= 2 else None
+    weeks = [k for k in (1, 2, 3) if first is not None and first <= s.window_start - timedelta(days=7 * k)]
+    if len(weeks) < 2:
+        return None
+    return (sum(float(r[f"tables_{k}w"]) for k in weeks) / len(weeks),
+            sum(float(r[f"reads_{k}w"]) for k in weeks) / len(weeks))
 
 
 def _reads(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
-    out = []
+    """Breadth (many more or never-read tables) or volume (many more reads), against the identity's own history."""
+    cfg, out = s.settings, []
     for r in rows:
-        reads, base = int(r["window_reads"]), num(r["baseline_per_window"])
+        tables, new, usual = int(r["window_tables"]), int(r["new_tables"]), num(r["baseline_tables_per_window"])
+        reads, usual_reads = num(r["window_reads"]), num(r["baseline_per_window"])
         weekly = _same_weekday_reads(s, r)
-        if weekly is not None and reads < s.settings.read_volume_ratio * max(weekly, 1.0):
+        if weekly is not None and tables < cfg.read_volume_ratio * max(weekly[0], 1.0) \
+                and reads < cfg.read_volume_ratio * max(weekly[1], 1.0) and new < cfg.read_volume_min_tables:
             continue  # what this identity reads on this weekday (a weekly export), not an anomaly
-        x = ratio(reads, base, floor=1.0)
+        x = max(ratio(tables, usual, floor=1.0), ratio(reads, usual_reads, floor=1.0))
+        familiar = new == 0 and tables < cfg.read_volume_ratio * max(usual, 1.0)
+        severity: Severity = "medium" if familiar else ("critical" if x >= 20 or new >= 100 else "high")
         out.append(make_finding(
-            s, "unusual_read_volume", "critical" if x >= 20 else "high", "user", r["email"], "table_reads", reads, base,
-            f"{r['email']} read tables {reads} times ({r['window_tables']} distinct) vs a usual {base:.0f}: {x:.0f}x",
+            s, "unusual_read_volume", severity, "user", r["email"], "tables_read",
+            tables, usual,
+            f"{r['email']} read {tables} different tables ({new} never read before, {int(r['window_reads'])} reads) "
+            f"vs a usual {usual:.0f} tables and {usual_reads:.0f} reads a day: {x:.0f}x"
+            + (" (only tables it reads anyway)" if familiar else ""),
             "Check what was read and from where; if it is not an expected export, suspend the identity's tokens and review access.",
-            {"workspace_id": r["workspace_id"], "ratio": x, "distinct_tables": r["window_tables"],
-             "same_weekday_reads": weekly,
+            {"workspace_id": r["workspace_id"], "ratio": x, "distinct_tables": tables, "new_tables": new,
+             "reads": r["window_reads"], "usual_reads": usual_reads,
+             "same_weekday_tables": weekly[0] if weekly else None, "same_weekday_reads": weekly[1] if weekly else None,
              "first_seen": r["first_seen"], "last_seen": r["last_seen"]},
         ))
     return out
@@ -135,5 +148,5 @@ CHECKS = [
     Check("after_hours_privileged", "security", "health/security/privileged_actions", (AUDIT,), _priv_params, _after_hours,
           description="grants, admin and token changes outside business hours"),
     Check("unusual_read_volume", "security", "health/security/read_volume", (AUDIT,), _reads_params, _reads,
-          description="table reads per identity vs its baseline"),
+          description="distinct and never-read tables per identity vs its own history"),
 ]

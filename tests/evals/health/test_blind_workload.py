@@ -15,9 +15,13 @@ a month-start rollup and a naturally noisy export flagged as regressions; a dele
 flagged as a streak; a weekday-only job's weekend gap flagged as not running and its table as stale
 (the cron's calendar, not the median gap, should set the expected interval).
 
-These figures are below the issue's target (95% / 90% per domain). The test keeps them as floors
-so they cannot get worse silently, and carries the target as a strict xfail. The set is no longer
-held out: a change motivated by these misses must be measured on a new blind set.
+These figures are below the issue's target (95% / 90% per domain). The set is no longer held out:
+the misses above motivated changes (cron-aware silence, a p90 gap for stale tables, deleted jobs
+out of streaks, run-counted regression baselines ending a week early with a p95 gate, read breadth
+and never-read tables). After them this set gives recall 24/24 and precision 24/26 (the month-start
+rollup and the dashboard polling its usual tables at 13x still alarm) — a tuned figure, not
+evidence; blind_workload_2.py is the next held-out measurement. The test keeps the tuned figures as
+floors so they cannot get worse silently.
 """
 
 from __future__ import annotations
@@ -60,12 +64,7 @@ def _figures(alarms: set) -> tuple[float, float, dict[str, tuple[float, float]]]
     return hits / len(bw.INCIDENTS), hits / max(len(alarms), 1), domains
 
 
-def test_blind_detection_does_not_fall_below_what_was_measured(alarms) -> None:
-    recall, precision, _ = _figures(alarms)
-    assert recall >= 20 / 24 and precision >= 20 / 26
-
-
-@pytest.mark.xfail(strict=True, reason="measured 83% recall / 77% precision on the blind set; target 95% / 90% per domain")
-def test_blind_detection_reaches_the_target_in_every_domain(alarms) -> None:
-    _, _, domains = _figures(alarms)
-    assert all(r >= 0.95 and p >= 0.90 for r, p in domains.values()), domains
+def test_detection_on_the_first_blind_set_does_not_fall_below_its_tuned_figures(alarms) -> None:
+    recall, precision, domains = _figures(alarms)
+    assert recall == 1.0 and precision >= 24 / 26
+    assert all(r == 1.0 for r, _ in domains.values()), domains

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from include.emulator.scheduler import latest_fire, to_croniter
+from include.schedules import latest_fire, to_croniter
 from tests.include.emulator.conftest import JOB_IDS, start, wait_terminal
 
 

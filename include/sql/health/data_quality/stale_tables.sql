@@ -1,5 +1,6 @@
 -- Tables that were written regularly (lineage writes) but not lately: the age of the last write
--- exceeds stale_factor x the median gap between writes + a grace period. Whether every writing job
+-- exceeds stale_factor x the median gap between writes, and the longest usual gap (the 90th
+-- percentile: a weekday-only table's weekend), + a grace period. Whether every writing job
 -- is paused or deleted (its latest settings in system.lakeflow.jobs) is returned: such a table was
 -- most likely stopped on purpose, and is reported as low severity.
 -- Params: :history_start, :window_end, :stale_factor, :grace_s, :min_writes
@@ -17,7 +18,8 @@ gaps AS (
 ),
 stats AS (
   SELECT table_name, COUNT(*) AS writes, MAX(event_time) AS last_write,
-         percentile(CAST(gap_s AS DOUBLE), 0.5) AS interval_s
+         percentile(CAST(gap_s AS DOUBLE), 0.5) AS interval_s,
+         percentile(CAST(gap_s AS DOUBLE), 0.9) AS long_gap_s
   FROM gaps
   GROUP BY table_name
 ),
@@ -39,11 +41,12 @@ writers AS (
     AND l.event_time >= CAST(:history_start AS TIMESTAMP) AND l.event_time < CAST(:window_end AS TIMESTAMP)
   GROUP BY l.target_table_full_name
 )
-SELECT s.table_name, s.writes, s.last_write, s.interval_s,
+SELECT s.table_name, s.writes, s.last_write, s.interval_s, s.long_gap_s,
        timestampdiff(SECOND, s.last_write, CAST(:window_end AS TIMESTAMP)) AS age_s, w.writer_jobs,
        COALESCE(w.n_writers, 0) > 0 AND w.n_writers = w.n_stopped AS writers_stopped
 FROM stats s
 LEFT JOIN writers w ON s.table_name = w.table_name
 WHERE s.writes >= :min_writes
-  AND timestampdiff(SECOND, s.last_write, CAST(:window_end AS TIMESTAMP)) > s.interval_s * :stale_factor + :grace_s
+  AND timestampdiff(SECOND, s.last_write, CAST(:window_end AS TIMESTAMP))
+      > GREATEST(s.interval_s * :stale_factor, s.long_gap_s) + :grace_s
 ORDER BY age_s DESC

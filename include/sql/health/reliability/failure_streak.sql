@@ -1,6 +1,8 @@
 -- Jobs whose most recent finished runs all failed (no success since), the latest within the window.
--- Cancelled and skipped runs neither break nor extend a streak.
+-- Cancelled and skipped runs neither break nor extend a streak. A job deleted since (its latest
+-- settings have a delete_time before the window's end) was retired: its failures are not a streak.
 -- Params: :window_start, :window_end, :history_start, :streak_min
+-- optional: delete_time
 WITH runs AS (
   SELECT workspace_id, job_id, run_id, MIN(period_start_time) AS started, MAX(period_end_time) AS ended,
          MAX(result_state) AS result_state, MAX(termination_code) AS termination_code
@@ -30,8 +32,9 @@ last_ok AS (
   GROUP BY workspace_id, job_id
 ),
 names AS (
-  SELECT workspace_id, job_id, name
+  SELECT workspace_id, job_id, name, delete_time
   FROM system.lakeflow.jobs
+  WHERE change_time < CAST(:window_end AS TIMESTAMP)
   QUALIFY ROW_NUMBER() OVER (PARTITION BY workspace_id, job_id ORDER BY change_time DESC) = 1
 )
 SELECT s.*, o.last_success, n.name AS job_name
@@ -39,4 +42,5 @@ FROM streaks s
 LEFT JOIN last_ok o ON s.workspace_id = o.workspace_id AND s.job_id = o.job_id
 LEFT JOIN names n ON s.workspace_id = n.workspace_id AND s.job_id = n.job_id
 WHERE s.failed_runs >= :streak_min AND s.last_failure >= CAST(:window_start AS TIMESTAMP)
+  AND (n.delete_time IS NULL OR n.delete_time >= CAST(:window_end AS TIMESTAMP))
 ORDER BY s.failed_runs DESC

@@ -1,8 +1,10 @@
--- Scheduled jobs that stopped running without failing: the last run started longer ago than
--- :missed_intervals x the job's usual interval (median gap between run starts) + a grace period.
--- Only jobs with a cron schedule that are neither paused nor deleted (latest settings in
--- system.lakeflow.jobs) and ran at least :min_runs times in the history are considered.
--- Params: :history_start, :window_end, :missed_intervals, :grace_s, :min_runs
+-- Candidates for scheduled jobs that stopped running without failing: jobs with a cron schedule,
+-- neither paused nor deleted (latest settings in system.lakeflow.jobs), that ran at least :min_runs
+-- times in the history and not in the last :grace_s. How many scheduled runs were missed is counted
+-- from the cron itself (include/health/checks/reliability.py): a weekday-only job's weekend and a
+-- weekly job's week are not silence.
+-- Params: :history_start, :window_end, :grace_s, :min_runs
+-- optional: trigger.schedule.timezone_id
 -- optional: paused, delete_time
 WITH starts AS (
   SELECT workspace_id, job_id, run_id, MIN(period_start_time) AS started
@@ -26,16 +28,16 @@ job_state AS (
          MAX_BY(name, change_time) AS job_name,
          MAX_BY(COALESCE(paused, FALSE), change_time) AS paused,
          MAX_BY(delete_time, change_time) AS delete_time,
-         MAX_BY(trigger.schedule.quartz_cron_expression, change_time) AS cron
+         MAX_BY(trigger.schedule.quartz_cron_expression, change_time) AS cron,
+         MAX_BY(trigger.schedule.timezone_id, change_time) AS timezone
   FROM system.lakeflow.jobs
   WHERE change_time < CAST(:window_end AS TIMESTAMP)
   GROUP BY workspace_id, job_id
 )
-SELECT s.workspace_id, s.job_id, j.job_name, j.cron, s.runs, s.last_start, s.interval_s,
+SELECT s.workspace_id, s.job_id, j.job_name, j.cron, j.timezone, s.runs, s.last_start, s.interval_s,
        timestampdiff(SECOND, s.last_start, CAST(:window_end AS TIMESTAMP)) AS age_s
 FROM stats s
 JOIN job_state j ON s.workspace_id = j.workspace_id AND s.job_id = j.job_id
 WHERE s.runs >= :min_runs AND NOT j.paused AND j.delete_time IS NULL AND j.cron IS NOT NULL
-  AND s.interval_s > 0
-  AND timestampdiff(SECOND, s.last_start, CAST(:window_end AS TIMESTAMP)) > s.interval_s * :missed_intervals + :grace_s
+  AND timestampdiff(SECOND, s.last_start, CAST(:window_end AS TIMESTAMP)) > :grace_s
 ORDER BY age_s DESC
