@@ -10,15 +10,14 @@ one configuration covers them, read from the `lakepilot_llm` connection:
                "api_version": "...", "deployment": "...", "timeout": 30, "max_iterations": 6}
 
 Inside Airflow the DAG task resolves the connection and passes an `LLMConfig` in; the CLI reads
-the same connection from `AIRFLOW_CONN_LAKEPILOT_LLM` (JSON or URI form).
+the same connection through the one resolver (include/connections.py: `AIRFLOW_CONN_LAKEPILOT_LLM`
+as JSON or URI, parsed by Airflow, or a configured secrets backend).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from typing import Any, Literal
-from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pydantic import BaseModel, Field, SecretStr
 
@@ -63,21 +62,22 @@ class LLMConfig(BaseModel):
         )
 
     @classmethod
+    def from_connection(cls, conn: Any) -> LLMConfig:
+        """Build from an Airflow `Connection` (JSON form: host is the base URL; URI form: scheme in extra)."""
+        extra = dict(conn.extra_dejson or {})
+        host = conn.host
+        if host and "://" not in host:  # URI form: Airflow splits the base URL into host, port and schema
+            scheme = extra.pop("scheme", "https")
+            host = f"{scheme}://{host}{f':{conn.port}' if conn.port else ''}{f'/{conn.schema}' if conn.schema else ''}"
+        return cls.from_connection_fields(host, conn.password, extra)
+
+    @classmethod
     def from_env(cls) -> LLMConfig | None:
-        """From `AIRFLOW_CONN_LAKEPILOT_LLM` (JSON or URI), or None when no LLM is configured."""
-        raw = os.environ.get(ENV_CONN, "").strip()
-        if not raw:
-            return None
-        if raw.startswith("{"):
-            data = json.loads(raw)
-            return cls.from_connection_fields(data.get("host"), data.get("password"), data.get("extra"))
-        parts = urlsplit(raw)
-        extra = dict(parse_qsl(parts.query))
-        if "__extra__" in extra:
-            extra = json.loads(extra["__extra__"])
-        scheme = extra.pop("scheme", "https")
-        host = f"{scheme}://{parts.hostname}{':' + str(parts.port) if parts.port else ''}{parts.path or ''}" if parts.hostname else None
-        return cls.from_connection_fields(host, unquote(parts.password or ""), extra)
+        """From the `lakepilot_llm` connection (include.connections), or None when none is configured."""
+        from include.connections import LLM_CONN_ID, get_connection
+
+        conn = get_connection(LLM_CONN_ID)
+        return None if conn is None else cls.from_connection(conn)
 
 
 def build_chat_model(config: LLMConfig, *, agent: str | None = None, callbacks: list[Any] | None = None,

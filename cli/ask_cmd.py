@@ -15,12 +15,11 @@ EXIT_WORDS = {"exit", "quit", ":q", "bye"}
 def _setup(lakehouse: str | None, offline: bool) -> tuple[Any, Any, Any]:
     """(warehouse, store, llm) or a clear error."""
     from agents.llm import LLMConfig
-    from cli.output import fail
-    from include.lakehouse.warehouse import get_warehouse
+    from cli.output import fail, open_warehouse
     from include.ops.store import get_ops_store
 
+    warehouse = open_warehouse(lakehouse, require_data=True)
     try:
-        warehouse = get_warehouse(lakehouse=lakehouse, require_data=True)
         llm = None if offline else LLMConfig.from_env()
     except ValueError as exc:
         fail(str(exc))

@@ -21,10 +21,10 @@ ACTIONS = {"ack": "acknowledge", "resolve": "resolve", "snooze": "snooze", "reop
 
 
 def _store(lakehouse: str | None) -> Any:
-    from include.lakehouse.warehouse import get_warehouse
+    from cli.output import open_warehouse
     from include.ops.store import get_ops_store
 
-    return get_ops_store(get_warehouse(lakehouse=lakehouse), lakehouse=lakehouse)
+    return get_ops_store(open_warehouse(lakehouse), lakehouse=lakehouse)
 
 
 def _who() -> str:

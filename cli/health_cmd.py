@@ -29,9 +29,9 @@ def default_as_of(lakehouse: str | None) -> tuple[datetime, str]:
 
 
 def _warehouse(lakehouse: str | None):
-    from include.lakehouse.warehouse import get_warehouse
+    from cli.output import open_warehouse
 
-    return get_warehouse(lakehouse=lakehouse, require_data=True)
+    return open_warehouse(lakehouse, require_data=True)
 
 
 # `lakepilot sweep` exit codes: 0 every check ran, 1 a domain's sweep failed, 3 some checks could not run.

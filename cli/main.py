@@ -37,14 +37,27 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug detail to stderr.")) -> None:
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug detail to stderr."),
+    profile: str | None = typer.Option(
+        None, "--profile", help="Databricks config profile (~/.databrickscfg) to use instead of AIRFLOW_CONN_DATABRICKS_DEFAULT."),
+) -> None:
+    import warnings
+
+    if profile:
+        os.environ["LAKEPILOT_DATABRICKS_PROFILE"] = profile
+    # The provider's hook uses an Airflow API deprecated for task code; nothing a CLI user can act on.
+    warnings.filterwarnings("ignore", message="ProvidersManager.hooks is deprecated")
+    level = logging.DEBUG if verbose else getattr(logging, os.environ.get("LAKEPILOT_LOG_LEVEL", "WARNING"))
     logging.basicConfig(
-        level=logging.DEBUG if verbose else getattr(logging, os.environ.get("LAKEPILOT_LOG_LEVEL", "WARNING")),
+        level=level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from include.connections import send_airflow_logs_to_stderr
     from include.untrusted.logging_redaction import install
 
     install()
+    send_airflow_logs_to_stderr(level)
 
 
 for _name in COMMAND_MODULES:

@@ -25,6 +25,20 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def open_warehouse(lakehouse: str | None = None, *, require_data: bool = False) -> Any:
+    """The configured SQL engine, or a clear error and exit 2 (no connection, wrong credentials, no data).
+
+    In Databricks mode with `require_data`, one `SELECT 1` runs first: a wrong secret fails here,
+    naming the connection and the HTTP status, before any real work.
+    """
+    from include.lakehouse.warehouse import QueryError, get_warehouse
+
+    try:
+        return get_warehouse(lakehouse=lakehouse, require_data=require_data)
+    except (ValueError, QueryError) as exc:
+        fail(str(exc))
+
+
 def json_line(obj: Any) -> None:
     """One JSON object per line on stdout (machine-readable output)."""
     sys.stdout.write(json.dumps(obj, default=str, sort_keys=False) + "\n")

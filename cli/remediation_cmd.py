@@ -26,10 +26,10 @@ remediation_app = typer.Typer(help="Remediation ledger: stats, feedback, learned
 
 
 def _store(lakehouse: str | None) -> tuple[Any, Any]:
-    from include.lakehouse.warehouse import get_warehouse
+    from cli.output import open_warehouse
     from include.ops.store import get_ops_store
 
-    warehouse = get_warehouse(lakehouse=lakehouse)
+    warehouse = open_warehouse(lakehouse)
     return get_ops_store(warehouse, lakehouse=lakehouse), warehouse
 
 

@@ -53,11 +53,10 @@ def route_line(item_id: Any, result: Any) -> dict[str, Any]:
 def _export_asked(target: str, since: datetime | None, lakehouse: str | None) -> None:
     """Write real users' questions for labelling (agents/orchestrator/harvest.py): no routed domains."""
     from agents.orchestrator.harvest import asked_questions
-    from cli.output import banner, json_line
-    from include.lakehouse.warehouse import get_warehouse
+    from cli.output import banner, json_line, open_warehouse
     from include.ops.store import get_ops_store
 
-    warehouse = get_warehouse(lakehouse=lakehouse)
+    warehouse = open_warehouse(lakehouse)
     store = get_ops_store(warehouse, lakehouse=lakehouse)
     banner(f"conversations: {store.describe()}")
     asked = asked_questions(store, since=since)

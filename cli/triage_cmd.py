@@ -103,15 +103,16 @@ def _triage_jsonl(source: str, no_llm: bool, policy_path: str | None) -> int:
 def _fetch_failure(run_id: int, conn_id: str):
     import warnings
 
+    from include.connections import databricks_hook
     from include.remediation.run_context import failed_task_runs, failure_from_run
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from airflow.providers.databricks.hooks.databricks import GET_RUN_ENDPOINT, DatabricksHook
+        from airflow.providers.databricks.hooks.databricks import GET_RUN_ENDPOINT
 
     get_job_endpoint = ("GET", GET_RUN_ENDPOINT[1].replace("runs/get", "get"))
 
-    hook = DatabricksHook(databricks_conn_id=conn_id, retry_limit=2)
+    hook = databricks_hook(conn_id, retry_limit=2)
     run = hook.get_run(run_id)
     # get_run does not ask for the repair history (the attempt number), and the hook has no
     # public jobs/get; both go through the hook's own request path (auth, retries, URL).

@@ -10,16 +10,23 @@ from include.simulator.manifest import load_manifest
 
 
 def llm_mode() -> str:
-    """`llm (<provider>)` when the lakepilot_llm connection is configured, else `deterministic`."""
-    conn = os.environ.get("AIRFLOW_CONN_LAKEPILOT_LLM")
-    return "llm (lakepilot_llm connection)" if conn else "deterministic (no LLM configured)"
+    """`llm (<provider>:<model>)` when the lakepilot_llm connection is usable, else `deterministic`."""
+    from agents.llm import LLMConfig, llm_mode_label
+
+    try:
+        config = LLMConfig.from_env()
+    except ValueError as exc:
+        return f"deterministic (lakepilot_llm is not usable: {exc})"
+    return llm_mode_label(config)
 
 
 def jobs_api_mode() -> str:
-    """Where Jobs API calls go: the local emulator or a real workspace (a running local stack's emulator counts)."""
-    conn = os.environ.get("AIRFLOW_CONN_DATABRICKS_DEFAULT", "")
-    if conn:
-        return "local emulator" if "127.0.0.1" in conn or "localhost" in conn else "Databricks workspace"
+    """Where Jobs API calls go: the connection's workspace or emulator, else a running local stack's emulator."""
+    from include.connections import jobs_api_target
+
+    target = jobs_api_target()
+    if target:
+        return target
     port = int(os.environ.get("LAKEPILOT_EMULATOR_PORT") or 8765)
     if _emulator_answers(port):
         return f"local emulator at 127.0.0.1:{port} (the running `lakepilot up` stack)"

@@ -44,6 +44,9 @@ class EmulatorConfig(BaseModel):
     lakehouse: Path
     state_path: Path
     token: str = DEFAULT_TOKEN
+    client_id: str = "lakepilot-local-sp"  # the service principal (include/emulator/oauth.py)
+    client_secret: str = "lakepilot-local-sp-secret"  # noqa: S105 - documented local-only default
+    sql_chunk_rows: int = 20_000  # rows per result chunk of the SQL Statement Execution API
     speed: float = 60.0  # real durations are divided by this
     setup_seconds: float = 240.0  # a job cluster's start-up time before compression
     scheduler: bool = True

@@ -1,7 +1,12 @@
 """The emulator's HTTP server: Starlette on uvicorn, in-process (tests, `lakepilot up`) or blocking (CLI).
 
+Serves the Jobs API, the SQL Statement Execution API and SQL warehouses (include/emulator/sql_api.py),
+and the OAuth M2M token endpoint (include/emulator/oauth.py), over HTTP or TLS (include/emulator/tls.py).
+
 Auth: `Authorization: Bearer <token>` or Basic with the token as password (any user name), token
-from `LAKEPILOT_EMULATOR_TOKEN` (default `dapi-lakepilot-local`). GET parameters come from the query
+from `LAKEPILOT_EMULATOR_TOKEN` (default `dapi-lakepilot-local`), or a Bearer token the service
+principal got from `/oidc/v1/token` (`LAKEPILOT_EMULATOR_CLIENT_ID` / `_SECRET`, defaults
+`lakepilot-local-sp` / `lakepilot-local-sp-secret`). GET parameters come from the query
 string or, as the async hook sends them, a JSON body. Every answer is JSON; bad input gets
 Databricks' `{"error_code", "message"}` with its status code, never a 500.
 """
@@ -21,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -31,13 +36,25 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from include.config import lakehouse_root, state_dir
-from include.emulator import control_api
+from include.emulator import control_api, sql_api
 from include.emulator.engine import DEFAULT_TOKEN, ENV_TOKEN, EmulatorConfig
 from include.emulator.errors import ApiError, endpoint_not_found, invalid_token, malformed, unauthenticated
 from include.emulator.faults import OBSERVER_HEADER
 from include.emulator.jobs_api import job_permissions, resolve
+from include.emulator.oauth import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    ENV_CLIENT_ID,
+    ENV_CLIENT_SECRET,
+    OAuthError,
+    TokenIssuer,
+)
 from include.emulator.params import Params, to_int
 from include.emulator.service import Emulator
+from include.emulator.sql_api import SqlService
+
+if TYPE_CHECKING:
+    from include.emulator.tls import TlsFiles
 
 log = logging.getLogger(__name__)
 _METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -49,12 +66,14 @@ def default_config(lakehouse: str | Path | None = None, **overrides: Any) -> Emu
         "lakehouse": lakehouse_root(lakehouse),
         "state_path": state_dir() / "emulator" / "state.db",
         "token": os.environ.get(ENV_TOKEN) or DEFAULT_TOKEN,
+        "client_id": os.environ.get(ENV_CLIENT_ID) or DEFAULT_CLIENT_ID,
+        "client_secret": os.environ.get(ENV_CLIENT_SECRET) or DEFAULT_CLIENT_SECRET,
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     return EmulatorConfig(**values)
 
 
-def _check_auth(request: Request, token: str) -> None:
+def _check_auth(request: Request, token: str, issuer: TokenIssuer | None = None) -> None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value:
@@ -66,7 +85,9 @@ def _check_auth(request: Request, token: str) -> None:
             raise unauthenticated() from None
     else:
         raise unauthenticated()
-    if not hmac.compare_digest(given.encode(), token.encode()):
+    if hmac.compare_digest(given.encode(), token.encode()):
+        return
+    if issuer is None or not (scheme.lower() == "bearer" and issuer.valid(given)):
         raise invalid_token()
 
 
@@ -89,15 +110,20 @@ def _error(exc: ApiError) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.status)
 
 
-def build_app(emulator: Emulator) -> Starlette:
-    """The ASGI app serving the Jobs API and the control API of `emulator`."""
+def build_app(emulator: Emulator, sql: SqlService | None = None, issuer: TokenIssuer | None = None) -> Starlette:
+    """The ASGI app serving the Jobs API, the SQL APIs, OAuth and the control API of `emulator`."""
+    sql = sql or SqlService(emulator.config.lakehouse, chunk_rows=emulator.config.sql_chunk_rows)
+    issuer = issuer or TokenIssuer(emulator.config.client_id, emulator.config.client_secret)
 
     async def api(request: Request) -> JSONResponse:
         path = request.path_params["path"].strip("/")
         try:
-            _check_auth(request, emulator.config.token)
+            _check_auth(request, emulator.config.token, issuer)
             version, _, endpoint = path.partition("/")
             params = await _params(request)
+            if version == "2.0" and endpoint.startswith("sql/"):
+                body = await run_in_threadpool(sql_api.handle, sql, request.method, endpoint, params)
+                return JSONResponse(body)
             if version == "2.0" and endpoint.startswith("permissions/jobs/"):
                 job_id = to_int("job_id", endpoint.rsplit("/", 1)[-1])
                 body = await run_in_threadpool(job_permissions, emulator, job_id, params, request.method)
@@ -117,6 +143,13 @@ def build_app(emulator: Emulator) -> Starlette:
         except ApiError as exc:
             return _error(exc)
 
+    async def token(request: Request) -> JSONResponse:
+        try:
+            body = issuer.issue(await request.body(), request.headers.get("authorization", ""))
+        except OAuthError as exc:
+            return JSONResponse(exc.body, status_code=exc.status)
+        return JSONResponse(body)
+
     async def control(request: Request) -> JSONResponse:
         path = request.path_params["path"].strip("/")
         try:
@@ -128,7 +161,9 @@ def build_app(emulator: Emulator) -> Starlette:
             return _error(exc)
 
     async def root(request: Request) -> JSONResponse:
-        return JSONResponse({"service": "LakePilot local Databricks Jobs API emulator", "api": "/api/2.2/jobs/...",
+        return JSONResponse({"service": "LakePilot local Databricks workspace emulator",
+                             "api": ["/api/2.2/jobs/...", "/api/2.0/sql/statements", "/api/2.0/sql/warehouses"],
+                             "oauth": "/oidc/v1/token",
                              "control": "/_emulator/health", "docs": "docs/emulator.md"})
 
     async def not_found(request: Request, exc: Exception) -> JSONResponse:
@@ -140,7 +175,7 @@ def build_app(emulator: Emulator) -> Starlette:
 
     return Starlette(
         routes=[Route("/api/{path:path}", api, methods=_METHODS), Route("/_emulator/{path:path}", control, methods=_METHODS),
-                Route("/", root, methods=["GET"])],
+                Route("/oidc/v1/token", token, methods=["POST"]), Route("/", root, methods=["GET"])],
         exception_handlers={404: not_found, 405: not_found, 500: server_error, Exception: server_error},
     )
 
@@ -178,16 +213,20 @@ def _bind(host: str, port: int) -> socket.socket:
 class EmulatorServer:
     """One emulator listening on `host:port` (port 0 = any free port)."""
 
-    def __init__(self, config: EmulatorConfig, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, config: EmulatorConfig, host: str = "127.0.0.1", port: int = 0, tls: TlsFiles | None = None) -> None:
         self.config = config
         self.host = host
+        self.tls = tls
         self._sock = _bind(host, port)
         self.port = int(self._sock.getsockname()[1])
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - only a display name
-        config.base_url = f"http://{shown}:{self.port}"
+        config.base_url = f"{'https' if tls else 'http'}://{shown}:{self.port}"
         self.emulator = Emulator.open(config)
-        self._server = _Server(uvicorn.Config(build_app(self.emulator), log_level="warning", access_log=False,
-                                                     lifespan="off", timeout_graceful_shutdown=5))
+        self.sql = SqlService(config.lakehouse, chunk_rows=config.sql_chunk_rows)
+        self.issuer = TokenIssuer(config.client_id, config.client_secret)
+        ssl = {"ssl_certfile": str(tls.cert), "ssl_keyfile": str(tls.key)} if tls else {}
+        self._server = _Server(uvicorn.Config(build_app(self.emulator, self.sql, self.issuer), log_level="warning",
+                                              access_log=False, lifespan="off", timeout_graceful_shutdown=5, **ssl))
         self._thread: threading.Thread | None = None
 
     @property
@@ -215,6 +254,7 @@ class EmulatorServer:
         try:
             self._server.run(sockets=[self._sock])
         finally:
+            self.sql.close()
             self.emulator.close()
             self._sock.close()
 
@@ -229,6 +269,7 @@ class EmulatorServer:
         self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=15)
+        self.sql.close()
         self.emulator.close()
         self._sock.close()
 
@@ -240,8 +281,9 @@ class EmulatorServer:
         self.stop()
 
 
-def start_emulator(lakehouse: str | Path | None = None, *, host: str = "127.0.0.1", port: int = 0, **overrides: Any) -> EmulatorServer:
+def start_emulator(lakehouse: str | Path | None = None, *, host: str = "127.0.0.1", port: int = 0,
+                   tls: TlsFiles | None = None, **overrides: Any) -> EmulatorServer:
     """Start an emulator in this process (background thread); `server.port` is the bound port."""
-    server = EmulatorServer(default_config(lakehouse, **overrides), host=host, port=port)
+    server = EmulatorServer(default_config(lakehouse, **overrides), host=host, port=port, tls=tls)
     server.start()
     return server

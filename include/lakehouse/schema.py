@@ -7,6 +7,7 @@ Arrow schemas here with sqlglot, so the text a user would read in `DESCRIBE` is 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -36,6 +37,7 @@ _SCALARS: dict[exp.DType, pa.DataType] = {  # DType: the enum behind DataType.Ty
     exp.DataType.Type.TIMESTAMP: pa.timestamp("us", tz="UTC"),
     exp.DataType.Type.TIMESTAMPNTZ: pa.timestamp("us"),
     exp.DataType.Type.BINARY: pa.binary(),
+    exp.DataType.Type.NULL: pa.null(),
 }
 
 
@@ -54,6 +56,45 @@ def _to_arrow(dtype: exp.DataType) -> pa.DataType:
     if kind == exp.DataType.Type.STRUCT:
         return pa.struct([pa.field(col.name, _to_arrow(col.args["kind"])) for col in params])
     raise ValueError(f"unsupported Databricks type {dtype.sql('databricks')}")
+
+
+def databricks_type_to_arrow(type_text: str) -> pa.DataType:
+    """Arrow type for one Databricks type text as `DESCRIBE` or a result manifest shows it."""
+    try:
+        return _to_arrow(exp.DataType.build(type_text, dialect="databricks"))
+    except (sqlglot.errors.ParseError, ValueError, TypeError) as exc:
+        raise ValueError(f"cannot read the Databricks type {type_text!r}: {exc}") from None
+
+
+def arrow_to_databricks_type(t: pa.DataType) -> str:
+    """Databricks type text for an Arrow type (what a result manifest's `type_text` says)."""
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_list_view(t):
+        return f"ARRAY<{arrow_to_databricks_type(t.value_type)}>"
+    if pa.types.is_map(t):
+        return f"MAP<{arrow_to_databricks_type(t.key_type)}, {arrow_to_databricks_type(t.item_type)}>"
+    if pa.types.is_struct(t):
+        fields = (f"{_ident(t.field(i).name)}: {arrow_to_databricks_type(t.field(i).type)}" for i in range(t.num_fields))
+        return f"STRUCT<{', '.join(fields)}>"
+    if pa.types.is_decimal(t):
+        return f"DECIMAL({t.precision},{t.scale})"
+    if pa.types.is_timestamp(t):
+        return "TIMESTAMP" if t.tz else "TIMESTAMP_NTZ"
+    for test, name in _ARROW_NAMES:
+        if test(t):
+            return name
+    return "STRING"  # intervals and other engine-only types travel as text
+
+
+def _ident(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else "`" + name.replace("`", "``") + "`"
+
+
+_ARROW_NAMES = (
+    (pa.types.is_boolean, "BOOLEAN"), (pa.types.is_int8, "TINYINT"), (pa.types.is_int16, "SMALLINT"),
+    (pa.types.is_int32, "INT"), (pa.types.is_int64, "BIGINT"), (pa.types.is_unsigned_integer, "BIGINT"),
+    (pa.types.is_float32, "FLOAT"), (pa.types.is_floating, "DOUBLE"), (pa.types.is_date, "DATE"),
+    (pa.types.is_binary, "BINARY"), (pa.types.is_large_binary, "BINARY"), (pa.types.is_null, "VOID"),
+)
 
 
 def ddl_to_arrow(columns_ddl: str) -> pa.Schema:

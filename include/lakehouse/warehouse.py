@@ -1,8 +1,8 @@
 """One SQL interface, two engines.
 
-Queries are Databricks SQL with named parameters (`:start_date`). `DatabricksWarehouse` sends
-the text unchanged through databricks-sql-connector with native (server-bound) parameters;
-`LocalWarehouse` transpiles it with sqlglot and runs it on DuckDB over the local Delta tables.
+Queries are Databricks SQL with named parameters (`:start_date`). `DatabricksWarehouse`
+(include/lakehouse/statement_api.py) sends the text unchanged through the SQL Statement Execution
+API with typed, server-bound parameters; `LocalWarehouse` transpiles it with sqlglot and runs it on DuckDB over the local Delta tables.
 Both return Arrow tables. Table names are resolved against what exists, never spliced from
 user text: a query can only name tables that exist in the lakehouse.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -81,9 +80,11 @@ class LocalWarehouse:
 
     mode = WarehouseMode.LOCAL
 
-    def __init__(self, root: str | os.PathLike[str] | None = None, *, threads: int | None = None) -> None:
+    def __init__(self, root: str | os.PathLike[str] | None = None, *, threads: int | None = None,
+                 conform: bool = True) -> None:
         self.root = lakehouse_root(root)
         self.threads = threads
+        self.conform = conform  # False: read tables as stored, as a real workspace would (the emulator's SQL API)
 
     def describe(self) -> str:
         return f"local lakehouse (DuckDB over Delta) at {self.root}"
@@ -134,7 +135,7 @@ class LocalWarehouse:
         # a table holding both kinds of file fails Arrow's filter pushdown ("no kernel matching
         # (string, string_view)"). Reading every top-level string column as a view fits both.
         dataset = table.to_pyarrow_dataset(schema=_strings_as_views(declared))
-        expected = system_table_schema(full) if full in SYSTEM_TABLES else None
+        expected = system_table_schema(full) if full in SYSTEM_TABLES and self.conform else None
         found = pa.schema(table.schema().to_arrow())
         if expected is None or not schema_gaps(expected, found):
             con.register(view, dataset)
@@ -174,85 +175,28 @@ class LocalWarehouse:
         )
 
 
-@dataclass(frozen=True)
-class DatabricksSqlConfig:
-    """How to reach a Databricks SQL warehouse. The token never appears in repr or logs."""
-
-    server_hostname: str
-    http_path: str
-    access_token: str
-    catalog: str | None = None
-
-    def __repr__(self) -> str:
-        return f"DatabricksSqlConfig(server_hostname={self.server_hostname!r}, http_path={self.http_path!r})"
-
-    @classmethod
-    def from_env(cls) -> DatabricksSqlConfig:
-        """From `DATABRICKS_HOST`, `DATABRICKS_HTTP_PATH`, `DATABRICKS_TOKEN` (CLI use)."""
-        missing = [v for v in ("DATABRICKS_HOST", "DATABRICKS_HTTP_PATH", "DATABRICKS_TOKEN") if not os.environ.get(v)]
-        if missing:
-            raise ValueError(f"Databricks SQL mode needs {', '.join(missing)} in the environment")
-        host = os.environ["DATABRICKS_HOST"].removeprefix("https://").rstrip("/")
-        return cls(host, os.environ["DATABRICKS_HTTP_PATH"], os.environ["DATABRICKS_TOKEN"])
-
-
-class DatabricksWarehouse:
-    """A Databricks SQL warehouse through databricks-sql-connector, native parameters."""
-
-    mode = WarehouseMode.DATABRICKS
-
-    def __init__(self, config: DatabricksSqlConfig, *, connect=None) -> None:
-        self.config = config
-        self._connect = connect
-
-    def describe(self) -> str:
-        return f"Databricks SQL warehouse {self.config.http_path} on {self.config.server_hostname}"
-
-    def _connection(self):
-        if self._connect is not None:
-            return self._connect()
-        from databricks import sql
-
-        return sql.connect(
-            server_hostname=self.config.server_hostname,
-            http_path=self.config.http_path,
-            access_token=self.config.access_token,
-            catalog=self.config.catalog,
-            user_agent_entry="lakepilot",
-        )
-
-    def query(self, sql: str, params: Params | None = None, *, name: str = "adhoc") -> pa.Table:
-        with self._connection() as conn, conn.cursor() as cur:
-            try:
-                cur.execute(sql, dict(params or {}))
-                return cur.fetchall_arrow()
-            except Exception as exc:  # the connector raises many types; name the query
-                raise QueryError(f"query {name} failed on Databricks: {exc}") from exc
-
-    def execute(self, sql: str, params: Params | None = None) -> None:
-        with self._connection() as conn, conn.cursor() as cur:
-            cur.execute(sql, dict(params or {}))
-
-    def table_schema(self, full_name: str) -> pa.Schema:
-        split_name(full_name)  # three plain identifiers, or an error naming the table
-        return self.query(f"SELECT * FROM {full_name} LIMIT 0", name=f"schema of {full_name}").schema  # noqa: S608
-
-
 def get_warehouse(
     mode: WarehouseMode | str | None = None,
     *,
     lakehouse: str | os.PathLike[str] | None = None,
-    databricks: DatabricksSqlConfig | None = None,
+    profile: str | None = None,
     require_data: bool = False,
 ) -> Warehouse:
-    """The configured engine: local unless Databricks mode is asked for or configured.
+    """The configured engine: local unless `LAKEPILOT_WAREHOUSE=databricks` (or `mode`) asks for Databricks.
 
-    With `require_data`, a local lakehouse without system tables is an error naming the directory
-    (commands that read data say so up front instead of failing every check).
+    Databricks mode reads the `databricks_default` connection (or a `~/.databrickscfg` profile) through
+    `include.connections`: one auth for Jobs and SQL. With `require_data`, a local lakehouse without
+    system tables is an error naming the directory, and a Databricks warehouse is checked with one
+    `SELECT 1` (wrong credentials or warehouse fail here, before any real work).
     """
-    chosen = WarehouseMode(mode) if mode else (WarehouseMode.DATABRICKS if databricks else warehouse_mode())
+    chosen = WarehouseMode(mode) if mode else warehouse_mode()
     if chosen is WarehouseMode.DATABRICKS:
-        return DatabricksWarehouse(databricks or DatabricksSqlConfig.from_env())
+        from include.connections import databricks_warehouse
+
+        remote = databricks_warehouse(profile=profile)
+        if require_data:
+            remote.check()
+        return remote
     warehouse = LocalWarehouse(lakehouse)
     if require_data and not (warehouse.root / "system").is_dir():
         what = "does not exist" if not warehouse.root.exists() else "has no system tables"

@@ -15,7 +15,6 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pydantic import BaseModel, Field, SecretStr
 
@@ -82,23 +81,14 @@ class SmtpSettings(BaseModel):
 
     @classmethod
     def from_env(cls) -> SmtpSettings:
-        """From `AIRFLOW_CONN_SMTP_DEFAULT` (JSON or URI); else the local sink on `LAKEPILOT_SMTP_PORT`."""
-        raw = os.environ.get(ENV_CONN, "").strip()
-        if not raw:
+        """From the `smtp_default` connection (include.connections); else the local sink on `LAKEPILOT_SMTP_PORT`."""
+        from include.connections import SMTP_CONN_ID, get_connection
+
+        conn = get_connection(SMTP_CONN_ID)
+        if conn is None:
             port = int(os.environ.get(ENV_SINK_PORT) or DEFAULT_SINK_PORT)
             return cls(host="127.0.0.1", port=port, local_sink=True)
-        if raw.startswith("{"):
-            data = json.loads(raw)
-            return cls.from_connection_fields(
-                data.get("host"), data.get("port"), data.get("login"), data.get("password"), data.get("extra")
-            )
-        parts = urlsplit(raw)
-        extra: dict[str, Any] = dict(parse_qsl(parts.query))
-        if "__extra__" in extra:
-            extra = json.loads(extra["__extra__"])
-        return cls.from_connection_fields(
-            parts.hostname, parts.port, unquote(parts.username or "") or None, unquote(parts.password or ""), extra
-        )
+        return cls.from_connection_fields(conn.host, conn.port, conn.login, conn.password, conn.extra_dejson)
 
 
 def _flag(value: Any) -> bool:

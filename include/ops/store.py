@@ -228,9 +228,9 @@ class DatabricksOpsStore:
 
 def get_ops_store(warehouse=None, *, lakehouse: str | Path | None = None) -> OpsStore:
     """The ops store matching the warehouse: Databricks SQL MERGE, or local Delta."""
-    from include.lakehouse.warehouse import DatabricksWarehouse
+    from include.config import WarehouseMode
 
-    if isinstance(warehouse, DatabricksWarehouse):
+    if getattr(warehouse, "mode", None) is WarehouseMode.DATABRICKS:
         return DatabricksOpsStore(warehouse)
     root = getattr(warehouse, "root", None) or lakehouse
     return LocalOpsStore(root)

@@ -28,6 +28,8 @@ def test_a_running_emulator_is_reported_and_a_connection_wins(monkeypatch) -> No
         monkeypatch.setenv("LAKEPILOT_EMULATOR_PORT", str(server.server_port))
         assert jobs_api_mode() == f"local emulator at 127.0.0.1:{server.server_port} (the running `lakepilot up` stack)"
         monkeypatch.setenv("AIRFLOW_CONN_DATABRICKS_DEFAULT", '{"conn_type": "databricks", "host": "adb-1.azuredatabricks.net"}')
-        assert jobs_api_mode() == "Databricks workspace"
+        assert jobs_api_mode() == "Databricks workspace adb-1.azuredatabricks.net"
+        monkeypatch.setenv("AIRFLOW_CONN_DATABRICKS_DEFAULT", '{"conn_type": "databricks", "host": "127.0.0.1:9", "password": "x"}')
+        assert jobs_api_mode() == "local emulator at 127.0.0.1:9"
     finally:
         server.shutdown()

@@ -156,12 +156,22 @@ def test_get_warehouse_defaults_to_local(lakehouse: Path) -> None:
     assert str(lakehouse) in wh.describe()
 
 
-def test_databricks_mode_without_credentials_says_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("DATABRICKS_HOST", "DATABRICKS_HTTP_PATH", "DATABRICKS_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
+def test_databricks_mode_without_a_connection_says_how_to_set_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AIRFLOW_CONN_DATABRICKS_DEFAULT", raising=False)
+    monkeypatch.delenv("LAKEPILOT_DATABRICKS_PROFILE", raising=False)
     monkeypatch.setenv("LAKEPILOT_WAREHOUSE", "databricks")
-    with pytest.raises(ValueError, match="DATABRICKS_HOST"):
+    with pytest.raises(ValueError, match="AIRFLOW_CONN_DATABRICKS_DEFAULT"):
         get_warehouse()
+    monkeypatch.setenv("AIRFLOW_CONN_DATABRICKS_DEFAULT", '{"conn_type": "databricks", "host": "adb-1.azuredatabricks.net", '
+                       '"password": "dapi-x", "extra": {"http_path": "/sql/protocolv1/o/1/0101-cluster"}}')
+    with pytest.raises(ValueError, match="not a SQL warehouse path"):
+        get_warehouse()
+    monkeypatch.setenv("AIRFLOW_CONN_DATABRICKS_DEFAULT", '{"conn_type": "databricks", "host": "adb-1.azuredatabricks.net", '
+                       '"password": "dapi-x", "extra": {"http_path": "/sql/1.0/warehouses/abc123"}}')
+    remote = get_warehouse()
+    assert remote.mode.value == "databricks"
+    assert "abc123" in remote.describe() and "adb-1.azuredatabricks.net" in remote.describe()
+    assert "dapi-x" not in remote.describe()
 
 
 def test_filters_work_on_tables_mixing_plain_and_merged_files(lakehouse: Path) -> None:
