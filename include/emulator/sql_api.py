@@ -6,15 +6,13 @@ table is read with the columns it really has, so a query naming a field an older
 fails as it would on Databricks. Served: named typed parameters, `wait_timeout` (`0s` = async,
 `5s`-`50s`), `on_wait_timeout` CONTINUE/CANCEL, polling, cancel, `row_limit`, result chunks, INLINE
 disposition with JSON_ARRAY format, and failures in Databricks' shape (`status.state = FAILED`,
-`status.error {error_code, message}`). Queries only (SELECT, WITH, DESCRIBE): other statements fail
-with NOT_IMPLEMENTED, saying so. Warehouse ids: `local` and every id in `system.compute.warehouses`.
+`status.error {error_code, message}`). Queries (SELECT, WITH, DESCRIBE) and the writes LakePilot's ops
+store sends (include/emulator/sql_dml.py); other statements fail with NOT_IMPLEMENTED, saying so. Warehouse ids: `local` and every id in `system.compute.warehouses`.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import logging
 import re
 import threading
@@ -28,8 +26,10 @@ from typing import Any
 
 import pyarrow as pa
 
+from include.emulator import sql_dml
 from include.emulator.errors import ApiError, invalid
 from include.emulator.params import Params
+from include.lakehouse.json_array import encode_cell
 from include.lakehouse.schema import arrow_to_databricks_type
 
 log = logging.getLogger(__name__)
@@ -85,41 +85,6 @@ def _parameter(item: Any) -> tuple[str, Any]:
     except (ValueError, InvalidOperation):
         raise invalid(f"parameter {name!r}: {value[:60]!r} is not a valid {type_text}.") from None
     raise invalid(f"parameter {name!r}: unsupported type {type_text[:40]!r}.")
-
-
-def _text(value: Any) -> str | None:
-    """One value as JSON_ARRAY carries it: a string, or null."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return _instant(value)
-    if isinstance(value, (dt.date, int, float, Decimal, str)):
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode()
-    return json.dumps(_jsonable(value), separators=(",", ":"))
-
-
-def _instant(value: dt.datetime) -> str:
-    if value.tzinfo is None:
-        return value.isoformat()
-    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat() + "Z"
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        if value and all(isinstance(p, tuple) and len(p) == 2 for p in value):  # an Arrow map's pairs
-            return {str(k): _jsonable(v) for k, v in value}
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.datetime):
-        return _instant(value)
-    if isinstance(value, (dt.date, Decimal)):
-        return str(value)
-    return value
 
 
 class _Statement:
@@ -214,10 +179,12 @@ class SqlService:
             tree = sqlglot.parse_one(statement, read="databricks")
         except sqlglot.errors.ParseError:
             tree = None  # the engine names the syntax error
+        if tree is not None and sql_dml.is_dml(tree):
+            return sql_dml.run(self.lakehouse, tree, params)
         if tree is not None and not isinstance(tree, (exp.Query, exp.Describe)):
             raise NotImplementedError(
-                f"the local emulator's SQL API serves queries (SELECT, WITH, DESCRIBE); "
-                f"{type(tree).__name__.upper()} statements are not supported")
+                f"the local emulator's SQL API serves queries (SELECT, WITH, DESCRIBE) and the ops store's "
+                f"CREATE TABLE / ALTER TABLE ADD COLUMNS / MERGE; {type(tree).__name__.upper()} statements are not supported")
         if isinstance(tree, exp.Describe):
             return self._describe(tree)
         return LocalWarehouse(self.lakehouse, conform=False).query(statement, params, name="statement")
@@ -289,7 +256,7 @@ class SqlService:
     def _materialise(self, item: _Statement, table: pa.Table) -> None:
         if item.row_limit is not None and table.num_rows > item.row_limit:
             table, item.truncated = table.slice(0, item.row_limit), True
-        columns = [[_text(v) for v in column.to_pylist()] for column in table.columns]
+        columns = [[encode_cell(v) for v in column.to_pylist()] for column in table.columns]
         item.table = table
         item.rows = [list(row) for row in zip(*columns, strict=True)] if columns else [[] for _ in range(table.num_rows)]
 

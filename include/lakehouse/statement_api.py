@@ -15,9 +15,7 @@ column types, so callers see the same Arrow types as from the local engine.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import logging
 import time
 from decimal import Decimal
@@ -27,7 +25,7 @@ import pyarrow as pa
 
 from include.config import WarehouseMode
 from include.lakehouse.delta_store import split_name
-from include.lakehouse.schema import databricks_type_to_arrow
+from include.lakehouse.json_array import CellError, rows_to_arrow
 from include.lakehouse.sql_files import bind_used
 from include.lakehouse.warehouse import Params, QueryError
 
@@ -79,68 +77,6 @@ def _parameter(name: str, value: Any) -> dict[str, Any]:
     if isinstance(value, str):
         return {"name": name, "value": value, "type": "STRING"}
     raise QueryError(f"parameter {name!r}: a {type(value).__name__} cannot be bound (use a scalar value)")
-
-
-def _timestamp(text: str, tz: str | None) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1))
-    if tz:
-        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
-
-
-def _scalar(value: Any, t: pa.DataType) -> Any:
-    """One JSON_ARRAY cell (a string, or inside complex types a JSON value) as Arrow takes it."""
-    if value is None:
-        return None
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
-        return value if isinstance(value, str) else json.dumps(value)
-    if pa.types.is_boolean(t):
-        return value if isinstance(value, bool) else str(value).lower() == "true"
-    if pa.types.is_integer(t):
-        return int(value)
-    if pa.types.is_floating(t):
-        return float(value)
-    if pa.types.is_decimal(t):
-        return Decimal(str(value))
-    if pa.types.is_timestamp(t):
-        return _timestamp(str(value), t.tz)
-    if pa.types.is_date(t):
-        return dt.date.fromisoformat(str(value)[:10])
-    if pa.types.is_binary(t) or pa.types.is_large_binary(t):
-        return base64.b64decode(value)
-    if pa.types.is_null(t):
-        return None
-    parsed = json.loads(value) if isinstance(value, str) else value
-    if pa.types.is_struct(t):
-        return {t.field(i).name: _scalar(parsed.get(t.field(i).name), t.field(i).type) for i in range(t.num_fields)}
-    if pa.types.is_map(t):
-        pairs = parsed.items() if isinstance(parsed, dict) else parsed
-        return [(_scalar(k, t.key_type), _scalar(v, t.item_type)) for k, v in pairs]
-    if pa.types.is_list(t) or pa.types.is_large_list(t):
-        return [_scalar(v, t.value_type) for v in parsed]
-    return value
-
-
-def rows_to_arrow(columns: list[dict[str, Any]], rows: list[list[Any]]) -> pa.Table:
-    """A JSON_ARRAY result (manifest columns + rows of strings) as an Arrow table typed by the manifest."""
-    fields = []
-    for column in columns:
-        type_text = column.get("type_text") or column.get("type_name") or "STRING"
-        try:
-            arrow_type = databricks_type_to_arrow(type_text)
-        except ValueError:
-            log.warning("result column %s has type %s, which LakePilot reads as text", column.get("name"), type_text)
-            arrow_type = pa.string()
-        fields.append(pa.field(str(column.get("name")), arrow_type))
-    schema = pa.schema(fields)
-    arrays = []
-    for i, field in enumerate(schema):
-        try:
-            values = [_scalar(row[i], field.type) for row in rows]
-            arrays.append(pa.array(values, type=field.type))
-        except (ValueError, TypeError, KeyError, AttributeError, pa.ArrowException) as exc:
-            raise QueryError(f"result column {field.name} ({field.type}) holds a value LakePilot cannot read: {exc}") from exc
-    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 class DatabricksWarehouse:
@@ -233,7 +169,10 @@ class DatabricksWarehouse:
         if manifest.get("truncated"):
             log.warning("query %s: Databricks truncated the result", name)
         columns = (manifest.get("schema") or {}).get("columns") or []
-        return rows_to_arrow(sorted(columns, key=lambda c: int(c.get("position", 0))), self._rows(answer, name))
+        try:
+            return rows_to_arrow(sorted(columns, key=lambda c: int(c.get("position", 0))), self._rows(answer, name))
+        except CellError as exc:
+            raise QueryError(f"query {name}: {exc}") from exc
 
     def execute(self, sql: str, params: Params | None = None) -> None:
         self._statement(sql, params, "statement")
@@ -247,4 +186,4 @@ class DatabricksWarehouse:
         self.query("SELECT 1 AS ok", name="connection check")
 
 
-__all__ = ["DatabricksWarehouse", "WarehouseAuthError", "rows_to_arrow"]
+__all__ = ["DatabricksWarehouse", "WarehouseAuthError"]

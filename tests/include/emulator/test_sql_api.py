@@ -209,3 +209,44 @@ def test_a_wrong_secret_fails_fast_naming_the_connection_and_the_status(tls_serv
         databricks_warehouse().check()
     assert time.monotonic() - started < 10  # a 401 is not retried
     assert "not-the-secret" not in str(caught.value)
+
+
+def test_the_ops_store_writes_by_merge_through_the_statement_api(plain, usage_lakehouse, monkeypatch) -> None:
+    """DatabricksOpsStore end to end: CREATE, DESCRIBE, MERGE (a retried write updates, never duplicates), reads back."""
+    from include.ops.models import Finding
+    from include.ops.store import DatabricksOpsStore, LocalOpsStore
+    from tests.include.ops.test_store import _finding
+
+    _pat_connection(monkeypatch, plain)
+    store = DatabricksOpsStore(databricks_warehouse(), catalog="main", schema="lakepilot_ops")
+    store.upsert([_finding("1001"), _finding("1002", summary="it's \"quoted\" — ünïcode")])
+    store.upsert([_finding("1002", summary="updated")])  # a retried task's write: same key
+    rows = sorted(store.read(Finding), key=lambda f: f.entity_id)
+    assert [(f.entity_id, f.summary) for f in rows] == [("1001", "spike"), ("1002", "updated")]
+    assert rows[0].evidence == {"daily_cost": [40, 41, 120]} and rows[0].window_start == datetime(2026, 3, 1, tzinfo=UTC)
+    assert [f.entity_id for f in store.read(Finding, {"entity_id": "1001"})] == ["1001"]
+    # the same rows as the local store keeps for the same writes (Delta tables in the same lakehouse)
+    local = LocalOpsStore(usage_lakehouse, catalog="main", schema="lakepilot_ops").read(Finding)
+    assert sorted(f.model_dump_json() for f in local) == sorted(f.model_dump_json() for f in rows)
+
+
+def test_write_statements_outside_the_supported_shapes_are_refused(plain) -> None:
+    create = _post(plain, {"statement": "CREATE TABLE IF NOT EXISTS main.x.t (`k` STRING, `v` BIGINT) USING DELTA", "warehouse_id": "local"})
+    assert create["status"]["state"] == "SUCCEEDED"
+    again = _post(plain, {"statement": "CREATE TABLE main.x.t (`k` STRING) USING DELTA", "warehouse_id": "local"})
+    assert again["status"]["error"]["message"].startswith("[TABLE_OR_VIEW_ALREADY_EXISTS]")
+    added = _post(plain, {"statement": "ALTER TABLE main.x.t ADD COLUMNS (`w` DOUBLE)", "warehouse_id": "local"})
+    assert added["status"]["state"] == "SUCCEEDED"
+    described = _post(plain, {"statement": "DESCRIBE TABLE main.x.t", "warehouse_id": "local"})
+    assert [r[0] for r in described["result"]["data_array"]] == ["k", "v", "w"]
+    merge = ("MERGE INTO main.x.t AS t USING (SELECT inline(from_json(:rows, 'ARRAY<STRUCT<`k`: STRING, `v`: BIGINT>>'))) AS s "
+             "ON t.`k` = s.`k` WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *")
+    done = _post(plain, {"statement": merge, "warehouse_id": "local", "parameters": [{"name": "rows", "value": '[{"k": "a", "v": 1}]'}]})
+    assert done["result"]["data_array"] == [["1", "0", "0", "1"]]
+    bad_json = _post(plain, {"statement": merge, "warehouse_id": "local", "parameters": [{"name": "rows", "value": "[{"}]})
+    assert bad_json["status"]["error"]["message"].startswith("[MALFORMED_RECORD_IN_PARSING]")
+    deleting = merge.replace("WHEN MATCHED THEN UPDATE SET *", "WHEN MATCHED THEN DELETE")
+    refused = _post(plain, {"statement": deleting, "warehouse_id": "local", "parameters": [{"name": "rows", "value": "[]"}]})
+    assert refused["status"]["error"]["error_code"] == "NOT_IMPLEMENTED"
+    count = _post(plain, {"statement": "SELECT COUNT(*) FROM main.x.t", "warehouse_id": "local"})
+    assert count["result"]["data_array"] == [["1"]]  # nothing half-written by the refused statements
