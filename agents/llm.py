@@ -6,8 +6,12 @@ one configuration covers them, read from the `lakepilot_llm` connection:
     host      base URL: https://api.openai.com/v1 | https://<res>.openai.azure.com |
               https://<workspace>/serving-endpoints
     password  the API key / Databricks token (never logged, never put in a prompt)
+    login     Databricks service principal: the client id (password = its secret, and
+              extra.service_principal_oauth = true); the token comes from the workspace's
+              /oidc/v1/token through the provider's DatabricksHook, as for Jobs and SQL
     extra     {"provider": "openai"|"azure"|"databricks", "model": "...",
-               "api_version": "...", "deployment": "...", "timeout": 30, "max_iterations": 6}
+               "api_version": "...", "deployment": "...", "timeout": 30, "max_iterations": 6,
+               "temperature": 0 (default; null = do not send one: reasoning models reject it)}
 
 Inside Airflow the DAG task resolves the connection and passes an `LLMConfig` in; the CLI reads
 the same connection through the one resolver (include/connections.py: `AIRFLOW_CONN_LAKEPILOT_LLM`
@@ -36,7 +40,8 @@ class LLMConfig(BaseModel):
     deployment: str | None = None
     timeout_s: float = Field(default=30.0, gt=0)
     max_iterations: int = Field(default=6, ge=1, le=20)
-    temperature: float = 0.0
+    temperature: float | None = 0.0  # None: the request carries no temperature (reasoning models refuse one)
+    client_id: str | None = None  # Databricks service principal (OAuth M2M); api_key is then its secret
 
     def label(self) -> str:
         """Safe description for logs and recorded outputs (no key)."""
@@ -44,14 +49,21 @@ class LLMConfig(BaseModel):
 
     @classmethod
     def from_connection_fields(
-        cls, host: str | None, password: str | None, extra: dict[str, Any] | str | None
+        cls, host: str | None, password: str | None, extra: dict[str, Any] | str | None, login: str | None = None,
     ) -> LLMConfig:
-        """Build from an Airflow connection's host, password and extra."""
+        """Build from an Airflow connection's host, password, extra (and login, for a service principal)."""
         extra_dict: dict[str, Any] = json.loads(extra) if isinstance(extra, str) and extra else dict(extra or {})
         if not password:
             raise ValueError("the lakepilot_llm connection has no API key (password)")
+        provider = extra_dict.get("provider", "openai")
+        service_principal = bool(extra_dict.get("service_principal_oauth"))
+        if service_principal and (provider != "databricks" or not login):
+            raise ValueError("service_principal_oauth needs provider databricks and the client id in login")
+        temperature = extra_dict.get("temperature", 0.0)
         return cls(
-            provider=extra_dict.get("provider", "openai"),
+            client_id=login if service_principal else None,
+            temperature=None if temperature is None or str(temperature).lower() == "none" else float(temperature),
+            provider=provider,
             base_url=host or extra_dict.get("base_url"),
             api_key=SecretStr(password),
             model=extra_dict.get("model", "gpt-4o-mini"),
@@ -69,7 +81,7 @@ class LLMConfig(BaseModel):
         if host and "://" not in host:  # URI form: Airflow splits the base URL into host, port and schema
             scheme = extra.pop("scheme", "https")
             host = f"{scheme}://{host}{f':{conn.port}' if conn.port else ''}{f'/{conn.schema}' if conn.schema else ''}"
-        return cls.from_connection_fields(host, conn.password, extra)
+        return cls.from_connection_fields(host, conn.password, extra, login=conn.login)
 
     @classmethod
     def from_env(cls) -> LLMConfig | None:
@@ -96,12 +108,13 @@ def build_chat_model(config: LLMConfig, *, agent: str | None = None, callbacks: 
         handlers.append(LLMUsageRecorder(agent=agent, provider=config.provider, model=config.deployment or config.model))
     handlers.extend(callbacks or [])
     common: dict[str, Any] = {
-        "api_key": config.api_key,
+        "api_key": _databricks_sp_token(config) if config.client_id else config.api_key,
         "timeout": config.timeout_s,
         "max_retries": 1,
-        "temperature": config.temperature,
         "callbacks": handlers or None,
     }
+    if config.temperature is not None:
+        common["temperature"] = config.temperature
     if config.provider == "azure":
         from langchain_openai import AzureChatOpenAI
 
@@ -114,6 +127,27 @@ def build_chat_model(config: LLMConfig, *, agent: str | None = None, callbacks: 
     from langchain_openai import ChatOpenAI
 
     return ChatOpenAI(model=config.model, base_url=config.base_url, **common)
+
+
+def _databricks_sp_token(config: LLMConfig) -> SecretStr:
+    """An OAuth token for a Databricks service principal, from the workspace of the serving endpoint.
+
+    The provider's `DatabricksHook` fetches it (`https://<host>/oidc/v1/token`, client credentials): the
+    same auth code as Jobs and SQL, nothing hand-rolled. Tokens live an hour; a model is built per task.
+    """
+    from urllib.parse import urlsplit
+
+    from airflow.sdk import Connection
+
+    from include.connections import databricks_hook
+
+    host = urlsplit(config.base_url or "").netloc
+    if not host:
+        raise ValueError("a Databricks serving endpoint needs host https://<workspace>/serving-endpoints")
+    conn = Connection(conn_id="lakepilot_llm", conn_type="databricks", host=host, login=config.client_id,
+                      password=config.api_key.get_secret_value(), extra=json.dumps({"service_principal_oauth": True}))
+    token = databricks_hook("lakepilot_llm", conn=conn)._get_token(raise_error=True)
+    return SecretStr(str(token))
 
 
 # Imported lazily (an offline run never pays for them), which is unsafe to do for the first time from

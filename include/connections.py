@@ -55,7 +55,8 @@ def _airflow_loaded() -> None:
     level = _LOGS_TO_STDERR["level"]
     if level is None or _LOGS_TO_STDERR["done"]:
         return
-    from airflow.sdk.log import configure_logging  # importing Airflow configures its logging to stdout, at INFO
+    # importing Airflow configures its logging to stdout, at INFO: send it to stderr at the CLI's level
+    from airflow.sdk.log import configure_logging
 
     configure_logging(log_level=str(level), output=sys.stderr, colored_console_log=False)
     logging.getLogger().setLevel(level)

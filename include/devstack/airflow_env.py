@@ -111,6 +111,13 @@ def emulator_connection(port: int, token: str) -> dict:
     return {"conn_type": "databricks", "host": "127.0.0.1", "port": port, "schema": "http", "password": token}
 
 
+def service_principal_connection(port: int, client_id: str, secret: str) -> dict:
+    """`databricks_default` as production has it: a service principal (OAuth M2M) on an HTTPS host, with a
+    SQL warehouse; here the TLS emulator (the provider's token URL is https://{host}/oidc/v1/token)."""
+    return {"conn_type": "databricks", "host": f"127.0.0.1:{port}", "login": client_id, "password": secret,
+            "extra": {"service_principal_oauth": True, "http_path": "/sql/1.0/warehouses/local"}}
+
+
 def smtp_connection(port: int) -> dict:
     """`smtp_default` pointing at the local loopback SMTP sink (no TLS, no auth: no login either)."""
     return {

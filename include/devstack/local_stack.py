@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import socket
 import sys
 import time
@@ -18,13 +19,20 @@ from pathlib import Path
 
 from include.airflow_api import AirflowClient
 from include.config import ENV_HOME, state_dir
-from include.devstack.airflow_env import AirflowConfig, emulator_connection, smtp_connection
+from include.devstack.airflow_env import (
+    AirflowConfig,
+    emulator_connection,
+    service_principal_connection,
+    smtp_connection,
+)
 from include.devstack.airflow_stack import start_airflow
 from include.devstack.procs import ManagedProcess, ProcessGroup, port_is_free, wait_http
 
 log = logging.getLogger(__name__)
 
 DEFAULT_EMULATOR_TOKEN = "dapi-lakepilot-local"  # noqa: S105 - a documented local-only default
+_SP_CLIENT_ID = "lakepilot-local-sp"
+_ENV_SP_SECRET = "LAKEPILOT_EMULATOR_CLIENT_SECRET"  # noqa: S105 - the name of an env var
 # Run in a child: prints "cached" when the model was on disk already, "trained" otherwise.
 _WARM_ROUTER = (
     "from agents.orchestrator.router.classifier import data_digest, get_model, questions\n"
@@ -58,6 +66,10 @@ class LocalStackConfig:
     unpause_dags: bool = False
     # How fast the emulator's cron clock runs (60: an hour of schedules per minute, for a demo).
     schedule_speed: float = 1.0
+    # Production mode on this machine: the emulator serves TLS, `databricks_default` is a service
+    # principal, and every task reads and writes through the SQL Statement Execution API
+    # (LAKEPILOT_WAREHOUSE=databricks) instead of the local engine and Delta store.
+    production: bool = False
 
     @property
     def lakehouse(self) -> Path:
@@ -96,8 +108,11 @@ class LocalStack:
             ENV_HOME: str(c.home),
             "LAKEPILOT_LAKEHOUSE": str(c.lakehouse),
             "LAKEPILOT_EMULATOR_TOKEN": c.emulator_token,
+            **self._production_env(),
             **c.extra_env,
         }
+        databricks = (service_principal_connection(c.emulator_port, _SP_CLIENT_ID, self.service_env[_ENV_SP_SECRET])
+                      if c.production else emulator_connection(c.emulator_port, c.emulator_token))
         self.airflow = AirflowConfig(
             home=c.airflow_home,
             port=c.airflow_port,
@@ -105,12 +120,30 @@ class LocalStack:
             users=c.users,
             passwords=c.passwords,
             connections={
-                "databricks_default": emulator_connection(c.emulator_port, c.emulator_token),
+                "databricks_default": databricks,
                 "smtp_default": smtp_connection(c.smtp_port),
             },
-            extra_env={k: v for k, v in self.service_env.items() if k.startswith("LAKEPILOT_")},
+            extra_env={k: v for k, v in self.service_env.items()
+                       if k.startswith("LAKEPILOT_") or k in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")},
             dags_paused_at_creation=not c.unpause_dags,
         )
+
+    @property
+    def ca_file(self) -> Path:
+        """The emulator's CA certificate (production mode), written when it starts."""
+        return self.config.home / "emulator" / "ca.pem"
+
+    def _production_env(self) -> dict[str, str]:
+        c = self.config
+        if not c.production:
+            return {}
+        from include.health.workspace_settings import LAKEHOUSE_FILE
+
+        return {"LAKEPILOT_WAREHOUSE": "databricks", "LAKEPILOT_EMULATOR_CLIENT_ID": _SP_CLIENT_ID,
+                _ENV_SP_SECRET: os.environ.get(_ENV_SP_SECRET) or secrets.token_urlsafe(24),
+                "REQUESTS_CA_BUNDLE": str(self.ca_file), "SSL_CERT_FILE": str(self.ca_file),
+                # what only the operators know comes from a settings file in production, not the manifest
+                "LAKEPILOT_HEALTH_SETTINGS": str(c.lakehouse / LAKEHOUSE_FILE)}
 
     def check_ports(self) -> None:
         c = self.config
@@ -151,18 +184,25 @@ class LocalStack:
             progress(self.warm_router())
             logs = c.home / "logs"
             progress(f"starting the Jobs API emulator on 127.0.0.1:{c.emulator_port}")
+            tls = ["--tls", "--tls-ca-out", str(self.ca_file)] if c.production else []
+            if c.production:
+                self.ca_file.unlink(missing_ok=True)  # a CA from an earlier start must not be trusted by mistake
             emulator = self.group.add(
                 ManagedProcess(
                     "jobs-api-emulator",
                     _cli("workspace", "serve", "--port", str(c.emulator_port), "--lakehouse", str(c.lakehouse),
                          "--speed", str(c.emulator_speed), "--schedule-speed", str(c.schedule_speed),
-                         "--scheduler" if c.emulator_scheduler else "--no-scheduler"),
+                         "--scheduler" if c.emulator_scheduler else "--no-scheduler", *tls),
                     self.service_env,
                     logs / "emulator.log",
                 )
             )
-            wait_http(f"http://127.0.0.1:{c.emulator_port}/_emulator/health", timeout=60, proc=emulator,
-                      ok=lambda r: r.status_code == 200)
+            if c.production:
+                deadline = time.monotonic() + 60
+                while not self.ca_file.is_file() and time.monotonic() < deadline and emulator.poll() is None:
+                    time.sleep(0.2)
+            wait_http(f"{'https' if c.production else 'http'}://127.0.0.1:{c.emulator_port}/_emulator/health", timeout=60,
+                      proc=emulator, ok=lambda r: r.status_code == 200, verify=str(self.ca_file) if c.production else True)
             progress(f"starting the loopback SMTP sink on 127.0.0.1:{c.smtp_port}")
             smtp = self.group.add(
                 ManagedProcess("smtp-sink", _cli("mail", "serve", "--port", str(c.smtp_port)), self.service_env,

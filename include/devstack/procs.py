@@ -31,7 +31,8 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
         return sock.connect_ex((host, port)) != 0
 
 
-def wait_http(url: str, *, timeout: float = 120.0, ok=lambda r: r.status_code < 500, proc=None) -> None:
+def wait_http(url: str, *, timeout: float = 120.0, ok=lambda r: r.status_code < 500, proc=None,
+              verify: str | bool = True) -> None:
     """Poll `url` until it answers (or `proc` dies, or `timeout` passes)."""
     deadline = time.monotonic() + timeout
     last: str = "no answer"
@@ -39,7 +40,7 @@ def wait_http(url: str, *, timeout: float = 120.0, ok=lambda r: r.status_code < 
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"{proc.name} exited with code {proc.returncode} before {url} answered; see {proc.log_path}")
         try:
-            response = requests.get(url, timeout=3)
+            response = requests.get(url, timeout=3, verify=verify)
             if ok(response):
                 return
             last = f"HTTP {response.status_code}"

@@ -31,11 +31,13 @@ class EmulatorError(RuntimeError):
 class EmulatorClient:
     """Calls to one running emulator."""
 
-    def __init__(self, base_url: str, token: str | None = None, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = 10.0,
+                 verify: str | bool = True) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = token or os.environ.get(ENV_TOKEN) or DEFAULT_TOKEN
         self.timeout = timeout
         self._session = requests.Session()
+        self._session.verify = verify  # a TLS emulator's CA file
 
     def __repr__(self) -> str:
         return f"EmulatorClient({self.base_url!r})"

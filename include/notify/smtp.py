@@ -65,18 +65,21 @@ class SmtpSettings(BaseModel):
         # Same defaults as the SMTP provider: SSL unless disable_ssl, else STARTTLS unless disable_tls.
         use_ssl = not _flag(ex.get("disable_ssl", False))
         starttls = not _flag(ex.get("disable_tls", False)) and not use_ssl
-        loopback = host in {"127.0.0.1", "localhost", "::1"}
+        # The local sink on loopback speaks plain SMTP: a loopback connection that says nothing about TLS is
+        # that sink (the report must not fail over a default flag). One that sets disable_ssl/disable_tls
+        # is a real relay on this machine (a tunnel, a sidecar) and gets exactly the TLS it asks for.
+        explicit = "disable_ssl" in ex or "disable_tls" in ex
+        sink = host in {"127.0.0.1", "localhost", "::1"} and not (explicit and (use_ssl or starttls))
         return cls(
             host=host,
             port=int(port or (465 if use_ssl else 587 if starttls else 25)),
             user=login or None,
             password=SecretStr(password) if password else None,
-            # A loopback sink cannot speak TLS; do not fail the report over a default flag.
-            starttls=starttls and not loopback,
-            ssl=use_ssl and not loopback,
+            starttls=starttls and not sink,
+            ssl=use_ssl and not sink,
             timeout_s=float(ex.get("timeout", 30)),
             sender=ex.get("from_email") or DEFAULT_SENDER,
-            local_sink=loopback,
+            local_sink=sink,
         )
 
     @classmethod

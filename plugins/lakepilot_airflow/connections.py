@@ -36,7 +36,7 @@ def resolve_llm():
     if conn is None:
         return None
     try:
-        return LLMConfig.from_connection_fields(conn.host, conn.password, conn.extra_dejson)
+        return LLMConfig.from_connection(conn)
     except ValueError as exc:
         log.warning("lakepilot_llm is not usable (%s); agents run deterministically", exc)
         return None

@@ -8,6 +8,11 @@ an injected failure, an `ask_lakepilot` question, and a provisioning run approve
 HITL endpoint. Then the Delta tables, the report file, the mailbox, the emulator and the Terraform
 state are checked, and everything started is stopped.
 
+It runs twice: in the local mode a new user starts in, and in production mode on this machine —
+the emulator on TLS, `databricks_default` a service principal (OAuth M2M), and every task reading the
+system tables and writing LakePilot's tables by MERGE through the SQL Statement Execution API
+(`LAKEPILOT_WAREHOUSE=databricks`), as against a real workspace.
+
 Deep checks of each flow live in their own e2e modules; this one proves they work together.
 """
 
@@ -56,8 +61,10 @@ class Product:
         self.stack = stack
         self.home = stack.config.home
         self.client = stack.client()
-        self.store = LocalOpsStore(stack.config.lakehouse)
-        self.emulator = EmulatorClient(f"http://127.0.0.1:{stack.config.emulator_port}", stack.config.emulator_token)
+        self.store = LocalOpsStore(stack.config.lakehouse)  # the emulator's MERGEs land in the same Delta tables
+        scheme, verify = ("https", str(stack.ca_file)) if stack.config.production else ("http", True)
+        self.emulator = EmulatorClient(f"{scheme}://127.0.0.1:{stack.config.emulator_port}", stack.config.emulator_token,
+                                       verify=verify)
 
     def logs(self) -> str:
         return logs_of(self.stack.airflow)
@@ -84,7 +91,8 @@ class Product:
             raise AssertionError(f"{dag_id} {run['dag_run_id']}: {run['state']} {tis}\n{self.logs()}")
 
 
-def _stack(tmp_path_factory: pytest.TempPathFactory, name: str, database_url: str | None) -> Iterator[Product]:
+def _stack(tmp_path_factory: pytest.TempPathFactory, name: str, database_url: str | None,
+           production: bool = False) -> Iterator[Product]:
     home: Path = tmp_path_factory.mktemp(name)
     # Data up to today 00:00 UTC. The sweeps and the report are run as of that moment (the run's
     # `run_after`), so what they see does not depend on the time of day the suite runs: with data
@@ -95,7 +103,7 @@ def _stack(tmp_path_factory: pytest.TempPathFactory, name: str, database_url: st
     config = LocalStackConfig(
         home=home, airflow_port=free_port(), emulator_port=free_port(), smtp_port=free_port(),
         emulator_speed=1000.0, emulator_scheduler=False, database_url=database_url,
-        passwords={"admin": "admin-e2e"},
+        passwords={"admin": "admin-e2e"}, production=production,
         extra_env={"LAKEPILOT_REMEDIATION_POLL_SECONDS": "2", "LAKEPILOT_REMEDIATION_SCHEDULE": "none",
                    "LAKEPILOT_REPORT_RECIPIENTS": "platform-team@example.com"},
     )
@@ -107,9 +115,10 @@ def _stack(tmp_path_factory: pytest.TempPathFactory, name: str, database_url: st
         stack.stop()
 
 
-@pytest.fixture(scope="module")
-def product(tmp_path_factory: pytest.TempPathFactory, metadata_db) -> Iterator[Product]:
-    yield from _stack(tmp_path_factory, "golden", metadata_db("golden"))
+@pytest.fixture(scope="module", params=["local", "production"])
+def product(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, metadata_db) -> Iterator[Product]:
+    mode = request.param
+    yield from _stack(tmp_path_factory, f"golden-{mode}", metadata_db(f"golden_{mode}"), production=mode == "production")
 
 
 def test_the_whole_product_through_the_rest_api(product: Product) -> None:
@@ -117,6 +126,10 @@ def test_the_whole_product_through_the_rest_api(product: Product) -> None:
     product.wait_listed(health | {"daily_health_report", "remediate_failed_runs", "ask_lakepilot",
                                   "provision_infrastructure", "lakehouse_maintenance"})
     assert product.client.import_errors() == []
+    if product.stack.config.production:  # the tasks really ran in Databricks mode, over TLS, as the service principal
+        engine = product.stack.airflow.env()
+        assert engine["LAKEPILOT_WAREHOUSE"] == "databricks"
+        assert json.loads(engine["AIRFLOW_CONN_DATABRICKS_DEFAULT"])["extra"]["service_principal_oauth"] is True
 
     # -- health: six sweeps at once, then the daily report -----------------------------------------
     data_end = load_manifest(product.stack.config.lakehouse).end  # aware: the manifest stores the offset

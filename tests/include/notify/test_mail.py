@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ssl
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from include.config import outbox_dir
 from include.notify.message import Attachment, build_message, html_part, text_part
@@ -130,3 +132,72 @@ def test_message_without_recipients_is_refused_before_connecting() -> None:
     del msg["To"]
     with pytest.raises(ValueError, match="no To"):
         send_message(msg, SmtpSettings(port=1))
+
+
+class _Relay:
+    """A real aiosmtpd relay on loopback speaking implicit TLS or STARTTLS with a generated certificate,
+    requiring AUTH (only over TLS); it keeps what it received."""
+
+    def __init__(self, tmp_path, mode: str) -> None:
+        import ssl as _ssl
+
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult
+
+        from include.emulator.tls import make_certificates
+
+        self.files = make_certificates(tmp_path / f"tls-{mode}")
+        context = _ssl.SSLContext(_ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.files.cert, self.files.key)
+        self.messages: list[bytes] = []
+        self.logins: list[str] = []
+        outer = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
+                outer.messages.append(envelope.original_content or envelope.content)
+                return "250 OK"
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = auth_data.login == b"reports" and auth_data.password == b"relay-pass-1"
+            if ok:
+                outer.logins.append(auth_data.login.decode())
+            return AuthResult(success=ok)
+
+        from include.devstack.procs import free_port
+
+        self.port = free_port()
+        if mode == "ssl":  # the whole session is TLS (aiosmtpd's auth_require_tls only knows STARTTLS)
+            self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, ssl_context=context,
+                                         server_kwargs={"authenticator": authenticator, "auth_require_tls": False})
+        else:  # AUTH is only offered after STARTTLS
+            self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port,
+                                         server_kwargs={"authenticator": authenticator, "auth_require_tls": True,
+                                                        "tls_context": context, "require_starttls": True})
+        self.controller.start()
+
+
+@pytest.mark.parametrize("mode", ["ssl", "starttls"])
+def test_tls_relays_with_auth_over_implicit_tls_and_starttls(tmp_path, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    import smtplib
+
+    relay = _Relay(tmp_path, mode)
+    try:
+        extra = {"disable_ssl": mode != "ssl", "disable_tls": False, "from_email": "lakepilot@example.com"}
+        settings = SmtpSettings.from_connection_fields("127.0.0.1", relay.port, "reports", "relay-pass-1", extra)
+        assert (settings.ssl, settings.starttls, settings.local_sink) == (mode == "ssl", mode == "starttls", False)
+        assert ("SSL" if mode == "ssl" else "STARTTLS") in settings.describe() and "relay-pass-1" not in settings.describe()
+        msg = build_message("Daily health", ["platform@example.com"], "<p>ok</p>", "ok", sender=settings.sender)
+        with pytest.raises((ssl.SSLError, smtplib.SMTPServerDisconnected, OSError)):  # the CA is not trusted by default
+            send_message(msg, settings)
+        monkeypatch.setenv("SSL_CERT_FILE", str(relay.files.ca_cert))
+        result = send_message(msg, settings)
+        assert result.accepted == ["platform@example.com"] and relay.logins == ["reports"]
+        assert b"Subject: Daily health" in relay.messages[0]
+        wrong = settings.model_copy(update={"password": SecretStr("nope"), "timeout_s": 5.0})
+        # refused (aiosmtpd answers a failed AUTH late over implicit TLS: the client's timeout ends it); nothing is sent
+        with pytest.raises((smtplib.SMTPAuthenticationError, smtplib.SMTPServerDisconnected)):
+            send_message(msg, wrong)
+        assert len(relay.messages) == 1
+    finally:
+        relay.controller.stop()
