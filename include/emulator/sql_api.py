@@ -29,6 +29,7 @@ import pyarrow as pa
 from include.emulator import sql_dml
 from include.emulator.errors import ApiError, invalid
 from include.emulator.params import Params
+from include.lakehouse.delta_store import TableNotFoundError
 from include.lakehouse.json_array import encode_cell
 from include.lakehouse.schema import arrow_to_databricks_type
 
@@ -238,7 +239,12 @@ class SqlService:
         error = future.exception()
         if error is not None:
             code = "NOT_IMPLEMENTED" if isinstance(error, NotImplementedError) else "BAD_REQUEST"
-            return {"statement_id": item.id, "status": {"state": "FAILED", "error": {"error_code": code, "message": str(error)}}}
+            message = str(error)
+            missing = error.__cause__ if isinstance(error.__cause__, TableNotFoundError) else None
+            if missing is not None:  # Databricks' error class, which clients match on
+                quoted = ".".join(f"`{p}`" for p in missing.table.split("."))
+                message = f"[TABLE_OR_VIEW_NOT_FOUND] The table or view {quoted} cannot be found. SQLSTATE: 42P01"
+            return {"statement_id": item.id, "status": {"state": "FAILED", "error": {"error_code": code, "message": message}}}
         if item.rows is None:
             self._materialise(item, future.result())
         assert item.table is not None and item.rows is not None

@@ -26,6 +26,10 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 class TableNotFoundError(LookupError):
     """No Delta table exists at the path a table name maps to."""
 
+    def __init__(self, message: str, table: str = "") -> None:
+        super().__init__(message)
+        self.table = table
+
 
 def split_name(full_name: str) -> tuple[str, str, str]:
     """Split and validate `catalog.schema.table`; each part must be a plain identifier."""
@@ -123,7 +127,7 @@ def open_table(root: Path, full_name: str):  # -> deltalake.DeltaTable
 
     path = table_path(root, full_name)
     if not (path / "_delta_log").is_dir():
-        raise TableNotFoundError(f"table {full_name} not found: no Delta table at {path}")
+        raise TableNotFoundError(f"table {full_name} not found: no Delta table at {path}", full_name)
     return DeltaTable(str(path))
 
 

@@ -187,10 +187,27 @@ def store_sink(store: Any) -> Sink:
     return write
 
 
-def default_sink(call: LLMCall) -> None:
-    """MERGE the call into `lakepilot.ops.llm_calls` of this process's warehouse (resolved per call:
-    cheap, and it follows `LAKEPILOT_HOME`/`LAKEPILOT_WAREHOUSE` if they change)."""
+_STORES: dict[tuple[str, ...], Any] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def _process_store() -> Any:
+    """This process's ops store, built once per configuration: in Databricks mode one hook (its OAuth
+    token reused) and one CREATE/DESCRIBE per table, then one MERGE per call."""
+    from include.config import lakehouse_root, warehouse_mode
     from include.metrics.warehouse_env import warehouse_from_env
     from include.ops.store import get_ops_store
 
-    get_ops_store(warehouse_from_env()).upsert([call])
+    key = (warehouse_mode().value, str(lakehouse_root()), os.environ.get("AIRFLOW_CONN_DATABRICKS_DEFAULT", ""),
+           os.environ.get("LAKEPILOT_DATABRICKS_PROFILE", ""))
+    with _STORES_LOCK:
+        store = _STORES.get(key)
+        if store is None:
+            store = _STORES[key] = get_ops_store(warehouse_from_env())
+    return store
+
+
+def default_sink(call: LLMCall) -> None:
+    """MERGE the call into `lakepilot.ops.llm_calls` of this process's warehouse (it follows
+    `LAKEPILOT_HOME`/`LAKEPILOT_WAREHOUSE`/the connection if they change)."""
+    _process_store().upsert([call])

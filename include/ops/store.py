@@ -24,6 +24,7 @@ from include.lakehouse.delta_store import (
     table_path,
     with_commit_retries,
 )
+from include.lakehouse.warehouse import QueryError
 from include.ops.arrow import arrow_schema, databricks_columns, from_row, to_row, to_table
 from include.ops.filters import Condition, arrow_filter, sql_filter
 from include.ops.models import OPS_MODELS, OpsRecord
@@ -222,7 +223,12 @@ class DatabricksOpsStore:
             raise ValueError(f"{exc} ({model.__table__})") from None
         # Identifiers are validated (catalog/schema) or come from the model (table, columns).
         sql = f"SELECT * FROM {self.full_name(model)}{clause}"  # noqa: S608
-        table = self.warehouse.query(sql, params, name=f"read {model.__table__}")
+        try:
+            table = self.warehouse.query(sql, params, name=f"read {model.__table__}")
+        except QueryError as exc:
+            if "TABLE_OR_VIEW_NOT_FOUND" in str(exc):  # Databricks' error class: nothing written yet
+                return []
+            raise
         return [from_row(model, row) for row in table.to_pylist()]  # type: ignore[misc]
 
 

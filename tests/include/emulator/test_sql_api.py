@@ -250,3 +250,14 @@ def test_write_statements_outside_the_supported_shapes_are_refused(plain) -> Non
     assert refused["status"]["error"]["error_code"] == "NOT_IMPLEMENTED"
     count = _post(plain, {"statement": "SELECT COUNT(*) FROM main.x.t", "warehouse_id": "local"})
     assert count["result"]["data_array"] == [["1"]]  # nothing half-written by the refused statements
+
+
+def test_reading_an_ops_table_nothing_was_written_to_yet_is_empty(plain, monkeypatch) -> None:
+    from include.ops.models import Finding
+    from include.ops.store import DatabricksOpsStore
+
+    _pat_connection(monkeypatch, plain)
+    remote = databricks_warehouse()
+    with pytest.raises(QueryError, match=r"\[TABLE_OR_VIEW_NOT_FOUND\] The table or view `main`.`nothing`.`findings` cannot be found"):
+        remote.query("SELECT * FROM main.nothing.findings", name="absent")
+    assert DatabricksOpsStore(remote, catalog="main", schema="nothing").read(Finding) == []
