@@ -130,24 +130,17 @@ def build_chat_model(config: LLMConfig, *, agent: str | None = None, callbacks: 
 
 
 def _databricks_sp_token(config: LLMConfig) -> SecretStr:
-    """An OAuth token for a Databricks service principal, from the workspace of the serving endpoint.
-
-    The provider's `DatabricksHook` fetches it (`https://<host>/oidc/v1/token`, client credentials): the
-    same auth code as Jobs and SQL, nothing hand-rolled. Tokens live an hour; a model is built per task.
-    """
+    """An OAuth token for a Databricks service principal, from the workspace of the serving endpoint
+    (include.connections: the provider's DatabricksHook, the same auth as Jobs and SQL). Tokens live
+    an hour; a model is built per task."""
     from urllib.parse import urlsplit
 
-    from airflow.sdk import Connection
-
-    from include.connections import databricks_hook
+    from include.connections import service_principal_token
 
     host = urlsplit(config.base_url or "").netloc
     if not host:
         raise ValueError("a Databricks serving endpoint needs host https://<workspace>/serving-endpoints")
-    conn = Connection(conn_id="lakepilot_llm", conn_type="databricks", host=host, login=config.client_id,
-                      password=config.api_key.get_secret_value(), extra=json.dumps({"service_principal_oauth": True}))
-    token = databricks_hook("lakepilot_llm", conn=conn)._get_token(raise_error=True)
-    return SecretStr(str(token))
+    return SecretStr(service_principal_token(host, config.client_id or "", config.api_key.get_secret_value()))
 
 
 # Imported lazily (an offline run never pays for them), which is unsafe to do for the first time from

@@ -157,6 +157,17 @@ def databricks_hook(conn_id: str = DATABRICKS_CONN_ID, *, profile: str | None = 
     return hook
 
 
+def service_principal_token(host: str, client_id: str, secret: str, conn_id: str = LLM_CONN_ID) -> str:
+    """An OAuth M2M token for a Databricks service principal on `host`, fetched by the provider's hook
+    (`https://{host}/oidc/v1/token`), for clients that are not the hook (a serving endpoint's OpenAI client)."""
+    from airflow.sdk import Connection
+
+    _airflow_loaded()
+    conn = Connection(conn_id=conn_id, conn_type="databricks", host=host, login=client_id, password=secret,
+                      extra=json.dumps({"service_principal_oauth": True}))
+    return str(databricks_hook(conn_id, conn=conn)._get_token(raise_error=True))
+
+
 def sql_warehouse_id(conn: Any) -> str:
     """The SQL warehouse a Databricks connection names: extra.warehouse_id, or the id in extra.http_path."""
     extra = conn.extra_dejson or {}
@@ -211,5 +222,5 @@ def jobs_api_target(conn_id: str = DATABRICKS_CONN_ID) -> str | None:
 __all__ = [
     "DATABRICKS_CONN_ID", "LLM_CONN_ID", "SMTP_CONN_ID", "ConnectionNotConfigured", "databricks_connection",
     "databricks_hook", "databricks_warehouse", "env_var", "get_connection", "is_loopback", "jobs_api_target",
-    "send_airflow_logs_to_stderr", "sql_warehouse_id",
+    "send_airflow_logs_to_stderr", "service_principal_token", "sql_warehouse_id",
 ]

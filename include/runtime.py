@@ -10,14 +10,17 @@ from include.simulator.manifest import load_manifest
 
 
 def llm_mode() -> str:
-    """`llm (<provider>:<model>)` when the lakepilot_llm connection is usable, else `deterministic`."""
-    from agents.llm import LLMConfig, llm_mode_label
+    """`llm (<provider>:<model>)` when the lakepilot_llm connection is defined, else `deterministic`."""
+    from include.connections import LLM_CONN_ID, ConnectionNotConfigured, get_connection
 
     try:
-        config = LLMConfig.from_env()
-    except ValueError as exc:
+        conn = get_connection(LLM_CONN_ID)
+    except ConnectionNotConfigured as exc:
         return f"deterministic (lakepilot_llm is not usable: {exc})"
-    return llm_mode_label(config)
+    if conn is None:
+        return "deterministic (no LLM configured)"
+    extra = conn.extra_dejson or {}
+    return f"llm ({extra.get('provider', 'openai')}:{extra.get('deployment') or extra.get('model', 'gpt-4o-mini')})"
 
 
 def jobs_api_mode() -> str:

@@ -13,10 +13,35 @@ ROOT = Path(__file__).resolve().parent.parent
 CORE = [p for d in ("include", "agents") for p in sorted((ROOT / d).rglob("*.py"))]
 
 
+# The one door from the core to Airflow: Airflow's own Connection and the Databricks provider's hook are
+# the product's credentials and Databricks client (fixed decisions). Only these modules may use them, and
+# only lazily (inside functions, or for type checking), so the core still imports without Airflow.
+AIRFLOW_ADAPTERS = {"include/connections.py", "include/lakehouse/statement_api.py"}
+
+
+def _module_level_imports(tree: ast.Module) -> list[ast.AST]:
+    """Import nodes outside functions and outside `if TYPE_CHECKING:` blocks."""
+    found: list[ast.AST] = []
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                continue
+            if isinstance(child, ast.Import | ast.ImportFrom):
+                found.append(child)
+            visit(child)
+
+    visit(tree)
+    return found
+
+
 @pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(ROOT)))
 def test_core_module_does_not_import_airflow(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
+    adapter = str(path.relative_to(ROOT)) in AIRFLOW_ADAPTERS
+    for node in _module_level_imports(tree) if adapter else ast.walk(tree):
         names = []
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]

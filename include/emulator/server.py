@@ -224,9 +224,10 @@ class EmulatorServer:
         self.emulator = Emulator.open(config)
         self.sql = SqlService(config.lakehouse, chunk_rows=config.sql_chunk_rows)
         self.issuer = TokenIssuer(config.client_id, config.client_secret)
-        ssl = {"ssl_certfile": str(tls.cert), "ssl_keyfile": str(tls.key)} if tls else {}
         self._server = _Server(uvicorn.Config(build_app(self.emulator, self.sql, self.issuer), log_level="warning",
-                                              access_log=False, lifespan="off", timeout_graceful_shutdown=5, **ssl))
+                                              access_log=False, lifespan="off", timeout_graceful_shutdown=5,
+                                              ssl_certfile=str(tls.cert) if tls else None,
+                                              ssl_keyfile=str(tls.key) if tls else None))
         self._thread: threading.Thread | None = None
 
     @property

@@ -36,11 +36,11 @@ def _columns(defs: list[exp.Expression]) -> pa.Schema:
     return ddl_to_arrow(", ".join(d.sql("databricks") for d in defs))
 
 
-def is_dml(tree: exp.Expression) -> bool:
+def is_dml(tree: Any) -> bool:
     return isinstance(tree, (exp.Create, exp.Alter, exp.Merge))
 
 
-def run(lakehouse: Path, tree: exp.Expression, params: dict[str, Any]) -> pa.Table:
+def run(lakehouse: Path, tree: Any, params: dict[str, Any]) -> pa.Table:
     """Run one CREATE / ALTER / MERGE; the result table Databricks would return."""
     if isinstance(tree, exp.Create):
         return _create(lakehouse, tree)
@@ -134,7 +134,8 @@ def _merge(lakehouse: Path, tree: exp.Merge, params: dict[str, Any]) -> pa.Table
     full = _name(target_node)
     target_alias = target_node.alias or target_node.name
     source_alias = tree.args["using"].alias or "s"
-    whens = [w for w in (tree.args.get("whens").expressions if tree.args.get("whens") else [])]
+    when_node = tree.args.get("whens")
+    whens = list(when_node.expressions) if when_node is not None else []
     shapes = {(bool(w.args.get("matched")), type(w.args.get("then")).__name__) for w in whens}
     stars = all(isinstance(w.args["then"], exp.Update) and [type(e) for e in w.args["then"].expressions] == [exp.Star]
                 or isinstance(w.args["then"], exp.Insert) and isinstance(w.args["then"].this, exp.Star) for w in whens)
