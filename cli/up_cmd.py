@@ -19,6 +19,9 @@ def register(app: typer.Typer) -> None:
         demo: bool = typer.Option(True, "--demo/--real-time", help="Demo: DAGs start unpaused and the emulated jobs' "
                                   "cron clock runs 60x, so failures, repairs and notices show within minutes. "
                                   "--real-time: DAGs paused, jobs on their real schedules."),
+        production: bool = typer.Option(False, "--production", help="Production mode on this machine: the emulator "
+                                        "serves TLS, databricks_default is a service principal (OAuth M2M), and every "
+                                        "task reads and writes through the SQL Statement Execution API."),
     ) -> None:
         """Generate the workspace if absent, start the emulator, mail sink and Airflow; Ctrl-C stops all."""
         from cli.output import err, fail
@@ -26,7 +29,7 @@ def register(app: typer.Typer) -> None:
         from include.runtime import describe_runtime
 
         stack = LocalStack(LocalStackConfig(scale=scale, days=days, seed=seed, unpause_dags=demo,
-                                            schedule_speed=60.0 if demo else 1.0))
+                                            schedule_speed=60.0 if demo else 1.0, production=production))
         try:
             stack.start(progress=lambda msg: err.print(f"[cyan]▸[/cyan] {msg}"))
         except (RuntimeError, TimeoutError, ValueError) as exc:
@@ -38,12 +41,14 @@ def register(app: typer.Typer) -> None:
             err.print(
                 "\n[bold green]LakePilot is up[/bold green]\n"
                 f"  Airflow UI   {stack.airflow.base_url}   login: admin / {password}\n"
-                f"  Jobs API     http://127.0.0.1:{stack.config.emulator_port} (local emulator"
-                f"{', cron clock 60x' if demo else ''})\n"
+                f"  Jobs API     {'https' if production else 'http'}://127.0.0.1:{stack.config.emulator_port} (local emulator"
+                f"{', cron clock 60x' if demo else ''}"
+                f"{'; TLS with CA ' + str(stack.ca_file) + ', service principal OAuth, SQL via the Statement API' if production else ''})\n"
                 f"  DAGs         {DAGS_DEMO if demo else DAGS_PAUSED}\n"
                 f"  Mail         {facts['outbox']} (loopback SMTP on port {stack.config.smtp_port})\n"
                 f"  Data         {facts['data']}\n"
-                f"  SQL engine   {facts['sql_engine']}   LLM: {facts['llm']}\n"
+                f"  SQL engine   {'databricks (warehouse local on the emulator)' if production else facts['sql_engine']}"
+                f"   LLM: {facts['llm']}\n"
                 f"  Logs         {stack.config.home / 'logs'} and {stack.airflow.home / 'process-logs'}\n"
                 "Press Ctrl-C to stop everything.\n",
                 soft_wrap=True,  # paths and the password stay on one line, whatever the terminal width

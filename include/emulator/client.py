@@ -37,14 +37,14 @@ class EmulatorClient:
         self._token = token or os.environ.get(ENV_TOKEN) or DEFAULT_TOKEN
         self.timeout = timeout
         self._session = requests.Session()
-        self._session.verify = verify  # a TLS emulator's CA file
+        self.verify = verify  # a TLS emulator's CA file; passed per request (REQUESTS_CA_BUNDLE beats a session's)
 
     def __repr__(self) -> str:
         return f"EmulatorClient({self.base_url!r})"
 
     def request(self, method: str, path: str, json: dict[str, Any] | None = None, params: dict[str, Any] | None = None) -> dict[str, Any]:
         response = self._session.request(
-            method, f"{self.base_url}{path}", json=json, params=params, timeout=self.timeout,
+            method, f"{self.base_url}{path}", json=json, params=params, timeout=self.timeout, verify=self.verify,
             headers={"Authorization": f"Bearer {self._token}", OBSERVER_HEADER: "1"},  # never fault-injected
         )
         body = response.json()
