@@ -55,6 +55,8 @@ class GatherContext:
     use_cache: bool = True
     deadline_s: float = DEFAULT_DEADLINE_S
     runs: dict[str, list[HealthDomainRun]] = field(default_factory=dict)
+    question: str = ""  # findings about the entities it names are kept first, whatever the cap
+    labels: Any = None
 
 
 def describe_error(exc: BaseException) -> str:
@@ -98,6 +100,16 @@ def _status(sweep_error: str, sweep: DomainSweep | None, evidence: list[Evidence
     return ("partial", "; ".join(problems)) if problems else ("answered", "")
 
 
+def _focused_first(findings: list, ctx: GatherContext) -> list:
+    """Findings about what the question names first (in severity order), then the rest."""
+    if not ctx.question:
+        return list(findings)
+    from agents.orchestrator.focus import find_focus
+
+    focus = find_focus(ctx.question, findings, ctx.labels)
+    return [f for f in findings if focus.about(f)] + [f for f in findings if not focus.about(f)]
+
+
 def answer_domain(domain: Domain, ctx: GatherContext) -> DomainResult:
     """One domain's contribution; never raises (a failure is the result)."""
     started = time.monotonic()
@@ -120,7 +132,7 @@ def answer_domain(domain: Domain, ctx: GatherContext) -> DomainResult:
             "window_start": sweep.window_start,
             "window_end": sweep.window_end,
             "headline": analysis.headline,
-            "findings": analysis.findings[:MAX_FINDINGS_PER_DOMAIN],
+            "findings": _focused_first(analysis.findings, ctx)[:MAX_FINDINGS_PER_DOMAIN],
             "findings_total": len(analysis.findings),
             "by_severity": {s: counts[s] for s in ("critical", "high", "medium", "low") if counts[s]},
             "key_numbers": analysis.key_numbers,

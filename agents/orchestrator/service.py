@@ -21,14 +21,17 @@ from agents.orchestrator.conversation import Conversation, check_session_id
 from agents.orchestrator.correlate import correlate
 from agents.orchestrator.digest import facts_for
 from agents.orchestrator.evidence import BASELINE_DAYS
+from agents.orchestrator.focus import find_focus, named_entity_domains
 from agents.orchestrator.followups import suggest
 from agents.orchestrator.gather import DEFAULT_DEADLINE_S, GatherContext, gather
+from agents.orchestrator.inventory import inventory
 from agents.orchestrator.labels import Labels
 from agents.orchestrator.llm_synthesis import llm_body
 from agents.orchestrator.models import Answer, AnswerStatus, DomainResult, SynthesisInfo
 from agents.orchestrator.planning import plan_sweeps
 from agents.orchestrator.router import RouteResult, route
 from agents.orchestrator.router.decision import clarification
+from agents.orchestrator.router.models import DomainScore
 from agents.orchestrator.sources import SweepFn, data_marker
 from agents.orchestrator.synthesis import assemble, clarification_text, deterministic_body, frame, window_text
 from include.clock import as_utc, utcnow
@@ -114,6 +117,30 @@ def _low_confidence(routed: RouteResult, minimum: float) -> RouteResult:
                                      "reasons": [*routed.reasons, f"orchestrator: best confidence below {minimum}"]})
 
 
+@dataclass
+class _Named:
+    """What the question names (`names`) and the domains asked only because of it (`added`)."""
+
+    names: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+
+
+def _entity_route(routed: RouteResult, labels: Labels) -> tuple[RouteResult, _Named]:
+    """A question that names a job, cluster, table, endpoint, user or IP goes to the domains that know it
+    (added to what the words chose, or instead of asking back which area), and the answer leads with it."""
+    if routed.followup:
+        return routed, _Named()
+    wanted, names = named_entity_domains(routed.question, labels)
+    chosen = routed.domain_names()
+    extra = [d for d in wanted if d not in chosen]
+    if not extra:
+        return routed, _Named(names=names)
+    scores = [*routed.domains, *(DomainScore(domain=d, confidence=0.5) for d in extra)]
+    reason = f"orchestrator: the question names {', '.join(names[:3])}; asked {', '.join(extra)} too"
+    routed = routed.model_copy(update={"domains": scores, "clarification": None, "reasons": [*routed.reasons, reason]})
+    return routed, _Named(names=names, added=extra)
+
+
 def _status(results: list[DomainResult]) -> AnswerStatus:
     if all(r.status == "failed" for r in results):
         return "failed"
@@ -173,6 +200,10 @@ def ask(
     turn, previous = convo.next_turn(request_id)
     routed = _low_confidence(route(question, when, llm=models.route, context=convo.context_of(previous)),
                              opts.min_route_confidence)
+    known = Labels.build(manifest)
+    for ref, name in inventory(warehouse, data_marker(warehouse)).items():
+        known.names.setdefault(ref, name)
+    routed, named = _entity_route(routed, known)
     base = {"session_id": session, "turn": turn, "question": routed.question, "now": when, "route_path": routed.path,
             "route_confidence": round(routed.confidence, 4), "time_window": routed.time_window,
             "engine": warehouse.describe()}
@@ -196,16 +227,24 @@ def ask(
     notes += plan.notes
     ctx = GatherContext(plan=plan, window=routed.time_window, warehouse=warehouse, store=store, llm=models.agents_config,
                         model=models.agents_model, settings=opts.settings, marker=data_marker(warehouse),
-                        sweep_fn=opts.sweep_fn, use_cache=opts.use_cache, deadline_s=opts.deadline_s)
+                        sweep_fn=opts.sweep_fn, use_cache=opts.use_cache, deadline_s=opts.deadline_s,
+                        question=routed.question, labels=known)
     results = gather(routed.domain_names(), ctx)
     labels = Labels.build(manifest, results)
+    focus = find_focus(routed.question, [f for r in results for f in r.findings], labels)
+    if focus.note():
+        notes.append(focus.note())
+    if focus.mentions and named.added:  # a domain asked only for the named thing, with nothing about it: left out
+        results = [r for r in results if r.domain not in named.added or any(focus.about(f) for f in r.findings)]
     window = routed.time_window
     baseline = window.comparison.label if window and window.comparison else f"the {BASELINE_DAYS} days before (scaled to the window)"
     facts = facts_for(results, labels, baseline)
     correlations = correlate(results, labels)
     followups = suggest(routed.domain_names(), window, results, correlations)
-    parts = frame(results, facts, plan, window, followups=followups, notes=notes, followup=routed.followup)
+    parts = frame(results, facts, plan, window, followups=followups, notes=notes, followup=routed.followup, focus=focus)
     body, headline = deterministic_body(parts.sections, correlations), parts.headline
+    if named.names and not focus.mentions:  # the premise: say first that nothing was found about what was named
+        parts.headline = headline = f"Nothing found about {', '.join(named.names[:3])} in {plan.label}. Otherwise: {headline}"
     synthesis = SynthesisInfo(llm=models.label)
     if models.synthesis is not None and parts.sections:
         when_text, comparison_text = window_text(plan, window)

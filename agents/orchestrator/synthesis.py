@@ -16,6 +16,7 @@ from jinja2 import Environment
 
 from agents.common.textenv import num, pct, usd
 from agents.orchestrator.digest import Fact
+from agents.orchestrator.focus import Focus
 from agents.orchestrator.models import Correlation, DomainResult
 from agents.orchestrator.planning import SweepPlan
 from agents.orchestrator.router.models import TimeWindow
@@ -75,26 +76,32 @@ class Frame:
     sections: list[Section] = field(default_factory=list)
 
 
-def sections_for(results: list[DomainResult], facts: list[Fact], plan: SweepPlan) -> list[Section]:
-    """One section per domain that answered (fully or in part), in the routed order."""
+def sections_for(results: list[DomainResult], facts: list[Fact], plan: SweepPlan, focus: Focus | None = None) -> list[Section]:
+    """One section per domain that answered (fully or in part), in the routed order; with a focus (the
+    question names an entity), the domains and findings about it come first and lead the answer."""
     out: list[Section] = []
+    focused: list[Section] = []
     for r in results:
         if r.status == "failed":
             continue
         informational = set(r.informational_ids)
         anomalies = [f for f in r.findings if f.finding_id not in informational]
+        about = [f for f in r.findings if focus is not None and focus.about(f)]
+        if about:
+            anomalies = about + [f for f in anomalies if f not in about]
         shown = anomalies[:SHOWN_FINDINGS]
         total = max(0, r.findings_total - len(informational))
         mine = [f for f in facts if f.domain == r.domain]
-        lead = mine[0].text if mine else (shown[0].summary if shown else r.headline)
+        lead = about[0].summary if about else (mine[0].text if mine else (shown[0].summary if shown else r.headline))
         note = ""
         if r.window_start and r.window_end and (
             abs(r.window_start - plan.start) > timedelta(minutes=1) or abs(r.window_end - plan.end) > timedelta(minutes=1)
         ):
             note = f"Its checks covered {r.window_start:%Y-%m-%d %H:%M} → {r.window_end:%Y-%m-%d %H:%M} UTC."
-        out.append(Section(result=r, findings=shown, facts=mine, more=max(0, total - len(shown)),
-                           lead=lead or "no findings", window_note=note))
-    return out
+        section = Section(result=r, findings=shown, facts=mine, more=max(0, total - len(shown)),
+                          lead=lead or "no findings", window_note=note)
+        (focused if about else out).append(section)
+    return focused + out
 
 
 SOURCE_WORDS = {"stored": "stored health sweep", "cached": "cached sweep", "swept": "fresh sweep"}
@@ -129,10 +136,11 @@ def frame(
     followups: list[str],
     notes: list[str],
     followup: bool = False,
+    focus: Focus | None = None,
 ) -> Frame:
     """The frame and sections of an answer."""
     m = macros()
-    sections = sections_for(results, facts, plan)
+    sections = sections_for(results, facts, plan, focus)
     failed = [r for r in results if r.status == "failed"]
     agents = [s.result.domain for s in sections]
     when, comparison = window_text(plan, window)
