@@ -26,6 +26,13 @@ GENERIC = frozenset({"prod", "production", "main", "default", "test", "data", "j
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+# Words that name a kind of entity ("why are my jobs slower?"): findings of that kind lead.
+KIND_WORDS = {"job": "job", "jobs": "job", "pipeline": "job", "pipelines": "job", "cluster": "cluster", "clusters": "cluster",
+              "warehouse": "warehouse", "warehouses": "warehouse", "endpoint": "endpoint", "endpoints": "endpoint",
+              "model": "endpoint", "models": "endpoint", "table": "table", "tables": "table", "login": "user",
+              "logins": "user", "users": "user"}
+
+
 def norm(text: str) -> str:
     """Lower-case words joined by single spaces: `Fraud-Detector_v2` → `fraud detector v2`."""
     return " ".join(_WORD.findall(text.lower()))
@@ -46,13 +53,16 @@ class Focus:
     """The entities a question names (empty: the question is about a domain, not a thing)."""
 
     mentions: list[Mention] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)  # "my ETL jobs": no one entity, but a kind of them
 
     @property
     def keys(self) -> set[str]:
         return {m.key for m in self.mentions}
 
     def about(self, finding: Any) -> bool:
-        return f"{finding.entity_type}:{finding.entity_id}" in self.keys
+        if self.mentions:
+            return f"{finding.entity_type}:{finding.entity_id}" in self.keys
+        return finding.entity_type in self.kinds
 
     def note(self) -> str:
         """How a fuzzy match was read, for the answer ('' when every name was said exactly)."""
@@ -115,7 +125,7 @@ def find_focus(question: str, findings: Iterable[Any], labels: Any = None) -> Fo
                         scores[key] = ratio
                         best[key] = Mention(key=key, name=name, said=said, exact=False)
     if not best:
-        return Focus()
+        return Focus(kinds={kind for word, kind in KIND_WORDS.items() if f" {word} " in padded})
     top = max(scores.values())
     return Focus([best[k] for k in sorted(best) if scores[k] >= top - 0.02])
 

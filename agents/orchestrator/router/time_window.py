@@ -118,6 +118,15 @@ def parse_time_window(text: str, now: datetime, previous: TimeWindow | None = No
         return _window(absolute[1]).model_copy(update={"comparison": _window(absolute[0])})
     elif over is not None:
         primary = _window(over)
+    elif compare and absolute:
+        # "slower than last week": only the baseline is named; the question is about the time since it ended
+        # (this week so far), or, when nothing has passed since, the same length of time up to now.
+        baseline = _window(absolute[0])
+        start = baseline.end if baseline.end < now else now - (baseline.end - baseline.start)
+        so_far = {"day": "today so far", "week": "this week so far", "month": "this month so far"}
+        label = so_far.get(baseline.granularity, "the time since") if baseline.end < now else "the same length of time up to now"
+        current = TimeWindow(start=start, end=now, granularity=baseline.granularity, label=label)
+        return current.model_copy(update={"comparison": baseline})
     elif absolute:
         return _window(absolute[0])
     else:

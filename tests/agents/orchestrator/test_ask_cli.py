@@ -77,3 +77,18 @@ def test_bad_input_is_named(world: Path, args: list[str], message: str) -> None:
     result = CliRunner().invoke(app, [*args, "--lakehouse", str(world)])
     assert result.exit_code == 2
     assert message in result.output
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("How is the fraud-detector model performing?", "Serving endpoint fraud-detector: p95 latency"),
+    ("How is the fraud detection model doing?", "Serving endpoint fraud-detector"),  # a close name, said so
+    ("Why are my ETL jobs running slower than last week?", "Job retention_refresh_4h now runs"),
+    ("did hourly_orders_ingest run fine yesterday?", "hourly_orders_ingest"),
+    ("Is shipments up to date?", "Nothing found about shipments"),
+])
+def test_the_seed_questions_are_answered_about_what_they_name(world: Path, question: str, lead: str) -> None:
+    """The seed's example questions (#18): the first line is about the thing asked, not the domain's worst finding."""
+    result = CliRunner().invoke(app, ["ask", question, "--offline", "--lakehouse", str(world), "--now", NOW])
+    assert result.exit_code == 0, result.output
+    first = result.stdout.strip().splitlines()[0]
+    assert lead in first, result.stdout[:1500]

@@ -98,6 +98,9 @@ COMPARISONS = [
     (THU, "past 24 hours compared with the period before", "2025-03-12 15:30", "2025-03-13 15:30", "2025-03-11 15:30", "2025-03-12 15:30"),
     (THU, "cost this month than usual", "2025-03-01", "2025-03-13 15:30", "2025-02-01", "2025-02-13 15:30"),
     (MONTH_END, "this month vs last", "2025-03-01", "2025-03-31 12:00", "2025-02-01", "2025-02-28 12:00"),
+    # only the baseline is named: the time since it ended, compared with it (a seed example of #18)
+    (THU, "Why are my ETL jobs running slower than last week?", "2025-03-10", "2025-03-13 15:30", "2025-03-03", "2025-03-10"),
+    (THU, "is spend higher than yesterday?", "2025-03-13", "2025-03-13 15:30", "2025-03-12", "2025-03-13"),
 ]
 
 
