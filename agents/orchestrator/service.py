@@ -21,7 +21,7 @@ from agents.orchestrator.conversation import Conversation, check_session_id
 from agents.orchestrator.correlate import correlate
 from agents.orchestrator.digest import facts_for
 from agents.orchestrator.evidence import BASELINE_DAYS
-from agents.orchestrator.focus import find_focus, named_entity_domains
+from agents.orchestrator.focus import ALL_DOMAINS, find_focus, named_entity_domains
 from agents.orchestrator.followups import suggest
 from agents.orchestrator.gather import DEFAULT_DEADLINE_S, GatherContext, gather
 from agents.orchestrator.inventory import inventory
@@ -132,6 +132,8 @@ def _entity_route(routed: RouteResult, labels: Labels) -> tuple[RouteResult, _Na
         return routed, _Named()
     wanted, names = named_entity_domains(routed.question, labels)
     chosen = routed.domain_names()
+    if chosen and set(wanted) == set(ALL_DOMAINS):  # a name nobody knows: the words' choice stands
+        return routed, _Named(names=names)
     extra = [d for d in wanted if d not in chosen]
     if not extra:
         return routed, _Named(names=names)

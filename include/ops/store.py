@@ -209,11 +209,20 @@ class DatabricksOpsStore:
             self._ensure_table(model)
             self._created.add(full)
         sql = self.merge_sql(model)
+        inserted = updated = 0
+        counted = True
         for payload in self._batches(to_row(r) for r in rows):
-            self.warehouse.execute(sql, {"rows": payload})
-        # Databricks reports merge counts in the statement result, which the connector does not
-        # surface uniformly; report the rows sent as written.
-        return UpsertResult(table=full, inserted=len(rows), updated=0)
+            # MERGE answers one row of counts (num_inserted_rows, num_updated_rows, ...) on Databricks.
+            result = self.warehouse.query(sql, {"rows": payload}, name=f"merge {model.__table__}").to_pylist()
+            counts = result[0] if result else {}
+            if "num_inserted_rows" in counts and "num_updated_rows" in counts:
+                inserted += int(counts["num_inserted_rows"] or 0)
+                updated += int(counts["num_updated_rows"] or 0)
+            else:
+                counted = False
+        if not counted:  # an engine that does not report counts: the rows sent, as written
+            inserted, updated = len(rows), 0
+        return UpsertResult(table=full, inserted=inserted, updated=updated)
 
     def read(self, model: type[T], where: dict[str, Condition] | None = None) -> list[T]:
         names = [c for c, _ in databricks_columns(model)]

@@ -219,8 +219,9 @@ def test_the_ops_store_writes_by_merge_through_the_statement_api(plain, usage_la
 
     _pat_connection(monkeypatch, plain)
     store = DatabricksOpsStore(databricks_warehouse(), catalog="main", schema="lakepilot_ops")
-    store.upsert([_finding("1001"), _finding("1002", summary="it's \"quoted\" — ünïcode")])
-    store.upsert([_finding("1002", summary="updated")])  # a retried task's write: same key
+    first = store.upsert([_finding("1001"), _finding("1002", summary="it's \"quoted\" — ünïcode")])
+    again = store.upsert([_finding("1002", summary="updated")])  # a retried task's write: same key
+    assert (first.inserted, first.updated, again.inserted, again.updated) == (2, 0, 0, 1)  # MERGE's own counts
     rows = sorted(store.read(Finding), key=lambda f: f.entity_id)
     assert [(f.entity_id, f.summary) for f in rows] == [("1001", "spike"), ("1002", "updated")]
     assert rows[0].evidence == {"daily_cost": [40, 41, 120]} and rows[0].window_start == datetime(2026, 3, 1, tzinfo=UTC)

@@ -100,6 +100,9 @@ class _RecordingWarehouse:
         self.statements.append((sql, dict(params or {})))
 
     def query(self, sql: str, params: dict | None = None, *, name: str = "") -> pa.Table:
+        if sql.startswith("MERGE"):
+            self.statements.append((sql, dict(params or {})))
+            return pa.table({"num_affected_rows": [2], "num_updated_rows": [0], "num_deleted_rows": [0], "num_inserted_rows": [2]})
         assert sql.startswith("DESCRIBE TABLE ")
         model = next(m for m in OPS_MODELS.values() if sql.endswith("." + m.__table__))
         cols = self.existing if self.existing is not None else list(model.model_fields)
