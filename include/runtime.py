@@ -23,6 +23,21 @@ def llm_mode() -> str:
     return f"llm ({extra.get('provider', 'openai')}:{extra.get('deployment') or extra.get('model', 'gpt-4o-mini')})"
 
 
+def sql_engine_mode() -> str:
+    """`local`, or which Databricks SQL warehouse and connection Databricks mode would use (not contacted)."""
+    from include.config import WarehouseMode
+    from include.connections import ConnectionNotConfigured, databricks_connection, sql_warehouse_id
+
+    if warehouse_mode() is WarehouseMode.LOCAL:
+        return "local (DuckDB over the Delta lakehouse)"
+    try:
+        conn = databricks_connection()
+        return (f"databricks: SQL warehouse {sql_warehouse_id(conn)} on {conn.host} "
+                f"(connection {conn.conn_id}, Statement Execution API)")
+    except ConnectionNotConfigured as exc:
+        return f"databricks, not usable: {exc}"
+
+
 def jobs_api_mode() -> str:
     """Where Jobs API calls go: the connection's workspace or emulator, else a running local stack's emulator."""
     from include.connections import jobs_api_target
@@ -56,7 +71,7 @@ def describe_runtime(lakehouse: str | Path | None = None) -> dict[str, str]:
     else:
         data = "empty: run `lakepilot workspace generate`"
     return {
-        "sql_engine": warehouse_mode().value,
+        "sql_engine": sql_engine_mode(),
         "lakehouse": str(root),
         "data": data,
         "jobs_api": jobs_api_mode(),
