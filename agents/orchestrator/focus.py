@@ -10,20 +10,22 @@ entities the sweeps already found; it never becomes a query.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+from include.untrusted.regex import linear
+
 FUZZY_RATIO = 0.86
+FUZZY_WORDS = 80  # close names are looked for in the first 80 words (a question is at most 4,000 characters)
 MIN_NAME_CHARS = 4
 # Names too common to mean an entity when they appear in a question.
 GENERIC = frozenset({"prod", "production", "main", "default", "test", "data", "jobs", "job", "cost", "costs", "table",
                      "tables", "model", "models", "users", "user", "admin", "team", "daily", "hourly", "etl", "dev",
                      "staging", "analytics", "gold", "silver", "bronze", "raw", "system", "workspace", "cluster",
                      "warehouse", "endpoint", "shared", "sales", "events"})
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = linear(r"[a-z0-9]+")
 
 
 # Words that name a kind of entity ("why are my jobs slower?"): findings of that kind lead.
@@ -119,8 +121,11 @@ def find_focus(question: str, findings: Iterable[Any], labels: Any = None) -> Fo
                 continue
             size = len(target.split())
             for n in {size, size + 1, max(1, size - 1)}:
-                for said in _windows(words, n):
-                    ratio = SequenceMatcher(None, said, target).ratio()
+                for said in _windows(words[:FUZZY_WORDS], n):
+                    matcher = SequenceMatcher(None, said, target)
+                    if matcher.real_quick_ratio() < FUZZY_RATIO or matcher.quick_ratio() < FUZZY_RATIO:
+                        continue
+                    ratio = matcher.ratio()
                     if ratio >= FUZZY_RATIO and ratio > scores.get(key, 0.0):
                         scores[key] = ratio
                         best[key] = Mention(key=key, name=name, said=said, exact=False)
@@ -145,10 +150,12 @@ KIND_DOMAINS: dict[str, tuple[str, ...]] = {
     "ip": ("security",),
 }
 ALL_DOMAINS = ("cost", "security", "performance", "reliability", "data_quality", "mlops")
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+# The question is untrusted text: these run on RE2 (linear time), checked by the adversarial sweep.
+_EMAIL = linear(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_IPV4 = linear(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 # A name with `_` or `.` in it (`clickstream_daily`, `sales.orders`) that the inventory did not know.
-_IDENTIFIER = re.compile(r"\b(?=[\w.-]*[a-z])[a-z0-9]+(?:[_.][a-z0-9]+)+\b", re.IGNORECASE)
+_IDENTIFIER = linear(r"\b[a-z0-9]+(?:[_.][a-z0-9]+)+\b", ignore_case=True)
+_LETTER = linear(r"[a-z]", ignore_case=True)
 _NOT_NAMES = frozenset({"data_quality", "data quality", "ml_ops", "e.g", "i.e", "etc"})
 
 
@@ -179,7 +186,7 @@ def named_entity_domains(question: str, labels: Any = None) -> tuple[list[str], 
         add(KIND_DOMAINS["ip"], match)
     if not said:
         loose = [m for m in _IDENTIFIER.findall(question)
-                 if not _EMAIL.search(m) and not _IPV4.fullmatch(m) and m.lower() not in _NOT_NAMES]
+                 if _LETTER.search(m) and not _EMAIL.search(m) and not _IPV4.fullmatch(m) and m.lower() not in _NOT_NAMES]
         if loose:
             add(ALL_DOMAINS, loose[0])
     return domains, said
