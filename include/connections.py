@@ -51,6 +51,21 @@ def send_airflow_logs_to_stderr(level: int = logging.WARNING) -> None:
     _LOGS_TO_STDERR["level"] = logging.getLevelName(level)
 
 
+class _CurrentStderr:
+    """Whatever `sys.stderr` is when a line is written (a test runner swaps and closes its captures)."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
 def _airflow_loaded() -> None:
     level = _LOGS_TO_STDERR["level"]
     if level is None or _LOGS_TO_STDERR["done"]:
@@ -58,7 +73,7 @@ def _airflow_loaded() -> None:
     # importing Airflow configures its logging to stdout, at INFO: send it to stderr at the CLI's level
     from airflow.sdk.log import configure_logging
 
-    configure_logging(log_level=str(level), output=sys.stderr, colored_console_log=False)
+    configure_logging(log_level=str(level), output=_CurrentStderr(), colored_console_log=False)
     logging.getLogger().setLevel(level)
     _LOGS_TO_STDERR["done"] = True
 
