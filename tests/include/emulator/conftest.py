@@ -14,6 +14,7 @@ from include.emulator.client import EmulatorClient
 from include.emulator.engine import DEFAULT_TOKEN
 from include.emulator.failures import variant_for
 from include.emulator.server import EmulatorServer, default_config
+from include.emulator.tls import TlsFiles
 from include.simulator.manifest import (
     ClusterInfo,
     ClusterSpec,
@@ -71,10 +72,10 @@ def workspace(lakehouse: Path) -> Path:
     return lakehouse
 
 
-def start(workspace: Path, **overrides: object) -> EmulatorServer:
+def start(workspace: Path, tls: TlsFiles | None = None, **overrides: object) -> EmulatorServer:
     values: dict[str, object] = {"speed": SPEED, "scheduler": False, "tick_interval_s": 0.05, "flush_debounce_s": 0.2}
     values.update(overrides)
-    server = EmulatorServer(default_config(workspace, **values), port=0)
+    server = EmulatorServer(default_config(workspace, **values), port=0, tls=tls)
     server.start()
     return server
 

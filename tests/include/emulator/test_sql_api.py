@@ -17,12 +17,13 @@ import requests
 
 from include.connections import databricks_warehouse
 from include.emulator.engine import DEFAULT_TOKEN
-from include.emulator.server import EmulatorServer, default_config
+from include.emulator.server import EmulatorServer
 from include.emulator.tls import TlsFiles, make_certificates
 from include.lakehouse.delta_store import write_table
 from include.lakehouse.schema import system_table_schema
 from include.lakehouse.statement_api import WarehouseAuthError
 from include.lakehouse.warehouse import LocalWarehouse, QueryError
+from tests.include.emulator.conftest import start
 
 USAGE = "system.billing.usage"
 SP_ID, SP_SECRET = "sp-test-client", "sp-test-secret-value"
@@ -47,12 +48,8 @@ def usage_lakehouse(lakehouse: Path) -> Path:
     return lakehouse
 
 
-def _server(root: Path, tls: TlsFiles | None = None, **overrides: object) -> EmulatorServer:
-    values: dict[str, object] = {"scheduler": False, "client_id": SP_ID, "client_secret": SP_SECRET, "sql_chunk_rows": 7}
-    values.update(overrides)
-    server = EmulatorServer(default_config(root, **values), port=0, tls=tls)
-    server.start()
-    return server
+def _server(root: Path, tls: TlsFiles | None = None) -> EmulatorServer:
+    return start(root, tls=tls, client_id=SP_ID, client_secret=SP_SECRET, sql_chunk_rows=7)
 
 
 @pytest.fixture
