@@ -85,6 +85,22 @@ def test_one_redaction_module() -> None:
     assert defining == []
 
 
+def test_one_definition_of_what_usage_cost() -> None:
+    """Usage is priced (usage x list price valid at the time, USD, same unit) in exactly one SQL fragment,
+    include/sql/_priced_usage.sql, which every cost query imports; copies drifted apart before (only the
+    report matched the unit and the currency)."""
+    home = ROOT / "include" / "sql" / "_priced_usage.sql"
+    pricing = [
+        str(path.relative_to(ROOT))
+        for folder in ("include", "agents")
+        for path in sorted((ROOT / folder).rglob("*.sql"))
+        if path != home and "list_prices" in path.read_text(encoding="utf-8")
+    ]
+    assert pricing == []
+    importers = [p for p in sorted((ROOT / "include").rglob("*.sql")) if "_priced_usage.sql" in p.read_text()]
+    assert len(importers) >= 8, "the cost checks, the report and the ad-hoc queries import the fragment"
+
+
 def _imports(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: list[str] = []

@@ -1,4 +1,8 @@
-"""Load the project's `.sql` files (Databricks SQL with named `:parameters`)."""
+"""Load the project's `.sql` files (Databricks SQL with named `:parameters`).
+
+A file is a Jinja template only to import shared fragments from `include/sql` (e.g. `_priced_usage.sql`,
+the one definition of what usage cost); values always go in as bound parameters, never through Jinja.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,10 @@ import functools
 import re
 from pathlib import Path
 from typing import Any
+
+import jinja2
+
+from include.templating import template_environment
 
 SQL_ROOT = Path(__file__).resolve().parent.parent / "sql"
 _NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
@@ -19,7 +27,14 @@ def load_sql(name: str, root: Path = SQL_ROOT) -> str:
     path = root / f"{name}.sql"
     if not path.is_file():
         raise FileNotFoundError(f"no SQL file {path}")
-    return path.read_text(encoding="utf-8")
+    return _environment(root).get_template(f"{name}.sql").render()
+
+
+@functools.cache
+def _environment(root: Path) -> jinja2.Environment:
+    """Templates under `root`, then the shared fragments of `include/sql`."""
+    folders = [root] if root == SQL_ROOT else [root, SQL_ROOT]
+    return template_environment(folders, trim_blocks=False, keep_trailing_newline=True)
 
 
 def parameter_names(sql: str) -> set[str]:

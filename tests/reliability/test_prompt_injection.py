@@ -179,11 +179,15 @@ class RecordingWarehouse(LocalWarehouse):
 def _allowed_sql(lakehouse: Path) -> set[str]:
     """Every SQL file shipped with LakePilot, and the per-object files bound to each existing table
     (`include.health.per_object.bind_table`): the only statements an agent may cause."""
+    from agents.orchestrator.evidence import SQL_ROOT as ASK_SQL_ROOT
     from include.health.per_object import PLACEHOLDER_CATALOG, bind_table
-    from include.lakehouse.sql_files import SQL_ROOT
+    from include.lakehouse.sql_files import SQL_ROOT, load_sql
 
     roots = [PROJECT_ROOT / "include", PROJECT_ROOT / "agents"]
     allowed = {p.read_text(encoding="utf-8").strip() for r in roots for p in r.rglob("*.sql")}
+    for root in (SQL_ROOT, ASK_SQL_ROOT):  # as loaded: shared fragments imported
+        allowed |= {load_sql(str(p.relative_to(root).with_suffix("")), root=root).strip()
+                    for p in root.rglob("[!_]*.sql")}
     tables = list(_lakehouse_counts(lakehouse))
     for path in SQL_ROOT.rglob("*.sql"):
         if f"{PLACEHOLDER_CATALOG}." in path.read_text(encoding="utf-8"):

@@ -2,6 +2,7 @@
 -- TIMED_OUT), with which termination codes, and what the failed runs cost (billing rows of
 -- those run ids, list price at usage time). Only jobs with at least one failed run.
 -- Params: :start, :end (timestamps), :usage_start (timestamp, earliest usage to consider)
+{% from "_priced_usage.sql" import priced_usage %}
 WITH finals AS (
   SELECT workspace_id, job_id, run_id, run_name, result_state, termination_code, period_end_time,
          result_state IN ('FAILED', 'ERROR', 'TIMED_OUT') AS failed
@@ -20,18 +21,15 @@ per_job AS (
   FROM finals
   GROUP BY workspace_id, job_id
 ),
+priced AS (
+  {{ priced_usage("u.usage_start_time >= CAST(:usage_start AS TIMESTAMP)
+                   AND u.usage_start_time < CAST(:end AS TIMESTAMP)
+                   AND u.usage_metadata.job_run_id IS NOT NULL") }}
+),
 run_spend AS (
-  SELECT u.workspace_id, u.usage_metadata.job_run_id AS run_id, MAX(u.sku_name) AS sku_name,
-         SUM(CAST(u.usage_quantity AS DOUBLE) * CAST(lp.pricing.effective_list.`default` AS DOUBLE)) AS usd
-  FROM system.billing.usage u
-  JOIN system.billing.list_prices lp
-    ON u.sku_name = lp.sku_name AND u.cloud = lp.cloud
-   AND u.usage_end_time >= lp.price_start_time
-   AND (lp.price_end_time IS NULL OR u.usage_end_time < lp.price_end_time)
-  WHERE u.usage_start_time >= CAST(:usage_start AS TIMESTAMP)
-    AND u.usage_start_time < CAST(:end AS TIMESTAMP)
-    AND u.usage_metadata.job_run_id IS NOT NULL
-  GROUP BY u.workspace_id, u.usage_metadata.job_run_id
+  SELECT workspace_id, usage_metadata.job_run_id AS run_id, MAX(sku_name) AS sku_name, SUM(usd) AS usd
+  FROM priced
+  GROUP BY workspace_id, usage_metadata.job_run_id
 ),
 spend AS (
   SELECT f.workspace_id, f.job_id, MAX(s.sku_name) AS sku_name,

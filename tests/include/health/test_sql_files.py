@@ -26,7 +26,7 @@ def _name(path: Path) -> str:
 
 @pytest.mark.parametrize("path", HEALTH_SQL, ids=_name)
 def test_parses_as_one_databricks_statement_with_named_parameters(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
+    text = load_sql(_name(path))  # rendered: shared fragments such as _priced_usage.sql imported
     statements = [s for s in sqlglot.parse(text, read="databricks") if s is not None]
     assert len(statements) == 1
     tree = statements[0]

@@ -1,16 +1,10 @@
 -- Month-to-date spend per workspace and its daily spend over the last 7 days (for the forecast).
 -- The forecast and the comparison with budgets (settings or manifest) happen in Python.
 -- Params: :month_start, :recent_start, :window_end
+{% from "_priced_usage.sql" import priced_usage %}
 WITH priced AS (
-  SELECT u.workspace_id, u.usage_start_time,
-         CAST(u.usage_quantity AS DOUBLE) * CAST(lp.pricing.effective_list.`default` AS DOUBLE) AS usd
-  FROM system.billing.usage u
-  JOIN system.billing.list_prices lp
-    ON u.sku_name = lp.sku_name AND u.cloud = lp.cloud
-   AND u.usage_end_time >= lp.price_start_time
-   AND (lp.price_end_time IS NULL OR u.usage_end_time < lp.price_end_time)
-  WHERE u.usage_start_time >= LEAST(CAST(:month_start AS TIMESTAMP), CAST(:recent_start AS TIMESTAMP))
-    AND u.usage_start_time < CAST(:window_end AS TIMESTAMP)
+  {{ priced_usage("u.usage_start_time >= LEAST(CAST(:month_start AS TIMESTAMP), CAST(:recent_start AS TIMESTAMP))
+                   AND u.usage_start_time < CAST(:window_end AS TIMESTAMP)") }}
 ),
 daily AS (
   SELECT workspace_id,

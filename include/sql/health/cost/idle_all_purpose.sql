@@ -1,6 +1,7 @@
 -- All-purpose clusters that ran most of the window while doing (almost) nothing, and what that cost.
 -- Running time = distinct minutes in node_timeline; CPU = user + system, averaged over node-minutes.
 -- Params: :window_start, :window_end, :idle_cpu_pct, :idle_min_hours, :min_usd
+{% from "_priced_usage.sql" import priced_usage %}
 WITH clusters AS (
   SELECT workspace_id, cluster_id, cluster_name, owned_by, auto_termination_minutes, worker_count
   FROM system.compute.clusters
@@ -20,17 +21,15 @@ util AS (
     AND n.cluster_id IN (SELECT cluster_id FROM all_purpose)
   GROUP BY n.cluster_id
 ),
+priced AS (
+  {{ priced_usage("u.usage_start_time >= CAST(:window_start AS TIMESTAMP)
+                   AND u.usage_start_time < CAST(:window_end AS TIMESTAMP)
+                   AND u.usage_metadata.cluster_id IS NOT NULL") }}
+),
 spend AS (
-  SELECT u.usage_metadata.cluster_id AS cluster_id,
-         SUM(CAST(u.usage_quantity AS DOUBLE) * CAST(lp.pricing.effective_list.`default` AS DOUBLE)) AS usd
-  FROM system.billing.usage u
-  JOIN system.billing.list_prices lp
-    ON u.sku_name = lp.sku_name AND u.cloud = lp.cloud
-   AND u.usage_end_time >= lp.price_start_time
-   AND (lp.price_end_time IS NULL OR u.usage_end_time < lp.price_end_time)
-  WHERE u.usage_start_time >= CAST(:window_start AS TIMESTAMP) AND u.usage_start_time < CAST(:window_end AS TIMESTAMP)
-    AND u.usage_metadata.cluster_id IS NOT NULL
-  GROUP BY u.usage_metadata.cluster_id
+  SELECT usage_metadata.cluster_id AS cluster_id, SUM(usd) AS usd
+  FROM priced
+  GROUP BY usage_metadata.cluster_id
 )
 SELECT a.workspace_id, a.cluster_id, a.cluster_name, a.owned_by, a.auto_termination_minutes, a.worker_count,
        t.minutes / 60.0 AS running_hours, t.avg_cpu_pct, t.max_cpu_pct, t.avg_mem_pct, COALESCE(s.usd, 0) AS usd

@@ -5,16 +5,10 @@
 -- job costs the same every Sunday), see include/health/checks/cost.py.
 -- Params: :baseline_start, :window_end, :window_seconds, :baseline_buckets, :recent_buckets, :season_buckets,
 --         :spike_ratio, :min_usd
+{% from "_priced_usage.sql" import priced_usage %}
 WITH priced AS (
-  SELECT u.workspace_id, u.sku_name, u.usage_start_time,
-         CAST(u.usage_quantity AS DOUBLE) * CAST(lp.pricing.effective_list.`default` AS DOUBLE) AS usd
-  FROM system.billing.usage u
-  JOIN system.billing.list_prices lp
-    ON u.sku_name = lp.sku_name AND u.cloud = lp.cloud
-   AND u.usage_end_time >= lp.price_start_time
-   AND (lp.price_end_time IS NULL OR u.usage_end_time < lp.price_end_time)
-  WHERE u.usage_start_time >= CAST(:baseline_start AS TIMESTAMP)
-    AND u.usage_start_time < CAST(:window_end AS TIMESTAMP)
+  {{ priced_usage("u.usage_start_time >= CAST(:baseline_start AS TIMESTAMP)
+                   AND u.usage_start_time < CAST(:window_end AS TIMESTAMP)") }}
 ),
 bucketed AS (
   SELECT workspace_id, sku_name, usd,
