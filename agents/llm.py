@@ -6,12 +6,16 @@ one configuration covers them, read from the `lakepilot_llm` connection:
     host      base URL: https://api.openai.com/v1 | https://<res>.openai.azure.com |
               https://<workspace>/serving-endpoints
     password  the API key / Databricks token (never logged, never put in a prompt)
-    login     Databricks service principal: the client id (password = its secret, and
-              extra.service_principal_oauth = true); the token comes from the workspace's
-              /oidc/v1/token through the provider's DatabricksHook, as for Jobs and SQL
+    login     a service principal's client id (password = its secret):
+              - Databricks: with extra.service_principal_oauth = true; the token comes from the
+                workspace's /oidc/v1/token through the provider's DatabricksHook, as for Jobs and SQL
+              - Azure OpenAI with Microsoft Entra ID (key access disabled): with extra.tenant_id;
+                the token comes from Entra ID (include/azure_auth.py; extra.authority_host for a
+                sovereign cloud, default https://login.microsoftonline.com)
     extra     {"provider": "openai"|"azure"|"databricks", "model": "...",
                "api_version": "...", "deployment": "...", "timeout": 30, "max_iterations": 6,
-               "temperature": 0 (default; null = do not send one: reasoning models reject it)}
+               "temperature": 0 (default; null = do not send one: reasoning models reject it),
+               "tenant_id": "...", "authority_host": "..."}
 
 Inside Airflow the DAG task resolves the connection and passes an `LLMConfig` in; the CLI reads
 the same connection through the one resolver (include/connections.py: `AIRFLOW_CONN_LAKEPILOT_LLM`
@@ -41,7 +45,9 @@ class LLMConfig(BaseModel):
     timeout_s: float = Field(default=30.0, gt=0)
     max_iterations: int = Field(default=6, ge=1, le=20)
     temperature: float | None = 0.0  # None: the request carries no temperature (reasoning models refuse one)
-    client_id: str | None = None  # Databricks service principal (OAuth M2M); api_key is then its secret
+    client_id: str | None = None  # a service principal (Databricks OAuth M2M, Entra ID); api_key is its secret
+    tenant_id: str | None = None  # Azure: Entra ID tenant; set with client_id, the model is called with a token
+    authority_host: str | None = None  # Azure: the Entra ID authority (sovereign clouds); default public cloud
 
     def label(self) -> str:
         """Safe description for logs and recorded outputs (no key)."""
@@ -59,9 +65,14 @@ class LLMConfig(BaseModel):
         service_principal = bool(extra_dict.get("service_principal_oauth"))
         if service_principal and (provider != "databricks" or not login):
             raise ValueError("service_principal_oauth needs provider databricks and the client id in login")
+        tenant_id = extra_dict.get("tenant_id") or None
+        if tenant_id and (provider != "azure" or not login):
+            raise ValueError("tenant_id (Entra ID) needs provider azure and the service principal's client id in login")
         temperature = extra_dict.get("temperature", 0.0)
         return cls(
-            client_id=login if service_principal else None,
+            client_id=login if service_principal or tenant_id else None,
+            tenant_id=tenant_id,
+            authority_host=extra_dict.get("authority_host") or None,
             temperature=None if temperature is None or str(temperature).lower() == "none" else float(temperature),
             provider=provider,
             base_url=host or extra_dict.get("base_url"),
@@ -108,7 +119,6 @@ def build_chat_model(config: LLMConfig, *, agent: str | None = None, callbacks: 
         handlers.append(LLMUsageRecorder(agent=agent, provider=config.provider, model=config.deployment or config.model))
     handlers.extend(callbacks or [])
     common: dict[str, Any] = {
-        "api_key": _databricks_sp_token(config) if config.client_id else config.api_key,
         "timeout": config.timeout_s,
         "max_retries": 1,
         "callbacks": handlers or None,
@@ -118,6 +128,10 @@ def build_chat_model(config: LLMConfig, *, agent: str | None = None, callbacks: 
     if config.provider == "azure":
         from langchain_openai import AzureChatOpenAI
 
+        if config.tenant_id:
+            common["azure_ad_token_provider"] = _entra_id_token_provider(config)
+        else:
+            common["api_key"] = config.api_key
         return AzureChatOpenAI(
             azure_endpoint=config.base_url,
             azure_deployment=config.deployment or config.model,
@@ -126,7 +140,19 @@ def build_chat_model(config: LLMConfig, *, agent: str | None = None, callbacks: 
         )
     from langchain_openai import ChatOpenAI
 
+    common["api_key"] = _databricks_sp_token(config) if config.client_id else config.api_key
     return ChatOpenAI(model=config.model, base_url=config.base_url, **common)
+
+
+def _entra_id_token_provider(config: LLMConfig) -> Any:
+    """A cached Entra ID token source for Azure OpenAI, asked once now so that a refused secret fails
+    here (the agent then falls back and says why) rather than inside the first chat request."""
+    from include.azure_auth import EntraIdTokenProvider
+
+    provider = EntraIdTokenProvider(config.tenant_id or "", config.client_id or "", config.api_key,
+                                    authority_host=config.authority_host, timeout_s=config.timeout_s)
+    provider()
+    return provider
 
 
 def _databricks_sp_token(config: LLMConfig) -> SecretStr:

@@ -29,6 +29,7 @@ from tests.agents.common.fakes import cost_sweep
 from tests.http_stub import send_json
 
 SP_ID, SP_SECRET, OAUTH_TOKEN = "sp-llm-client", "sp-llm-secret-9f3a", "dbx-oauth-access-token-77"
+TENANT, ENTRA_TOKEN = "contoso.onmicrosoft.com", "entra-access-token-5c1d"
 
 
 class Endpoint:
@@ -50,6 +51,15 @@ class Endpoint:
                         send_json(self, 401, {"error": "invalid_client", "error_description": "Client authentication failed"})
                         return
                     send_json(self, 200, {"access_token": OAUTH_TOKEN, "token_type": "Bearer", "expires_in": 3600})
+                    return
+                if parts.path == f"/{TENANT}/oauth2/v2.0/token":  # Microsoft Entra ID, client credentials
+                    form = parse_qs(raw.decode())
+                    outer.seen.append({"path": parts.path, "headers": headers, "form": form})
+                    if form.get("client_id") != [SP_ID] or form.get("client_secret") != [SP_SECRET]:
+                        send_json(self, 401, {"error": "invalid_client", "error_description":
+                                              "AADSTS7000215: Invalid client secret provided.\r\nTrace ID: 1"})
+                        return
+                    send_json(self, 200, {"token_type": "Bearer", "expires_in": 3599, "access_token": ENTRA_TOKEN})
                     return
                 body = json.loads(raw)
                 outer.seen.append({"path": parts.path, "query": parse_qs(parts.query), "headers": headers, "body": body})
@@ -82,7 +92,7 @@ class Endpoint:
         return f"{self.scheme}://127.0.0.1:{self.httpd.server_address[1]}"
 
     def chats(self) -> list[dict[str, Any]]:
-        return [s for s in self.seen if s["path"] != "/oidc/v1/token"]
+        return [s for s in self.seen if not s["path"].endswith(("/oidc/v1/token", "/oauth2/v2.0/token"))]
 
 
 @pytest.fixture
@@ -163,6 +173,50 @@ def test_databricks_serving_endpoint_with_a_service_principal(tmp_path: Path, mo
         assert workspace.chats() == []
     finally:
         workspace.httpd.shutdown()
+
+
+def test_azure_openai_with_entra_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """Key access disabled: a service principal's token from Entra ID (the authority on the same loopback
+    server, HTTPS as the real one), sent as a bearer token; the secret goes only to the token endpoint."""
+    server = Endpoint(tls_dir=tmp_path / "tls")
+    try:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(server.ca))  # the token request (requests)
+        monkeypatch.setenv("SSL_CERT_FILE", str(server.ca))  # the OpenAI client (httpx)
+        connection = {"conn_type": "http", "host": server.root, "login": SP_ID, "password": SP_SECRET,
+                      "extra": {"provider": "azure", "deployment": "gpt4o-prod", "api_version": "2024-10-21",
+                                "tenant_id": TENANT, "authority_host": server.root}}
+        _answered(_from_connection(monkeypatch, connection))
+        token_call, chat = server.seen
+        assert token_call["form"]["grant_type"] == ["client_credentials"]
+        assert token_call["form"]["scope"] == ["https://cognitiveservices.azure.com/.default"]
+        assert chat["path"] == "/openai/deployments/gpt4o-prod/chat/completions"
+        assert chat["query"]["api-version"] == ["2024-10-21"]
+        assert chat["headers"]["authorization"] == f"Bearer {ENTRA_TOKEN}" and "api-key" not in chat["headers"]
+        assert SP_SECRET not in json.dumps(chat)
+
+        # a wrong secret: no chat request; the agent falls back as an auth error and its log names Entra ID's
+        # refusal (client, tenant, AADSTS code), never the secret
+        server.seen.clear()
+        analysis = analyse("cost", cost_sweep(), llm=_from_connection(monkeypatch, {**connection, "password": "wrong-secret-1"}))
+        assert analysis.path == "deterministic" and analysis.fallback_reason == "auth_error" and server.chats() == []
+        assert "Entra ID refused client sp-llm-client in tenant contoso.onmicrosoft.com (HTTP 401 invalid_client" in caplog.text
+        assert "AADSTS7000215" in caplog.text and "wrong-secret-1" not in caplog.text
+    finally:
+        server.httpd.shutdown()
+
+
+def test_entra_id_needs_https_and_a_plain_tenant() -> None:
+    from pydantic import SecretStr
+
+    from include.azure_auth import EntraIdAuthError, EntraIdTokenProvider
+
+    with pytest.raises(ValueError, match="tenant_id"):
+        EntraIdTokenProvider("../evil/path", SP_ID, SecretStr(SP_SECRET))
+    with pytest.raises(EntraIdAuthError, match="refused"):  # the secret is never sent over plain HTTP
+        EntraIdTokenProvider(TENANT, SP_ID, SecretStr(SP_SECRET), authority_host="http://127.0.0.1:9")()
+    with pytest.raises(ValueError, match="tenant_id .Entra ID. needs provider azure"):
+        LLMConfig.from_connection_fields("https://api.openai.com/v1", "secret", {"provider": "openai", "tenant_id": TENANT},
+                                         login="someone")
 
 
 def test_a_service_principal_needs_the_databricks_provider_and_a_client_id() -> None:
