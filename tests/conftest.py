@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -44,14 +45,20 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(autouse=True)
-def lakepilot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point all LakePilot state (lakehouse, outbox, reports) at a fresh temp directory."""
+def lakepilot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point all LakePilot state (lakehouse, outbox, reports) at a fresh temp directory.
+
+    At the end of the test the LLM calls it recorded are written, as at the end of an Airflow task
+    (include/metrics/recorder.py batches them per task), so none is left for a later test."""
     home = tmp_path / "lakepilot-home"
     monkeypatch.setenv("LAKEPILOT_HOME", str(home))
     monkeypatch.delenv("LAKEPILOT_LAKEHOUSE", raising=False)
     monkeypatch.delenv("LAKEPILOT_WAREHOUSE", raising=False)
     monkeypatch.delenv("AIRFLOW_CONN_LAKEPILOT_LLM", raising=False)
-    return home
+    yield home
+    recorder = sys.modules.get("include.metrics.recorder")
+    if recorder is not None:
+        recorder.flush_llm_usage()
 
 
 @pytest.fixture

@@ -6,12 +6,17 @@ from the provider's response, estimates cost from the price table, and hands an 
 a sink (by default the `lakepilot.ops.llm_calls` table). Recording never breaks an agent: a
 sink failure is logged and the call goes on.
 
-Rows are written synchronously, one MERGE per call: Airflow task processes end with
-`os._exit`, so anything buffered for later would be lost.
+Rows are batched per task: the default sink buffers calls and writes them with one MERGE when
+the task ends — Airflow task processes end with `os._exit`, so the flush is hooked on the task
+runner's `before_stopping` listener (plugins/lakepilot_listeners_plugin.py), which runs after the
+task succeeded, failed or is up for retry — when the process exits normally (the CLI: `atexit`), and
+whenever `BATCH_SIZE` calls are waiting (a long task never holds many). A process killed outright
+loses at most its unflushed calls, never a task's result.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -191,15 +196,20 @@ _STORES: dict[tuple[str, ...], Any] = {}
 _STORES_LOCK = threading.Lock()
 
 
-def _process_store() -> Any:
-    """This process's ops store, built once per configuration: in Databricks mode one hook (its OAuth
-    token reused) and one CREATE/DESCRIBE per table, then one MERGE per call."""
+def _store_key() -> tuple[str, ...]:
+    """The configuration a call is recorded under (where its row belongs), read when it is made."""
     from include.config import lakehouse_root, warehouse_mode
+
+    return (warehouse_mode().value, str(lakehouse_root()), os.environ.get("AIRFLOW_CONN_DATABRICKS_DEFAULT", ""),
+            os.environ.get("LAKEPILOT_DATABRICKS_PROFILE", ""))
+
+
+def _process_store(key: tuple[str, ...]) -> Any:
+    """This process's ops store for `key`, built once: in Databricks mode one hook (its OAuth token
+    reused) and one CREATE/DESCRIBE per table, then one MERGE per batch."""
     from include.metrics.warehouse_env import warehouse_from_env
     from include.ops.store import get_ops_store
 
-    key = (warehouse_mode().value, str(lakehouse_root()), os.environ.get("AIRFLOW_CONN_DATABRICKS_DEFAULT", ""),
-           os.environ.get("LAKEPILOT_DATABRICKS_PROFILE", ""))
     with _STORES_LOCK:
         store = _STORES.get(key)
         if store is None:
@@ -207,7 +217,46 @@ def _process_store() -> Any:
     return store
 
 
+BATCH_SIZE = 25
+_PENDING: dict[tuple[str, ...], list[LLMCall]] = {}
+_PENDING_LOCK = threading.Lock()
+
+
 def default_sink(call: LLMCall) -> None:
-    """MERGE the call into `lakepilot.ops.llm_calls` of this process's warehouse (it follows
-    `LAKEPILOT_HOME`/`LAKEPILOT_WAREHOUSE`/the connection if they change)."""
-    _process_store().upsert([call])
+    """Buffer the call for `lakepilot.ops.llm_calls` of this process's warehouse as configured now
+    (`LAKEPILOT_HOME`/`LAKEPILOT_WAREHOUSE`/the connection); written by `flush_llm_usage`."""
+    key = _store_key()
+    _process_store(key)  # built now, from the configuration the call was made under
+    with _PENDING_LOCK:
+        _PENDING.setdefault(key, []).append(call)
+        full = sum(len(calls) for calls in _PENDING.values()) >= BATCH_SIZE
+    if full:
+        flush_llm_usage()
+
+
+def pending_llm_calls() -> int:
+    """How many recorded calls wait to be written."""
+    with _PENDING_LOCK:
+        return sum(len(calls) for calls in _PENDING.values())
+
+
+def flush_llm_usage() -> int:
+    """Write the buffered calls, one MERGE per destination; returns how many were written. Never
+    raises: recording must not fail a task (a failed write is logged with the number of calls lost)."""
+    with _PENDING_LOCK:
+        batches = dict(_PENDING)
+        _PENDING.clear()
+    written = 0
+    for key, calls in batches.items():
+        try:
+            _process_store(key).upsert(calls)
+        except Exception as exc:
+            log.warning("could not record %d LLM call(s): %s", len(calls), exc)
+            continue
+        written += len(calls)
+    if written:
+        log.info("recorded %d LLM call(s) in llm_calls", written)
+    return written
+
+
+atexit.register(flush_llm_usage)

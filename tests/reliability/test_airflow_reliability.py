@@ -40,6 +40,7 @@ import pytest
 from include.devstack.local_stack import LocalStack, LocalStackConfig
 from include.devstack.procs import free_port
 from include.emulator.client import EmulatorClient
+from include.metrics.llm_calls import LLMCall
 from include.notify.outbox import load_message
 from include.ops.models import DOMAINS, RemediationDecision
 from include.ops.store import LocalOpsStore
@@ -288,3 +289,12 @@ def test_secret_canaries_never_leave_their_connections(stack: Stack, postgres_se
               f"{len(stack.llm.bodies)} LLM requests; found: {found}")
     figures.record("canary.leaks", sum(len(v) for v in found.values()), f"0 places for {len(CANARIES)} canaries",
                    not found, detail=detail)
+
+
+def test_every_llm_call_a_task_made_is_recorded(stack: Stack) -> None:
+    """The recorder batches a task's calls and writes them when Airflow's task runner stops (the listener in
+    plugins/lakepilot_listeners_plugin.py, before os._exit): every request the model answered has its row."""
+    assert stack.runs and stack.llm.bodies, "the DAGs must have called the model"
+    rows = stack.store.read(LLMCall)
+    assert len(rows) == len(stack.llm.bodies), f"{len(rows)} rows for {len(stack.llm.bodies)} LLM requests"
+    assert all(r.dag_id and r.task_id for r in rows), "each call is labelled with the task that made it"

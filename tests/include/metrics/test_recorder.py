@@ -11,7 +11,7 @@ import pytest
 from agents.llm import LLMConfig, build_chat_model
 from include.metrics.llm_calls import LLMCall
 from include.metrics.pricing import PriceTable, price_table
-from include.metrics.recorder import LLMUsageRecorder
+from include.metrics.recorder import LLMUsageRecorder, flush_llm_usage, pending_llm_calls
 from include.ops.store import LocalOpsStore
 
 API_KEY = "sk-test-SECRET-0123456789abcdefghij"
@@ -68,6 +68,10 @@ def test_every_model_built_records_its_calls_in_the_ops_table(openai_server, lak
     model = build_chat_model(_config(openai_server), agent="cost")
     assert model.invoke("How is cost?").content == "All good."
     model.invoke("and triage?", config={"metadata": {"lakepilot_agent": "triage"}})
+    # batched per task: nothing written yet; the end of the task (Airflow's before_stopping listener,
+    # or atexit) writes both in one MERGE
+    assert pending_llm_calls() == 2 and LocalOpsStore(lakehouse).read(LLMCall) == []
+    assert flush_llm_usage() == 2 and pending_llm_calls() == 0
     rows = sorted(LocalOpsStore(lakehouse).read(LLMCall), key=lambda r: r.started_at)
     assert [r.agent for r in rows] == ["cost", "triage"]
     call = rows[0]
@@ -87,6 +91,7 @@ def test_failed_calls_are_recorded_as_errors(openai_server, lakehouse) -> None:
     model = build_chat_model(_config(openai_server), agent="triage")
     with pytest.raises(Exception, match="upstream exploded"):
         model.invoke("hello")
+    flush_llm_usage()
     rows = LocalOpsStore(lakehouse).read(LLMCall)
     assert len(rows) == 1
     assert rows[0].status == "error" and rows[0].cost_usd is None and rows[0].agent == "triage"
@@ -95,6 +100,7 @@ def test_failed_calls_are_recorded_as_errors(openai_server, lakehouse) -> None:
 
 def test_recording_can_be_turned_off(openai_server, lakehouse) -> None:
     build_chat_model(_config(openai_server), record_usage=False).invoke("hi")
+    assert pending_llm_calls() == 0 and flush_llm_usage() == 0
     assert LocalOpsStore(lakehouse).read(LLMCall) == []
 
 
@@ -106,6 +112,24 @@ def test_a_failing_sink_never_breaks_the_agent(openai_server) -> None:
     model = build_chat_model(_config(openai_server), record_usage=False, callbacks=[recorder])
     assert model.invoke("hi").content == "All good."
     assert recorder.sink_failures == 1 and recorder.calls[0].total_tokens == 1350
+
+
+def test_calls_go_where_they_were_made_and_a_long_task_flushes_as_it_goes(openai_server, tmp_path, monkeypatch) -> None:
+    first, second = tmp_path / "home-a", tmp_path / "home-b"
+    monkeypatch.setenv("LAKEPILOT_HOME", str(first))
+    build_chat_model(_config(openai_server), agent="cost").invoke("one")
+    monkeypatch.setenv("LAKEPILOT_HOME", str(second))  # another configuration before the flush
+    model = build_chat_model(_config(openai_server), agent="cost")
+    model.invoke("two")
+    assert flush_llm_usage() == 2
+    assert len(LocalOpsStore(first / "lakehouse").read(LLMCall)) == 1
+    assert len(LocalOpsStore(second / "lakehouse").read(LLMCall)) == 1
+
+    monkeypatch.setattr("include.metrics.recorder.BATCH_SIZE", 3)
+    for i in range(4):
+        model.invoke(f"call {i}")
+    assert pending_llm_calls() == 1  # the first three were written when the batch filled
+    assert len(LocalOpsStore(second / "lakehouse").read(LLMCall)) == 4
 
 
 def test_retried_callbacks_update_one_row(lakehouse) -> None:
