@@ -1,50 +1,43 @@
-"""The ask box: answers come from the orchestrator, or the page says plainly why not."""
+"""The ask box: answers come from the ask service (`agents.orchestrator.ask`), typed end to end, or the
+page says plainly why not."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lakepilot_airflow.ui import ask as ask_module
 
-from include.ui import ask as ask_module
+from agents.orchestrator.models import Answer
+from agents.orchestrator.router.models import DomainScore
 from include.untrusted.limits import DAG_CONF, QUESTION
 
 
 @pytest.fixture
 def orchestrator(monkeypatch):
-    """A stand-in orchestrator with the expected interface, recording what it was given."""
+    """A stand-in for the ask service (the slow test below uses the real one), recording what it was given
+    and answering with a real `Answer`."""
     calls: list[dict] = []
 
-    def fake_ask(question: str, session_id: str, warehouse=None, llm=None):
+    def fake_ask(question: str, session_id: str, *, warehouse, llm) -> Answer:
         calls.append({"question": question, "session_id": session_id, "warehouse": warehouse, "llm": llm})
-        return {"answer": f"Cost rose because of {question.split()[-1]}", "domains": [{"domain": "cost", "confidence": 0.9}],
-                "agent_path": "deterministic", "extra": 1}
+        return Answer(session_id=session_id, turn=1, question=question, status="answered",
+                      answer=f"Cost rose because of {question.split()[-1]}", headline="Cost rose",
+                      now=datetime(2026, 5, 10, tzinfo=UTC), domains=[DomainScore(domain="cost", confidence=0.9)],
+                      agent_path="deterministic")
 
-    monkeypatch.setattr(ask_module, "find_orchestrator", lambda: fake_ask)
+    monkeypatch.setattr(ask_module, "service_ask", fake_ask)
     return calls
-
-
-def test_missing_orchestrator_is_reported_not_faked(client, monkeypatch) -> None:
-    monkeypatch.setattr(ask_module, "find_orchestrator", lambda: None)
-    body = client.post("/api/ask", json={"question": "why did cost go up?"}).json()
-    assert body["status"] == "unavailable" and body["answer"] is None
-    assert "not installed" in body["message"]
-    page = client.get("/ask").text
-    assert "orchestrator is not installed" in page
-
-
-def test_the_real_lookup_finds_ask_only_if_the_orchestrator_defines_it() -> None:
-    import agents.orchestrator as orchestrator_package
-
-    found = ask_module.find_orchestrator()
-    assert (found is not None) == callable(getattr(orchestrator_package, "ask", None))
 
 
 def test_answer_from_the_orchestrator(client, orchestrator, lakehouse) -> None:
     body = client.post("/api/ask", json={"question": "why nightly_etl", "session_id": "s-1"}).json()
     assert body["status"] == "answered"
     assert body["answer"] == "Cost rose because of nightly_etl"
-    assert body["domains"] == ["cost"] and body["agent_path"] == "deterministic"
+    assert body["domains"] == ["cost"] and body["agent_path"] == "deterministic" and body["answer_status"] == "answered"
+    assert body["details"]["headline"] == "Cost rose" and body["details"]["turn"] == 1
     assert orchestrator[0]["session_id"] == "s-1"
     assert orchestrator[0]["warehouse"] is not None and orchestrator[0]["llm"] is None
 
@@ -65,10 +58,10 @@ def test_a_long_question_is_passed_on_and_echoed_back_bounded(client, orchestrat
 
 
 def test_orchestrator_failure_is_shown_with_secrets_redacted(client, monkeypatch) -> None:
-    def broken(question, session_id):
+    def broken(question, session_id, *, warehouse, llm):
         raise RuntimeError("warehouse said: Authorization: Bearer dapi0123456789abcdef0123456789abcdef")
 
-    monkeypatch.setattr(ask_module, "find_orchestrator", lambda: broken)
+    monkeypatch.setattr(ask_module, "service_ask", broken)
     body = client.post("/api/ask", json={"question": "hi"}).json()
     assert body["status"] == "error" and "RuntimeError" in body["message"]
     assert "dapi0123456789abcdef" not in body["message"]
@@ -93,8 +86,6 @@ def test_the_installed_orchestrator_answers_through_the_page(anon, airflow_token
     from tests.plugins.conftest import NOW
     from tests.plugins.sample_ops import write_sample_ops
 
-    if ask_module.find_orchestrator() is None:
-        pytest.skip("agents.orchestrator.ask is not installed")
     write_sample_ops(lakehouse, NOW)
     anon.cookies.set("_token", airflow_tokens.for_user())
     headers = {"Origin": "http://testserver"}

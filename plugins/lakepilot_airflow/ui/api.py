@@ -15,7 +15,6 @@ from starlette.concurrency import run_in_threadpool
 
 from include.ops.models import Domain, Severity
 from include.ui.approvals import build_approvals_page, recent_provisioning_rows
-from include.ui.ask import ask_orchestrator
 from include.ui.findings import load_findings
 from include.ui.issues import change_issue
 from include.ui.ledger import load_ledger
@@ -36,6 +35,7 @@ from include.ui.models import (
 )
 from include.ui.overview import load_overview
 from include.ui.reports import get_report, list_reports
+from lakepilot_airflow.ui.ask import ask_orchestrator
 from lakepilot_airflow.ui.auth import api_user, user_name
 from lakepilot_airflow.ui.runtime import Runtime, get_runtime
 

@@ -22,7 +22,6 @@ from include.clock import utcnow
 from include.formatting import number, usd
 from include.ops.models import DOMAINS
 from include.templating import template_environment
-from include.ui import ask as ask_service
 from include.ui.approvals import build_approvals_page, recent_provisioning_rows
 from include.ui.findings import SEVERITIES, load_findings
 from include.ui.ledger import load_ledger
@@ -31,6 +30,7 @@ from include.ui.ops_sql import existing_ops_tables, run_ops_sql
 from include.ui.overview import load_overview
 from include.ui.reports import get_report, list_reports
 from include.ui.svg import OUTCOME_COLOURS, SEVERITY_COLOURS, simple_bars, stacked_bars
+from lakepilot_airflow.ui.ask import ask_orchestrator
 from lakepilot_airflow.ui.auth import page_user, same_origin, user_name
 from lakepilot_airflow.ui.runtime import Runtime, get_runtime
 
@@ -233,7 +233,7 @@ def _ask_page(request: Request, runtime: Runtime, user: Any, session_id: str, re
     if result is not None and result.status == "answered" and history and history[-1].get("question") == result.question:
         history = history[:-1]  # the turn just asked is shown in full below, not twice
     response = _page(request, "ask.html", runtime, user, tab="ask", result=result,
-                     history=history, installed=ask_service.find_orchestrator() is not None, notes=[])
+                     history=history, notes=[])
     response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="lax",
                         path=request.scope.get("root_path", "") or "/")
     return response
@@ -259,6 +259,6 @@ async def ask_submit(
         result = AskResult(status="error", question="", session_id=session_id, message="Type a question first.")
     else:
         result = await run_in_threadpool(
-            ask_service.ask_orchestrator, text, session_id, warehouse=runtime.warehouse(), llm=runtime.llm()
+            ask_orchestrator, text, session_id, warehouse=runtime.warehouse(), llm=runtime.llm()
         )
     return await run_in_threadpool(_ask_page, request, runtime, user, session_id, result)
