@@ -57,6 +57,8 @@ class HealthSettings(BaseModel):
     regression_min_baseline_runs: int = Field(5, ge=3)
     regression_baseline_runs: int = Field(20, ge=5, description="the job's last N runs make its baseline")
     regression_history_days: int = Field(120, ge=7, description="how far back those runs may be (weekly jobs)")
+    regression_min_seconds: float = Field(
+        60.0, ge=0, description="a regression must also add this much wall time per run (a probe going 8 s -> 22 s is not one)")
     query_p95_ratio: float = 2.0
     slow_query_ms: int = 60_000
     min_queries: int = 20
@@ -96,6 +98,9 @@ class HealthSettings(BaseModel):
     # Seasonal baselines look back this far for the same weekday (and hour) of past weeks.
     seasonal_baseline_days: int = Field(28, ge=7, le=92)
     min_requests: int = 100
+    # A traffic surge or drop must also change the day by this many requests (a 3x move on an endpoint
+    # with a handful of calls is noise; ~100 a day falling to none, or ~80 rising to 600, is not).
+    traffic_min_change: int = Field(50, ge=1)
     training_tag: tuple[str, str] = ("workload", "ml-training")
     drift_metrics_tables: dict[str, str] = Field(
         default_factory=dict, description="monitored table -> its _drift_metrics table"

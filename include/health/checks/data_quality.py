@@ -3,8 +3,11 @@ finding on a table carries its upstream lineage (tables and jobs that feed it) a
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from include.health.checks.base import Check, CheckUnavailable, PerObject, Row, Sweep, make_finding, num
 from include.ops.models import Finding, Severity
+from include.schedules import fires_between
 
 LINEAGE = "system.access.table_lineage"
 
@@ -47,9 +50,29 @@ def _stale_params(s: Sweep) -> dict:
             "min_writes": s.settings.stale_min_writes}
 
 
+def _writes_due(s: Sweep, r: Row) -> int | None:
+    """How many writes the active writing jobs' own schedules made due since the last write (the most
+    frequent writer's count, the last grace hours excepted); None when a writer has no readable cron."""
+    schedules = [x for x in (r.get("writer_schedules") or []) if x]
+    if not schedules or int(num(r.get("unscheduled_writers"))) > 0:
+        return None
+    until = s.window_end - timedelta(hours=s.settings.stale_grace_hours)
+    due = 0
+    for entry in schedules:
+        cron, _, zone = str(entry).rpartition("|")
+        try:
+            due = max(due, fires_between(cron, zone or None, r["last_write"], until))
+        except ValueError:
+            return None
+    return due
+
+
 def _stale(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     out = []
     for r in rows:
+        due = _writes_due(s, r)
+        if due is not None and due < s.settings.missed_intervals:
+            continue  # the writers' schedules have not come round yet (nights, weekends, a slower cron)
         age_h, interval_h = num(r["age_s"]) / 3600, num(r["interval_s"]) / 3600
         writers = sorted(w for w in (r["writer_jobs"] or []) if w)
         stopped = bool(r.get("writers_stopped"))

@@ -106,10 +106,11 @@ def _traffic(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
                                      params["baseline_buckets"], params["season_buckets"])
         bases = [recent] + ([seasonal[0]] if seasonal else [])
         ratios = [now / max(b, 1.0) for b in bases]
-        surge = all(x >= cfg.traffic_ratio for x in ratios) and max(bases) >= cfg.min_requests
-        drop = all(x <= 1 / cfg.traffic_ratio for x in ratios) and min(bases) >= cfg.min_requests
-        if not (surge or drop):
-            continue
+        # the size of the move, not of the endpoint, makes it worth telling (a quiet endpoint going dark counts)
+        surge = all(x >= cfg.traffic_ratio for x in ratios) and now - max(bases) >= cfg.traffic_min_change
+        drop = all(x <= 1 / cfg.traffic_ratio for x in ratios) and min(bases) - now >= cfg.traffic_min_change
+        if not (surge or drop) or (drop and int(num(r.get("deleted"))) == 1):
+            continue  # a deleted endpoint's callers moved on
         base = min(bases, key=lambda b: abs(now - b))  # the baseline closest to the window: the conservative one
         x = now / max(base, 1.0)
         out.append(make_finding(

@@ -20,6 +20,8 @@ def _regressions(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding
     out = []
     for r in rows:
         now, base, recent = num(r["window_s"]), num(r["baseline_s"]), num(r["recent_s"])
+        if now - base < s.settings.regression_min_seconds:
+            continue  # relatively large, absolutely small: seconds of wall time nobody waits for
         pct, pct_recent = 100 * (now / base - 1), 100 * (now / recent - 1)
         runs = int(r["baseline_runs"])
         out.append(make_finding(

@@ -24,13 +24,17 @@ def _streaks(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
         n = int(r["failed_runs"])
         codes = sorted(c for c in r["termination_codes"] if c)
         since = f"since {r['last_success']:%Y-%m-%d %H:%M} UTC" if r["last_success"] else "with no success in the history"
+        # every failed run started by hand ("Run now"): whoever started each one saw it fail — told, not paged
+        by_hand = int(num(r.get("manual_runs"))) >= n
+        severity = "low" if by_hand else "critical" if n >= 5 else "high"
         out.append(make_finding(
-            s, "failure_streak", "critical" if n >= 5 else "high", "job", r["job_id"], "consecutive_failures", n, 0.0,
-            f"Job {r['job_name'] or r['job_id']} failed its last {n} runs ({', '.join(codes)}), {since}",
+            s, "failure_streak", severity, "job", r["job_id"], "consecutive_failures", n, 0.0,
+            f"Job {r['job_name'] or r['job_id']} failed its last {n} runs ({', '.join(codes)}), {since}"
+            + ("; every one was started by hand" if by_hand else ""),
             "Triage the latest failed run's error; a streak with the same error will not fix itself by retrying.",
             {"workspace_id": r["workspace_id"], "job_name": r["job_name"], "termination_codes": codes,
              "first_failure": r["first_failure"], "last_failure": r["last_failure"], "last_success": r["last_success"],
-             "last_run_id": r["last_run_id"]},
+             "last_run_id": r["last_run_id"], "manual_runs": int(num(r.get("manual_runs")))},
         ))
     return out
 

@@ -2,9 +2,12 @@
 -- exceeds stale_factor x the median gap between writes, and the longest usual gap (the 90th
 -- percentile: a weekday-only table's weekend), + a grace period. Whether every writing job
 -- is paused or deleted (its latest settings in system.lakeflow.jobs) is returned: such a table was
--- most likely stopped on purpose, and is reported as low severity.
+-- most likely stopped on purpose, and is reported as low severity. The active writers' schedules
+-- (`cron|timezone`, and how many active writers have none) let the check ask the writer's own cron
+-- whether a write is due yet: a business-hours table at night, or a job moved from hourly to every
+-- 4 h, is not stale (include/health/checks/data_quality.py).
 -- Params: :history_start, :window_end, :stale_factor, :grace_s, :min_writes
--- optional: paused, delete_time
+-- optional: paused, delete_time, trigger.schedule.quartz_cron_expression, trigger.schedule.timezone_id
 WITH writes AS (
   SELECT DISTINCT target_table_full_name AS table_name, event_time
   FROM system.access.table_lineage
@@ -26,7 +29,9 @@ stats AS (
 job_state AS (
   SELECT workspace_id, job_id,
          MAX_BY(COALESCE(paused, FALSE), change_time) AS paused,
-         MAX_BY(delete_time, change_time) AS delete_time
+         MAX_BY(delete_time, change_time) AS delete_time,
+         MAX_BY(trigger.schedule.quartz_cron_expression, change_time) AS cron,
+         MAX_BY(trigger.schedule.timezone_id, change_time) AS timezone
   FROM system.lakeflow.jobs
   WHERE change_time < CAST(:window_end AS TIMESTAMP)
   GROUP BY workspace_id, job_id
@@ -34,7 +39,11 @@ job_state AS (
 writers AS (
   SELECT l.target_table_full_name AS table_name, collect_set(l.entity_id) AS writer_jobs,
          COUNT(DISTINCT l.entity_id) AS n_writers,
-         COUNT(DISTINCT CASE WHEN j.paused OR j.delete_time IS NOT NULL THEN l.entity_id END) AS n_stopped
+         COUNT(DISTINCT CASE WHEN j.paused OR j.delete_time IS NOT NULL THEN l.entity_id END) AS n_stopped,
+         collect_set(CASE WHEN NOT COALESCE(j.paused, FALSE) AND j.delete_time IS NULL AND j.cron IS NOT NULL
+                          THEN concat(j.cron, '|', COALESCE(j.timezone, 'UTC')) END) AS writer_schedules,
+         COUNT(DISTINCT CASE WHEN NOT COALESCE(j.paused, FALSE) AND j.delete_time IS NULL AND j.cron IS NULL
+                             THEN l.entity_id END) AS unscheduled_writers
   FROM system.access.table_lineage l
   LEFT JOIN job_state j ON l.entity_id = j.job_id AND l.workspace_id = j.workspace_id
   WHERE l.target_table_full_name IS NOT NULL AND l.entity_type = 'JOB'
@@ -43,6 +52,7 @@ writers AS (
 )
 SELECT s.table_name, s.writes, s.last_write, s.interval_s, s.long_gap_s,
        timestampdiff(SECOND, s.last_write, CAST(:window_end AS TIMESTAMP)) AS age_s, w.writer_jobs,
+       w.writer_schedules, COALESCE(w.unscheduled_writers, 0) AS unscheduled_writers,
        COALESCE(w.n_writers, 0) > 0 AND w.n_writers = w.n_stopped AS writers_stopped
 FROM stats s
 LEFT JOIN writers w ON s.table_name = w.table_name

@@ -1,9 +1,23 @@
 -- Requests per serving endpoint in the window vs two baselines of same-length buckets before it:
 -- the median of the most recent :recent_buckets buckets, and the requests of the buckets exactly
 -- a week apart (same weekday and hour) over :baseline_buckets, listed so empty ones count as 0.
+-- deleted = every served entity of the endpoint, as last changed, has an endpoint_delete_time before the
+-- window's end (a retired endpoint's traffic going to zero is its replacement's, not a drop).
 -- Params: :baseline_start, :window_end, :window_seconds, :baseline_buckets, :recent_buckets, :season_buckets
+-- optional: endpoint_delete_time
 WITH entities AS (
   SELECT DISTINCT served_entity_id, endpoint_name, workspace_id FROM system.serving.served_entities
+),
+retired AS (
+  SELECT endpoint_name,
+         MIN(CASE WHEN endpoint_delete_time < CAST(:window_end AS TIMESTAMP) THEN 1 ELSE 0 END) AS deleted
+  FROM (
+    SELECT endpoint_name, endpoint_delete_time
+    FROM system.serving.served_entities
+    WHERE change_time < CAST(:window_end AS TIMESTAMP)
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY served_entity_id ORDER BY change_time DESC) = 1
+  ) latest
+  GROUP BY endpoint_name
 ),
 bucketed AS (
   SELECT e.endpoint_name, e.workspace_id,
@@ -17,7 +31,7 @@ per_bucket AS (
   FROM bucketed
   GROUP BY endpoint_name, bucket
 )
-SELECT endpoint_name, MIN(workspace_id) AS workspace_id,
+SELECT p.endpoint_name, MIN(p.workspace_id) AS workspace_id, MAX(COALESCE(r.deleted, 0)) AS deleted,
        SUM(CASE WHEN bucket = :baseline_buckets THEN requests ELSE 0 END) AS window_requests,
        percentile(CASE WHEN bucket < :baseline_buckets AND bucket >= :baseline_buckets - :recent_buckets
                        THEN CAST(requests AS DOUBLE) END, 0.5) AS baseline_requests,
@@ -27,6 +41,7 @@ SELECT endpoint_name, MIN(workspace_id) AS workspace_id,
                           AND MOD(CAST(:baseline_buckets - bucket AS BIGINT), :season_buckets) = 0
                          THEN CAST(requests AS DOUBLE) END) AS seasonal_requests,
        MIN(bucket) AS first_bucket
-FROM per_bucket
-GROUP BY endpoint_name
-ORDER BY endpoint_name
+FROM per_bucket p
+LEFT JOIN retired r ON p.endpoint_name = r.endpoint_name
+GROUP BY p.endpoint_name
+ORDER BY p.endpoint_name

@@ -1,11 +1,13 @@
 -- Jobs whose most recent finished runs all failed (no success since), the latest within the window.
 -- Cancelled and skipped runs neither break nor extend a streak. A job deleted since (its latest
 -- settings have a delete_time before the window's end) was retired: its failures are not a streak.
+-- manual_runs counts the streak's runs started by hand (trigger_type ONETIME/ONETIME_RETRY: "Run now").
 -- Params: :window_start, :window_end, :history_start, :streak_min
--- optional: delete_time
+-- optional: delete_time, trigger_type
 WITH runs AS (
   SELECT workspace_id, job_id, run_id, MIN(period_start_time) AS started, MAX(period_end_time) AS ended,
-         MAX(result_state) AS result_state, MAX(termination_code) AS termination_code
+         MAX(result_state) AS result_state, MAX(termination_code) AS termination_code,
+         MAX(trigger_type) AS trigger_type
   FROM system.lakeflow.job_run_timeline
   WHERE period_start_time >= CAST(:history_start AS TIMESTAMP) AND period_start_time < CAST(:window_end AS TIMESTAMP)
   GROUP BY workspace_id, job_id, run_id
@@ -21,7 +23,8 @@ ranked AS (
 ),
 streaks AS (
   SELECT workspace_id, job_id, COUNT(*) AS failed_runs, MIN(started) AS first_failure, MAX(ended) AS last_failure,
-         collect_set(termination_code) AS termination_codes, MAX_BY(run_id, started) AS last_run_id
+         collect_set(termination_code) AS termination_codes, MAX_BY(run_id, started) AS last_run_id,
+         SUM(CASE WHEN trigger_type IN ('ONETIME', 'ONETIME_RETRY') THEN 1 ELSE 0 END) AS manual_runs
   FROM ranked
   WHERE successes_since = 0
   GROUP BY workspace_id, job_id
