@@ -48,7 +48,8 @@ def _kwargs_for(func: Callable[..., Any], available: dict[str, Any]) -> dict[str
 
 def _read(result: Any) -> dict[str, Any]:
     if hasattr(result, "model_dump"):
-        return result.model_dump(mode="json")
+        dumped: dict[str, Any] = result.model_dump(mode="json")
+        return dumped
     if isinstance(result, dict):
         return result
     return {"answer": str(result)}
