@@ -25,9 +25,12 @@ as JSON or URI, parsed by Airflow, or a configured secrets backend).
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 Provider = Literal["openai", "azure", "databricks"]
 ENV_CONN = "AIRFLOW_CONN_LAKEPILOT_LLM"
@@ -104,7 +107,7 @@ class LLMConfig(BaseModel):
 
 
 def build_chat_model(config: LLMConfig, *, agent: str | None = None, callbacks: list[Any] | None = None,
-                     record_usage: bool = True):
+                     record_usage: bool = True) -> BaseChatModel:
     """A LangChain chat model for the configured provider (bounded by the config's timeout).
 
     Every model built here carries an `LLMUsageRecorder` (unless `record_usage=False`), so each

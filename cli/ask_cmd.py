@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from cli.moments import parse_moment
+
+if TYPE_CHECKING:
+    from agents.orchestrator.models import Answer
 
 EXIT_WORDS = {"exit", "quit", ":q", "bye"}
 
@@ -34,7 +37,9 @@ def _banner(warehouse: Any, llm: Any, session: str | None) -> None:
     banner(text + (f" · session {session}" if session else ""))
 
 
-def _answer(question: str, *, session: str | None, now: datetime | None, warehouse: Any, store: Any, llm: Any):
+def _answer(
+    question: str, *, session: str | None, now: datetime | None, warehouse: Any, store: Any, llm: Any
+) -> Answer:
     """Ask, with a spinner on stderr; a bad question exits with its reason."""
     from agents.orchestrator import ask
     from cli.output import err, fail

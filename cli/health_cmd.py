@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, cast
 
 import typer
 
 from cli.moments import parse_moment
+
+if TYPE_CHECKING:
+    from include.lakehouse.warehouse import Warehouse
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
 
@@ -28,7 +32,7 @@ def default_as_of(lakehouse: str | None) -> tuple[datetime, str]:
     return now, f"as of {now:%Y-%m-%d %H:%M} UTC (now)"
 
 
-def _warehouse(lakehouse: str | None):
+def _warehouse(lakehouse: str | None) -> Warehouse:
     from cli.output import open_warehouse
 
     return open_warehouse(lakehouse, require_data=True)
@@ -135,7 +139,8 @@ def register(app: typer.Typer) -> None:
         except ValueError as exc:
             fail(str(exc))
         if report_date:
-            report_at = parse_moment(report_date, "--date")
+            # report_date is not empty, so parse_moment gives a datetime (or exits)
+            report_at = cast(datetime, parse_moment(report_date, "--date"))
             note = f"report for {report_date}"
         else:
             report_at, note = default_as_of(lakehouse)

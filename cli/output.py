@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from include.lakehouse.warehouse import Warehouse
 
 err = Console(stderr=True)
 out = Console()
@@ -17,7 +22,7 @@ def banner(text: str) -> None:
     err.print(f"[dim]lakepilot · {text}[/dim]")
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     """Print a clear error naming what was wrong, and exit non-zero."""
     import typer
 
@@ -25,7 +30,7 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def open_warehouse(lakehouse: str | None = None, *, require_data: bool = False) -> Any:
+def open_warehouse(lakehouse: str | None = None, *, require_data: bool = False) -> Warehouse:
     """The configured SQL engine, or a clear error and exit 2 (no connection, wrong credentials, no data).
 
     In Databricks mode with `require_data`, one `SELECT 1` runs first: a wrong secret fails here,
@@ -45,7 +50,7 @@ def json_line(obj: Any) -> None:
     sys.stdout.flush()
 
 
-def progress():
+def progress() -> Progress:
     """A rich progress bar on stderr."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

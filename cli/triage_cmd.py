@@ -16,21 +16,26 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from agents.llm import LLMConfig
+    from include.remediation.models import FailureContext
+    from include.remediation.policy import RemediationPolicy
 
 ENV_DATABRICKS = "AIRFLOW_CONN_DATABRICKS_DEFAULT"
 
 
-def _llm(no_llm: bool):
+def _llm(no_llm: bool) -> tuple[LLMConfig | None, str]:
     from agents.llm import LLMConfig, llm_mode_label
 
     config = None if no_llm else LLMConfig.from_env()
     return config, llm_mode_label(config)
 
 
-def _policy(path: str | None, shadow: bool):
+def _policy(path: str | None, shadow: bool) -> RemediationPolicy:
     from include.remediation.policy import RemediationPolicy
 
     data: dict[str, Any] = {}
@@ -100,7 +105,7 @@ def _triage_jsonl(source: str, no_llm: bool, policy_path: str | None) -> int:
     return failures
 
 
-def _fetch_failure(run_id: int, conn_id: str):
+def _fetch_failure(run_id: int, conn_id: str) -> FailureContext:
     import warnings
 
     from include.connections import databricks_hook

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 class _RichProgress:
     """One progress bar per table, advanced per written batch."""
 
-    def __init__(self, bar) -> None:
+    def __init__(self, bar: Progress) -> None:
         self.bar = bar
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
 
     def table_started(self, table: str, total_batches: int | None) -> None:
         self.tasks[table] = self.bar.add_task(table, total=total_batches or 1)
 
     def batch_written(self, table: str, rows: int) -> None:
-        if self.bar.tasks[self.tasks[table]].total and self.bar.tasks[self.tasks[table]].total > 1:
+        total = self.bar.tasks[self.tasks[table]].total
+        if total and total > 1:
             self.bar.advance(self.tasks[table])
 
     def table_finished(self, table: str, rows: int) -> None:

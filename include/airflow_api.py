@@ -156,7 +156,9 @@ class AirflowClient:
                 raise ValueError(f"run_after must be timezone-aware, got {run_after.isoformat()}")
             body["run_after"] = run_after.isoformat()
         path = f"/api/v2/dags/{quote(dag_id)}/dagRuns"
-        return self.request("POST", path, json=body, landed=(lambda: self._run_or_none(dag_id, run_id)) if run_id else None)
+        run: dict[str, Any] = self.request(
+            "POST", path, json=body, landed=(lambda: self._run_or_none(dag_id, run_id)) if run_id else None)
+        return run
 
     def _run_or_none(self, dag_id: str, run_id: str) -> dict[str, Any] | None:
         try:
@@ -167,7 +169,8 @@ class AirflowClient:
             raise
 
     def dag_run(self, dag_id: str, run_id: str) -> dict[str, Any]:
-        return self.request("GET", f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}")
+        run: dict[str, Any] = self.request("GET", f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}")
+        return run
 
     def wait_run(self, dag_id: str, run_id: str, timeout: float = 300.0, poll: float = 1.0) -> dict[str, Any]:
         """Poll until the run is success/failed; raise TimeoutError naming its last state."""
@@ -183,7 +186,8 @@ class AirflowClient:
 
     def task_instances(self, dag_id: str, run_id: str) -> list[dict[str, Any]]:
         data = self.request("GET", f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}/taskInstances")
-        return data.get("task_instances", [])
+        instances: list[dict[str, Any]] = data.get("task_instances", [])
+        return instances
 
     def task_state(self, dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> str | None:
         for ti in self.task_instances(dag_id, run_id):
@@ -205,13 +209,17 @@ class AirflowClient:
         if task_ids:
             body["task_ids"] = task_ids
         data = self.request("POST", f"/api/v2/dags/{quote(dag_id)}/clearTaskInstances", json=body, idempotent=True)
-        return (data or {}).get("task_instances", [])
+        cleared: list[dict[str, Any]] = (data or {}).get("task_instances", [])
+        return cleared
 
     def import_errors(self) -> list[dict[str, Any]]:
-        return self.request("GET", "/api/v2/importErrors").get("import_errors", [])
+        errors: list[dict[str, Any]] = self.request("GET", "/api/v2/importErrors").get("import_errors", [])
+        return errors
 
     def dags(self) -> list[dict[str, Any]]:
-        return self.request("GET", "/api/v2/dags", params={"limit": 100}).get("dags", [])
+        data = self.request("GET", "/api/v2/dags", params={"limit": 100})
+        dags: list[dict[str, Any]] = data.get("dags", [])
+        return dags
 
     # -- human in the loop ---------------------------------------------------------------------
     def pending_approvals(self, dag_id: str = "~", run_id: str = "~") -> list[dict[str, Any]]:
@@ -220,7 +228,8 @@ class AirflowClient:
             f"/api/v2/dags/{quote(dag_id)}/dagRuns/{quote(run_id)}/hitlDetails",
             params={"response_received": "false"},
         )
-        return data.get("hitl_details", [])
+        details: list[dict[str, Any]] = data.get("hitl_details", [])
+        return details
 
     def answer(
         self,
@@ -242,8 +251,11 @@ class AirflowClient:
             detail = self.request("GET", path)
             return detail if detail.get("response_received") else None
 
-        return self.request("PATCH", path, json={"chosen_options": options, "params_input": params_input or {}},
-                            landed=landed)
+        answered: dict[str, Any] = self.request(
+            "PATCH", path, json={"chosen_options": options, "params_input": params_input or {}},
+            landed=landed,
+        )
+        return answered
 
     def wait_awaiting_input(
         self, dag_id: str, run_id: str, task_id: str, timeout: float = 180.0, settle: float = 3.0

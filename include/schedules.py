@@ -14,6 +14,7 @@ import functools
 import os
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 OFF = frozenset({"none", "off", "manual", "never"})
@@ -88,7 +89,8 @@ def latest_fire(quartz: str, timezone: str | None, after: datetime, until: datet
 
 
 
-def _croniter():  # imported on use: DAG files import this module at parse time
+def _croniter() -> Any:  # the croniter class; croniter ships no type hints
+    # imported on use: DAG files import this module at parse time
     from croniter import croniter
 
     return croniter

@@ -1,5 +1,5 @@
 """The house rules ruff enforces (incl. Airflow `AIR` and bandit `S` rules) hold across the project;
-mypy is clean on `include/` and `agents/`."""
+mypy --strict is clean on `include/`, `agents/`, `plugins/` and `cli/`."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def test_ruff_is_clean() -> None:
 
 
 def test_mypy_is_clean() -> None:
-    """mypy on `include/` and `agents/`, as configured in pyproject.toml's [tool.mypy]."""
+    """mypy --strict on `include/`, `agents/`, `plugins/` and `cli/`, as configured in pyproject.toml's
+    [tool.mypy]."""
     result = subprocess.run(
         [sys.executable, "-m", "mypy"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from agents.common.deadline import call_with_deadline
 from agents.common.models import LLMAnalysis
+
+if TYPE_CHECKING:
+    from langchain.agents.middleware import AgentMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +56,7 @@ def classify(exc: BaseException) -> str:
     return f"error ({name})"
 
 
-def _deadline_middleware(deadline: float):
+def _deadline_middleware(deadline: float) -> AgentMiddleware[Any]:
     from langchain.agents.middleware import AgentMiddleware
 
     class DeadlineMiddleware(AgentMiddleware):

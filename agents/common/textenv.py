@@ -11,7 +11,9 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from include.formatting import number, pct, usd
+from include.formatting import number
+from include.formatting import pct as pct  # re-exported: agent modules format with these
+from include.formatting import usd as usd
 from include.templating import template_environment
 
 COMMON = Path(__file__).resolve().parent

@@ -42,7 +42,7 @@ class ToolContext:
     queries: dict[str, AdhocQuery] = field(default_factory=dict)
     store: Any | None = None
     max_query_calls: int = MAX_QUERY_CALLS
-    calls: Counter = field(default_factory=Counter)
+    calls: Counter[str] = field(default_factory=Counter)
 
     def brief(self, f: Finding) -> dict[str, Any]:
         return {
@@ -111,7 +111,7 @@ def build_common_tools(ctx: ToolContext) -> list[Any]:
         days = max(1, min(int(days), MAX_HISTORY_DAYS))
         as_of = ctx.sweep.as_of if ctx.sweep.as_of.tzinfo else ctx.sweep.as_of.replace(tzinfo=UTC)
         since = as_of - timedelta(days=days)
-        per_day: Counter = Counter()
+        per_day: Counter[str] = Counter()
         for f in ctx.store.read(Finding, {"domain": ctx.sweep.domain}):
             end = f.window_end if f.window_end.tzinfo else f.window_end.replace(tzinfo=UTC)
             if since <= end < as_of and (check is None or f.check == check):

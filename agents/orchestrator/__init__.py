@@ -10,7 +10,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what the lazy __getattr__ below returns, for type checkers
+    from agents.orchestrator.models import Answer
+    from agents.orchestrator.service import AskOptions, ask
 
 __all__ = ["Answer", "AskOptions", "ask"]
 

@@ -23,7 +23,7 @@ from agents.orchestrator.models import DomainResult, DomainStatus, EvidenceTable
 from agents.orchestrator.planning import STORED_TOLERANCE, SweepPlan
 from agents.orchestrator.router.models import TimeWindow
 from agents.orchestrator.sources import SweepFn, merge_sweeps, obtain_sweep
-from include.health.analysis import DomainAnalysis
+from include.health.analysis import AnalysedFinding, DomainAnalysis
 from include.health.models import DomainSweep
 from include.health.records import HealthDomainRun
 from include.health.settings import HealthSettings
@@ -100,7 +100,7 @@ def _status(sweep_error: str, sweep: DomainSweep | None, evidence: list[Evidence
     return ("partial", "; ".join(problems)) if problems else ("answered", "")
 
 
-def _focused_first(findings: list, ctx: GatherContext) -> list:
+def _focused_first(findings: list[AnalysedFinding], ctx: GatherContext) -> list[AnalysedFinding]:
     """Findings about what the question names first (in severity order), then the rest."""
     if not ctx.question:
         return list(findings)

@@ -11,6 +11,7 @@ import functools
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 
@@ -50,7 +51,7 @@ def environment() -> Environment:
                             "capitalize_first": capitalize_first}, globals={"title": title})
 
 
-def macros():
+def macros() -> Any:  # answer.j2's jinja2 TemplateModule: its macros are attributes set at run time
     return environment().get_template("answer.j2").module
 
 

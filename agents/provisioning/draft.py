@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 from agents.provisioning.azure_facts import ENVIRONMENTS, REGIONS
 from agents.provisioning.capability import PlanContext, Question
 from agents.provisioning.facts import RequestFacts
-from agents.provisioning.naming import RESOURCE_GROUP, slug, suggest
+from agents.provisioning.naming import RESOURCE_GROUP, NameRule, slug, suggest
 from agents.provisioning.plan import ApprovalPolicy, ProvisioningPlan, Target
 from agents.provisioning.registry import CapabilityRegistry, get_registry
 from include.untrusted.limits import bounded
@@ -103,7 +103,7 @@ class Draft(BaseModel):
         return f"{rule.label} will be called {value}"
 
     @staticmethod
-    def name_rule(key: str, registry: CapabilityRegistry):
+    def name_rule(key: str, registry: CapabilityRegistry) -> tuple[NameRule | None, str]:
         """(rule, canonical key) for a name key or alias, or (None, key)."""
         lowered = key.lower().strip()
         if lowered in ("resource_group", *RESOURCE_GROUP.aliases):

@@ -203,4 +203,5 @@ def confirm_threshold_usd(plan: ProvisioningPlan) -> float:
 
 def plan_json(plan: ProvisioningPlan) -> dict[str, Any]:
     """The plan as DAG conf (plain JSON types)."""
-    return json.loads(plan.model_dump_json())
+    conf: dict[str, Any] = json.loads(plan.model_dump_json())
+    return conf

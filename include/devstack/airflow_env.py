@@ -13,6 +13,7 @@ import secrets
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from include.config import PROJECT_ROOT
 
@@ -32,7 +33,7 @@ class AirflowConfig:
     jwt_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     dags_folder: Path = PROJECT_ROOT / "dags"
     plugins_folder: Path = PROJECT_ROOT / "plugins"
-    connections: dict[str, dict] = field(default_factory=dict)
+    connections: dict[str, dict[str, Any]] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
     dags_paused_at_creation: bool = True
 
@@ -106,19 +107,19 @@ class AirflowConfig:
         return env
 
 
-def emulator_connection(port: int, token: str) -> dict:
+def emulator_connection(port: int, token: str) -> dict[str, Any]:
     """`databricks_default` pointing the real DatabricksHook at the local Jobs API emulator."""
     return {"conn_type": "databricks", "host": "127.0.0.1", "port": port, "schema": "http", "password": token}
 
 
-def service_principal_connection(port: int, client_id: str, secret: str) -> dict:
+def service_principal_connection(port: int, client_id: str, secret: str) -> dict[str, Any]:
     """`databricks_default` as production has it: a service principal (OAuth M2M) on an HTTPS host, with a
     SQL warehouse; here the TLS emulator (the provider's token URL is https://{host}/oidc/v1/token)."""
     return {"conn_type": "databricks", "host": f"127.0.0.1:{port}", "login": client_id, "password": secret,
             "extra": {"service_principal_oauth": True, "http_path": "/sql/1.0/warehouses/local"}}
 
 
-def smtp_connection(port: int) -> dict:
+def smtp_connection(port: int) -> dict[str, Any]:
     """`smtp_default` pointing at the local loopback SMTP sink (no TLS, no auth: no login either)."""
     return {
         "conn_type": "smtp",

@@ -14,6 +14,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PG_USER = "lakepilot-pg"
 _DB_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -65,7 +66,7 @@ class PostgresServer:
         self._create_database(name)
         return f"postgresql+psycopg2://airflow@127.0.0.1:{self.port}/{name}"
 
-    def _run(self, argv: list[str], user: str | None, **kw) -> subprocess.CompletedProcess:
+    def _run(self, argv: list[str], user: str | None, **kw: Any) -> subprocess.CompletedProcess[str]:
         if user:
             argv = ["runuser", "-u", user, "--", *argv]
         return subprocess.run(argv, capture_output=True, text=True, timeout=120, **kw)  # noqa: S603

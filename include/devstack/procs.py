@@ -10,7 +10,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +31,9 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
         return sock.connect_ex((host, port)) != 0
 
 
-def wait_http(url: str, *, timeout: float = 120.0, ok=lambda r: r.status_code < 500, proc=None,
-              verify: str | bool = True) -> None:
+def wait_http(url: str, *, timeout: float = 120.0,
+              ok: Callable[[requests.Response], bool] = lambda r: r.status_code < 500,
+              proc: ManagedProcess | None = None, verify: str | bool = True) -> None:
     """Poll `url` until it answers (or `proc` dies, or `timeout` passes)."""
     deadline = time.monotonic() + timeout
     last: str = "no answer"
@@ -65,7 +66,7 @@ class ManagedProcess:
     # here: SQLite "database is locked" under load), and nothing would schedule until a restart.
     restart: bool = False
     restarts: int = 0
-    _popen: subprocess.Popen | None = field(default=None, repr=False)
+    _popen: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     def start(self) -> ManagedProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)

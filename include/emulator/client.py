@@ -47,7 +47,7 @@ class EmulatorClient:
             method, f"{self.base_url}{path}", json=json, params=params, timeout=self.timeout, verify=self.verify,
             headers={"Authorization": f"Bearer {self._token}", OBSERVER_HEADER: "1"},  # never fault-injected
         )
-        body = response.json()
+        body: dict[str, Any] = response.json()
         if response.status_code >= 400:
             raise EmulatorError(response.status_code, body.get("error_code", response.status_code), body.get("message", ""))
         return body

@@ -9,15 +9,19 @@ the settings and pass the identifier check.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from include.lakehouse.delta_store import split_name
 from include.lakehouse.sql_files import load_sql
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 PLACEHOLDER_CATALOG = "per_object"
 
 
 @functools.cache
-def _tree(sql_name: str):
+def _tree(sql_name: str) -> exp.Expr:
     import sqlglot
 
     return sqlglot.parse_one(load_sql(sql_name), read="databricks")

@@ -8,15 +8,16 @@ statistics rule them out. Databricks: not measured (0); query history has exact 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 from include.lakehouse.delta_store import open_table, table_exists
-from include.lakehouse.warehouse import local_root
+from include.lakehouse.warehouse import Warehouse, local_root
 
 
 class RowCounter:
     """Row counts of local Delta tables, cached per table version."""
 
-    def __init__(self, warehouse) -> None:
+    def __init__(self, warehouse: Warehouse) -> None:
         self.root = local_root(warehouse)
         self._cache: dict[tuple[str, int], int] = {}
         self._lock = threading.Lock()
@@ -36,5 +37,5 @@ class RowCounter:
                 self._cache[key] = int(count)
             return self._cache[key]
 
-    def total(self, tables) -> int:
+    def total(self, tables: Iterable[str]) -> int:
         return sum(self.rows(t) for t in tables)

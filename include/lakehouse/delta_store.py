@@ -10,15 +10,21 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import pyarrow as pa
 from filelock import FileLock
 
 from include.lakehouse.schema import SchemaMismatchError, check_schema
 
+if TYPE_CHECKING:
+    from deltalake import DeltaTable
+
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -121,7 +127,7 @@ def write_table(
     return count
 
 
-def open_table(root: Path, full_name: str):  # -> deltalake.DeltaTable
+def open_table(root: Path, full_name: str) -> DeltaTable:
     """Open a Delta table, raising `TableNotFoundError` naming the path when absent."""
     from deltalake import DeltaTable
 
@@ -136,7 +142,9 @@ def read_table(root: Path, full_name: str, columns: list[str] | None = None) -> 
     return open_table(root, full_name).to_pyarrow_table(columns=columns)
 
 
-def with_commit_retries(action, *, attempts: int = 8, base_delay: float = 0.05):
+def with_commit_retries(
+    action: Callable[..., T], *, attempts: int = 8, base_delay: float = 0.05
+) -> tuple[T, int]:  # `...`: callers bind loop values as lambda defaults, which Callable[[], T] rejects
     """Run a Delta write, retrying on commit conflicts with a bounded exponential backoff.
 
     Returns `(result, retries)`; re-raises once `attempts` is used up.

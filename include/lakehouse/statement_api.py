@@ -103,10 +103,12 @@ class DatabricksWarehouse:
 
     # -- the API ---------------------------------------------------------------------------------
     def _call(self, method: str, endpoint: str, body: dict[str, Any] | None = None, *, what: str) -> dict[str, Any]:
-        from airflow.exceptions import AirflowException
+        # Airflow re-exports AirflowException (from airflow.sdk) without marking it as exported
+        from airflow.exceptions import AirflowException  # type: ignore[attr-defined]
 
         try:
-            return self.hook._do_api_call((method, endpoint), body or {})
+            answer: dict[str, Any] = self.hook._do_api_call((method, endpoint), body or {})
+            return answer
         except AirflowException as exc:
             status = _auth_status(exc)
             if status is not None:

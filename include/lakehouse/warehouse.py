@@ -13,7 +13,7 @@ import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
 
@@ -22,6 +22,9 @@ from include.lakehouse.delta_store import TableNotFoundError, open_table, split_
 from include.lakehouse.schema import conforming_select, schema_gaps, system_table_schema
 from include.lakehouse.sql_files import load_sql
 from include.lakehouse.system_tables import SYSTEM_TABLES
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +56,7 @@ def query_file(warehouse: Warehouse, name: str, params: Params | None = None) ->
     return warehouse.query(load_sql(name), params, name=name)
 
 
-def _placeholders(tree) -> set[str]:
+def _placeholders(tree: exp.Expr) -> set[str]:
     from sqlglot import exp
 
     return {p.name for p in tree.find_all(exp.Placeholder) if p.name}

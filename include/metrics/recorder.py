@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from langchain_core.callbacks import BaseCallbackHandler
@@ -34,6 +34,10 @@ from include.clock import utcnow
 from include.metrics.llm_calls import LLMCall
 from include.metrics.pricing import price_table
 from include.untrusted.redaction import excerpt
+
+if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
+    from langchain_core.outputs import LLMResult
 
 log = logging.getLogger(__name__)
 
@@ -105,13 +109,17 @@ class LLMUsageRecorder(BaseCallbackHandler):
         self.sink_failures = 0
 
     # -- LangChain hooks -------------------------------------------------------------------------
-    def on_chat_model_start(self, serialized, messages, *, run_id: UUID, tags=None, metadata=None, **kwargs: Any):
+    def on_chat_model_start(self, serialized: dict[str, Any], messages: list[list[BaseMessage]], *,
+                            run_id: UUID, tags: list[str] | None = None,
+                            metadata: dict[str, Any] | None = None, **kwargs: Any) -> None:
         self._start(run_id, tags, metadata, kwargs.get("invocation_params"))
 
-    def on_llm_start(self, serialized, prompts, *, run_id: UUID, tags=None, metadata=None, **kwargs: Any):
+    def on_llm_start(self, serialized: dict[str, Any], prompts: list[str], *, run_id: UUID,
+                     tags: list[str] | None = None, metadata: dict[str, Any] | None = None,
+                     **kwargs: Any) -> None:
         self._start(run_id, tags, metadata, kwargs.get("invocation_params"))
 
-    def on_llm_end(self, response, *, run_id: UUID, **kwargs: Any) -> None:
+    def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
         start = self._pop(run_id)
         prompt, completion, total, model = _usage(response)
         self._finish(run_id, start, model or start.model, prompt, completion, total, None)
@@ -133,7 +141,8 @@ class LLMUsageRecorder(BaseCallbackHandler):
         ctx = _airflow_context()
         return ctx["task_id"] or "unknown"
 
-    def _start(self, run_id: UUID, tags, metadata, invocation: dict[str, Any] | None) -> None:
+    def _start(self, run_id: UUID, tags: list[str] | None, metadata: dict[str, Any] | None,
+               invocation: dict[str, Any] | None) -> None:
         invocation = invocation or {}
         model = str(invocation.get("model") or invocation.get("model_name") or invocation.get("azure_deployment") or self.model)
         with self._lock:

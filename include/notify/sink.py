@@ -113,7 +113,7 @@ class MailSink:
                 if isinstance(self.server, asyncio.Server) and self.server.sockets:
                     self.port = self.server.sockets[0].getsockname()[1]
                     sink.port = self.port
-                super()._trigger_server()
+                super()._trigger_server()  # type: ignore[no-untyped-call]  # aiosmtpd leaves it unannotated
 
         if self._controller is not None:
             raise RuntimeError("the mail sink is already running")

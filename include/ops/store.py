@@ -24,7 +24,7 @@ from include.lakehouse.delta_store import (
     table_path,
     with_commit_retries,
 )
-from include.lakehouse.warehouse import QueryError
+from include.lakehouse.warehouse import QueryError, Warehouse
 from include.ops.arrow import arrow_schema, databricks_columns, from_row, to_row, to_table
 from include.ops.filters import Condition, arrow_filter, sql_filter
 from include.ops.models import OPS_MODELS, OpsRecord
@@ -149,7 +149,7 @@ class DatabricksOpsStore:
     # Native parameters carry at most ~1 MB of values: keep each batch's JSON well under it.
     max_batch_bytes = 512_000
 
-    def __init__(self, warehouse, catalog: str | None = None, schema: str | None = None):
+    def __init__(self, warehouse: Warehouse, catalog: str | None = None, schema: str | None = None):
         default_catalog, default_schema = ops_location()
         self.warehouse = warehouse
         self.catalog = _check_ident(catalog or default_catalog, "ops catalog")
@@ -241,11 +241,11 @@ class DatabricksOpsStore:
         return [from_row(model, row) for row in table.to_pylist()]  # type: ignore[misc]
 
 
-def get_ops_store(warehouse=None, *, lakehouse: str | Path | None = None) -> OpsStore:
+def get_ops_store(warehouse: Warehouse | None = None, *, lakehouse: str | Path | None = None) -> OpsStore:
     """The ops store matching the warehouse: Databricks SQL MERGE, or local Delta."""
     from include.config import WarehouseMode
 
-    if getattr(warehouse, "mode", None) is WarehouseMode.DATABRICKS:
+    if warehouse is not None and getattr(warehouse, "mode", None) is WarehouseMode.DATABRICKS:
         return DatabricksOpsStore(warehouse)
     root = getattr(warehouse, "root", None) or lakehouse
     return LocalOpsStore(root)

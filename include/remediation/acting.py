@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
@@ -35,6 +35,9 @@ from include.remediation.jobs_client import JobsApi
 from include.remediation.models import NOTIFYING, RUN_STARTING
 from include.remediation.policy import RemediationPolicy
 from include.untrusted.redaction import redact
+
+if TYPE_CHECKING:
+    from include.ops.store import OpsStore
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +67,14 @@ class DecisionNotFound(LookupError):
     """No ledger row for (run_id, attempt)."""
 
 
-def load_decision(store: Any, run_id: str, attempt: int) -> RemediationDecision:
+def load_decision(store: OpsStore, run_id: str, attempt: int) -> RemediationDecision:
     rows = store.read(RemediationDecision, {"run_id": str(run_id), "attempt": int(attempt)})
     if not rows:
         raise DecisionNotFound(f"no remediation decision for run {run_id} attempt {attempt}")
     return rows[0]
 
 
-def update_decision(store: Any, decision: RemediationDecision, **changes: Any) -> RemediationDecision:
+def update_decision(store: OpsStore, decision: RemediationDecision, **changes: Any) -> RemediationDecision:
     """Apply `changes` to the decision's *current* row and upsert it (validated).
 
     The row is read again first, so fields another task or a person changed since the caller read
@@ -126,7 +129,7 @@ def _our_repair(d: RemediationDecision, run: dict[str, Any]) -> dict[str, Any] |
 
 
 def act_on_decision(
-    store: Any, jobs: JobsApi, run_id: str, attempt: int, policy: RemediationPolicy, now: datetime
+    store: OpsStore, jobs: JobsApi, run_id: str, attempt: int, policy: RemediationPolicy, now: datetime
 ) -> ActResult:
     """Carry out the decision for (run_id, attempt) if it is still to be done (see the module doc).
 
@@ -190,7 +193,9 @@ def act_on_decision(
     return _result(d, "acted", detail)
 
 
-def record_act_error(store: Any, run_id: str, attempt: int, error: BaseException, now: datetime) -> ActResult:
+def record_act_error(
+    store: OpsStore, run_id: str, attempt: int, error: BaseException, now: datetime
+) -> ActResult:
     """Give up on a decision after the last try failed: outcome `error` (feeds the breaker)."""
     d = load_decision(store, run_id, attempt)
     if d.outcome != "pending":
@@ -199,7 +204,9 @@ def record_act_error(store: Any, run_id: str, attempt: int, error: BaseException
     return _result(d, "error", d.act_detail or "")
 
 
-def due_decisions(store: Any, now: datetime, *, decided_before: datetime | None = None) -> list[RemediationDecision]:
+def due_decisions(
+    store: OpsStore, now: datetime, *, decided_before: datetime | None = None
+) -> list[RemediationDecision]:
     """Live pending run-starting decisions whose backoff has passed (left for a later DAG run to act on)."""
     now = as_utc(now)
     rows = store.read(RemediationDecision, {"outcome": "pending"})

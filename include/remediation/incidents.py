@@ -8,12 +8,15 @@ instead of opening another. Stored in `lakepilot.ops.remediation_incidents`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from include.clock import utcnow
 from include.ops.models import OpsRecord, RemediationDecision, register_ops_model
+
+if TYPE_CHECKING:
+    from include.ops.store import OpsStore
 
 
 @register_ops_model
@@ -39,7 +42,9 @@ class RemediationIncident(OpsRecord):
     last_seen_at: datetime = Field(default_factory=utcnow)
 
 
-def record_escalation(store: Any, decision: RemediationDecision, recipients: list[str], now: datetime) -> RemediationIncident:
+def record_escalation(
+    store: OpsStore, decision: RemediationDecision, recipients: list[str], now: datetime
+) -> RemediationIncident:
     """Open the decision's incident, or add this escalation to it (idempotent per decision)."""
     if not decision.incident_id:
         raise ValueError(f"decision {decision.decision_id} has no incident_id (action {decision.action})")

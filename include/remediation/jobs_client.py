@@ -122,7 +122,9 @@ class HookJobsApi:
         self._call(f"jobs/update {job_id}", self.hook.update_job, str(job_id), new_settings)
 
     def get_latest_repair_id(self, run_id: int) -> int | None:
-        return self._call(f"latest repair id of {run_id}", self.hook.get_latest_repair_id, int(run_id))
+        repair_id: int | None = self._call(f"latest repair id of {run_id}", self.hook.get_latest_repair_id,
+                                           int(run_id))
+        return repair_id
 
     def repair_run(self, body: dict[str, Any]) -> int:
         return int(self._call(f"runs/repair {body.get('run_id')}", self.hook.repair_run, body))

@@ -20,7 +20,7 @@ import hashlib
 import re
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
@@ -28,6 +28,9 @@ from include.clock import utcnow
 from include.ops.models import OpsRecord, RemediationDecision, register_ops_model
 from include.remediation.patterns import Rule, RuleSet, load_rules
 from include.untrusted.regex import compile_rule
+
+if TYPE_CHECKING:
+    from include.ops.store import OpsStore
 
 DEFAULT_THRESHOLD = 3
 LEARNED_CONFIDENCE = 0.85
@@ -123,7 +126,7 @@ def _rule_id(fingerprint: str) -> str:
     return f"{RULE_PREFIX}{fingerprint[:24]}"
 
 
-def learn_rules(store: Any, now: datetime, threshold: int = DEFAULT_THRESHOLD) -> LearningReport:
+def learn_rules(store: OpsStore, now: datetime, threshold: int = DEFAULT_THRESHOLD) -> LearningReport:
     """Promote confirmed LLM verdicts to rules and retire contradicted learned rules (see module doc)."""
     decisions = [d for d in store.read(RemediationDecision)]
     existing = {r.rule_id: r for r in store.read(LearnedRule)}
@@ -180,7 +183,7 @@ def learn_rules(store: Any, now: datetime, threshold: int = DEFAULT_THRESHOLD) -
     return report
 
 
-def effective_rules(store: Any, base: RuleSet | None = None) -> RuleSet:
+def effective_rules(store: OpsStore, base: RuleSet | None = None) -> RuleSet:
     """The packaged rules plus the active learned ones (the rules version changes with them)."""
     base = base or load_rules()
     learned = sorted((r for r in store.read(LearnedRule) if r.active), key=lambda r: r.rule_id)

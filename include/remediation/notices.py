@@ -24,7 +24,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from filelock import FileLock
 from jinja2 import Environment
@@ -41,6 +41,9 @@ from include.remediation.models import NOTIFYING, RUN_STARTING
 from include.remediation.policy import RemediationPolicy
 from include.templating import template_environment
 from include.untrusted.redaction import excerpt, redact
+
+if TYPE_CHECKING:
+    from include.ops.store import OpsStore
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +169,7 @@ def notice_lock(job_id: str) -> Iterator[None]:
 
 
 def notify_decision(
-    store: Any,
+    store: OpsStore,
     run_id: str,
     attempt: int,
     policy: RemediationPolicy,
@@ -185,7 +188,7 @@ def notify_decision(
 
 
 def _notify_locked(
-    store: Any,
+    store: OpsStore,
     run_id: str,
     attempt: int,
     policy: RemediationPolicy,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -18,6 +18,9 @@ from include.ops.models import RemediationDecision
 from include.remediation.acting import update_decision
 from include.remediation.detection import TERMINAL_LIFE_CYCLES
 from include.remediation.jobs_client import JobsApi, JobsApiError
+
+if TYPE_CHECKING:
+    from include.ops.store import OpsStore
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ class OutcomeCheck(BaseModel):
 
 
 def _repair_wave(run: dict[str, Any], decision: RemediationDecision) -> dict[str, Any] | None:
-    history = run.get("repair_history") or []
+    history: list[dict[str, Any]] = run.get("repair_history") or []
     for item in history:
         if decision.repair_id is not None and str(item.get("id")) == str(decision.repair_id):
             return item
@@ -41,7 +44,7 @@ def _repair_wave(run: dict[str, Any], decision: RemediationDecision) -> dict[str
     return history[decision.attempt + 1] if len(history) > decision.attempt + 1 else None
 
 
-def check_outcomes(store: Any, jobs: JobsApi, now: datetime, limit: int = 200) -> OutcomeCheck:
+def check_outcomes(store: OpsStore, jobs: JobsApi, now: datetime, limit: int = 200) -> OutcomeCheck:
     """Record the outcome of every finished repair LakePilot started (oldest first, at most `limit`)."""
     now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
     acted = sorted(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -25,6 +25,9 @@ from include.remediation.decide import decide
 from include.remediation.models import ClusterSettings, FailureContext, LLMOpinion, TaskFailure, TriageResult
 from include.remediation.patterns import RuleSet, classify_failure
 from include.remediation.policy import RemediationPolicy
+
+if TYPE_CHECKING:
+    from include.ops.store import OpsStore
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +159,7 @@ def replay_timeline(
 
 
 def replay(
-    store: Any, since: datetime, policy: RemediationPolicy, *, rules: RuleSet | None = None,
+    store: OpsStore, since: datetime, policy: RemediationPolicy, *, rules: RuleSet | None = None,
     warehouse: Any = None, until: datetime | None = None,
 ) -> ReplayReport:
     """Ledger replay plus (when a warehouse is given) unseen timeline failures, since `since`."""

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from include.ops.models import RemediationDecision
 from include.remediation.acting import update_decision
 from include.remediation.models import RUN_STARTING
+
+if TYPE_CHECKING:
+    from include.ops.store import OpsStore
 
 Verdict = Literal["correct", "wrong"]
 MIN_ID_PREFIX = 6
@@ -92,7 +95,7 @@ def compute_stats(decisions: list[RemediationDecision], *, since: datetime | Non
                             total=total, shadow_excluded=skipped)
 
 
-def find_decision(store: Any, decision_id: str) -> RemediationDecision:
+def find_decision(store: OpsStore, decision_id: str) -> RemediationDecision:
     """The decision with this id (or a unique prefix of at least 6 characters); errors name the problem."""
     wanted = decision_id.strip().lower()
     if len(wanted) < MIN_ID_PREFIX:
@@ -105,7 +108,9 @@ def find_decision(store: Any, decision_id: str) -> RemediationDecision:
     return matches[0]
 
 
-def record_feedback(store: Any, decision_id: str, verdict: Verdict, now: datetime | None = None) -> RemediationDecision:
+def record_feedback(
+    store: OpsStore, decision_id: str, verdict: Verdict, now: datetime | None = None
+) -> RemediationDecision:
     """Mark a decision correct or wrong (a later call replaces an earlier verdict)."""
     if verdict not in ("correct", "wrong"):
         raise ValueError(f"feedback must be 'correct' or 'wrong', not {verdict!r}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -21,6 +21,9 @@ from include.remediation.acting import act_on_decision, due_decisions, record_ac
 from include.remediation.jobs_client import JobsApi, JobsApiError
 from include.remediation.notices import OWING_OUTCOMES, notice_kind, notify_decision
 from include.remediation.policy import RemediationPolicy
+
+if TYPE_CHECKING:
+    from include.ops.store import OpsStore
 
 log = logging.getLogger(__name__)
 NOTICE_GRACE = timedelta(minutes=15)
@@ -35,7 +38,7 @@ class SweepReport(BaseModel):
 
 
 def sweep_pending(
-    store: Any,
+    store: OpsStore,
     jobs: JobsApi,
     policy: RemediationPolicy,
     *,

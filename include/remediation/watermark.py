@@ -13,7 +13,7 @@ failure found was decided (a separate task at the end of the run), and never bac
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
@@ -22,6 +22,9 @@ from include.ops.filters import In, Since
 from include.ops.models import OpsRecord, RemediationDecision, register_ops_model
 from include.remediation.detection import ledger_key
 from include.remediation.settings import RemediationSettings
+
+if TYPE_CHECKING:
+    from include.ops.store import OpsStore
 
 # Decisions whose run LakePilot repaired and may fail again: re-checked by id on every scan.
 WATCH_OUTCOMES = frozenset({"acted"})
@@ -53,13 +56,13 @@ class ScanPlan(BaseModel):
     watch_runs: list[str] = Field(default_factory=list)
 
 
-def load_watermark(store: Any, scope: str) -> RemediationWatermark | None:
+def load_watermark(store: OpsStore, scope: str) -> RemediationWatermark | None:
     rows = store.read(RemediationWatermark, {"scope": scope})
     return rows[0] if rows else None
 
 
 def plan_scan(
-    store: Any,
+    store: OpsStore,
     settings: RemediationSettings,
     now: datetime,
     *,
@@ -107,7 +110,7 @@ def plan_scan(
 
 
 def advance_watermark(
-    store: Any, scope: str, scanned_until: datetime, *, dag_run_id: str | None = None, found: int = 0
+    store: OpsStore, scope: str, scanned_until: datetime, *, dag_run_id: str | None = None, found: int = 0
 ) -> RemediationWatermark:
     """Move the watermark to `scanned_until` unless it is already later (it never goes back)."""
     scanned_until = as_utc(scanned_until)

@@ -11,10 +11,19 @@ import io
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from include.report.models import CostPoint, RunDay
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# A matplotlib Axes. Any, because matplotlib's stubs take only floats for positions where these charts
+# pass dates (which matplotlib's unit converters accept at run time).
+_Axes = Any
 
 INK = "#1f2937"
 MUTED = "#6b7280"
@@ -45,7 +54,7 @@ class ChartImage(BaseModel):
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode()
 
 
-def _figure():
+def _figure() -> tuple[ModuleType, Figure, _Axes]:  # (matplotlib.pyplot, the figure, its axes)
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -71,7 +80,7 @@ def _figure():
     return plt, fig, ax
 
 
-def _finish(plt, fig, name: str, title: str, alt: str, note: str) -> ChartImage:
+def _finish(plt: ModuleType, fig: Figure, name: str, title: str, alt: str, note: str) -> ChartImage:
     fig.tight_layout(pad=0.6)
     svg, png = io.BytesIO(), io.BytesIO()
     fig.savefig(svg, format="svg", metadata={"Date": None})
@@ -80,7 +89,7 @@ def _finish(plt, fig, name: str, title: str, alt: str, note: str) -> ChartImage:
     return ChartImage(name=name, title=title, alt=note or alt, svg=svg.getvalue(), png=png.getvalue(), empty=bool(note), note=note)
 
 
-def _no_data(ax, message: str) -> str:
+def _no_data(ax: _Axes, message: str) -> str:
     ax.text(0.5, 0.5, message, ha="center", va="center", color=MUTED, fontsize=10, transform=ax.transAxes)
     ax.set_yticks([])
     return message
@@ -90,12 +99,13 @@ def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def _date_axis(ax, days: list[date]) -> None:
+def _date_axis(ax: _Axes, days: list[date]) -> None:
     import matplotlib.dates as mdates
 
     ax.set_xlim(days[0] - timedelta(hours=12), days[-1] + timedelta(hours=12))
-    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    # matplotlib.dates has no annotations: its constructors are untyped calls
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
 
 
 def cost_chart(

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
+from numpy.typing import ArrayLike
 
 from include.lakehouse.schema import system_table_schema
 from include.simulator import vocab
@@ -37,7 +38,7 @@ class _Params:
 
     def __init__(self) -> None:
         self.items: list[dict[str, str]] = [{}]
-        self._index: dict[tuple, int] = {(): 0}
+        self._index: dict[tuple[tuple[str, str], ...], int] = {(): 0}
 
     def id(self, params: dict[str, str]) -> int:
         key = tuple(sorted(params.items()))
@@ -53,7 +54,8 @@ class _Events:
     def __init__(self) -> None:
         self.cols: dict[str, list[np.ndarray]] = {k: [] for k in ("t", "who", "action", "ip", "status", "params", "ws", "agent")}
 
-    def add(self, t, who, action, ip, status, params, ws, agent) -> None:
+    def add(self, t: np.ndarray, who: ArrayLike, action: ArrayLike, ip: ArrayLike, status: ArrayLike,
+            params: ArrayLike, ws: ArrayLike, agent: ArrayLike) -> None:
         n = len(t)
         for key, value in (("t", t), ("who", who), ("action", action), ("ip", ip), ("status", status),
                            ("params", params), ("ws", ws), ("agent", agent)):
@@ -84,7 +86,8 @@ class _Vocab:
         return self._ip[address]
 
 
-def _user_day(ctx: Context, voc: _Vocab, params: _Params, day: int, day_index: int, ev: _Events, rng) -> None:
+def _user_day(ctx: Context, voc: _Vocab, params: _Params, day: int, day_index: int, ev: _Events,
+              rng: np.random.Generator) -> None:
     world = ctx.world
     weekday = from_us(day).weekday() < 5
     tables_by_ws = {ws: sorted(t.full_name for t in world.tables.values() if t.ws == ws) for ws in range(len(world.workspaces))}
@@ -128,7 +131,8 @@ def _user_day(ctx: Context, voc: _Vocab, params: _Params, day: int, day_index: i
                 ev.add(_work_times(rng, day, n_priv), u_idx, kinds, ip, 200, params.id({"securable_type": "table"}), user.ws, agent)
 
 
-def _incident_events(ctx: Context, voc: _Vocab, params: _Params, ev: _Events, rng) -> None:
+def _incident_events(ctx: Context, voc: _Vocab, params: _Params, ev: _Events,
+                    rng: np.random.Generator) -> None:
     world = ctx.world
     index = {email: i for i, email in enumerate(voc.who)}
     for sec in ctx.plan.security:
@@ -160,7 +164,8 @@ def _incident_events(ctx: Context, voc: _Vocab, params: _Params, ev: _Events, rn
                    table_ids[rng.integers(0, len(tables), len(times))], sec.ws, 2)
 
 
-def _service_events(ctx: Context, voc: _Vocab, params: _Params, ev: _Events, rng) -> None:
+def _service_events(ctx: Context, voc: _Vocab, params: _Params, ev: _Events,
+                   rng: np.random.Generator) -> None:
     world = ctx.world
     n_users = len(world.users)
     hours = np.arange(world.start_us, world.end_us, HOUR, dtype=np.int64)
@@ -176,7 +181,8 @@ def _service_events(ctx: Context, voc: _Vocab, params: _Params, ev: _Events, rng
     ev.add(runs.cluster_start, who_of[runs.job], A[("clusters", "create")], ip_of[runs.job], 200, job_params[runs.job], ws_of[runs.job], 2)
 
 
-def _batch(ctx: Context, voc: _Vocab, params: _Params, cols: dict[str, np.ndarray], schema, rng) -> pa.RecordBatch:
+def _batch(ctx: Context, voc: _Vocab, params: _Params, cols: dict[str, np.ndarray], schema: pa.Schema,
+           rng: np.random.Generator) -> pa.RecordBatch:
     order = np.argsort(cols["t"], kind="stable")
     c = {k: v[order] for k, v in cols.items()}
     n = len(c["t"])

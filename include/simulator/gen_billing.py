@@ -73,7 +73,8 @@ def _job_workloads(ctx: Context) -> list[Workload]:
     return out
 
 
-def _uptime_workload(ws: int, family: str, up: Uptime, rate: float, metadata: dict, tags: dict, identity: dict) -> Workload:
+def _uptime_workload(ws: int, family: str, up: Uptime, rate: float, metadata: dict[str, object],
+                     tags: dict[str, str], identity: dict[str, str]) -> Workload:
     n = len(up.start)
     return Workload(ws=ws, family=family, start=up.start, end=up.end, dbu_per_hour=up.units * rate,
                     metadata=metadata, tags=[tags], tag_index=np.zeros(n, np.int64), identity=identity)

@@ -7,6 +7,7 @@ job clusters live for one run. Incident effects change a cluster's load, size or
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -24,14 +25,16 @@ _DISKS = [{"/": int(v), "/local_disk0": int(v * 9)} for v in np.linspace(20e9, 6
 TIMELINE_ROWS = 400_000
 
 
-def _cloud_attributes(cloud: str) -> dict:
+def _cloud_attributes(cloud: str) -> dict[str, Any]:
     if cloud == "AWS":
         return {"aws_attributes": {"zone_id": "auto", "first_on_demand": 1, "availability": "SPOT_WITH_FALLBACK",
                                    "spot_bid_price_percent": 100, "ebs_volume_count": 0}}
     return {"azure_attributes": {"first_on_demand": 1, "availability": "ON_DEMAND_AZURE", "spot_bid_max_price": -1.0}}
 
 
-def _cluster_row(ctx: Context, plan: ClusterPlan, change_us: int, workers: int, auto_term: int) -> dict:
+def _cluster_row(
+    ctx: Context, plan: ClusterPlan, change_us: int, workers: int, auto_term: int
+) -> dict[str, Any]:
     info, ws = plan.info, ctx.world.workspaces[plan.ws]
     return {
         "account_id": ctx.world.account_id, "workspace_id": info.workspace_id, "cluster_id": info.cluster_id,
@@ -45,7 +48,7 @@ def _cluster_row(ctx: Context, plan: ClusterPlan, change_us: int, workers: int, 
     }
 
 
-def _all_purpose_rows(ctx: Context) -> list[dict]:
+def _all_purpose_rows(ctx: Context) -> list[dict[str, Any]]:
     rows = []
     for plan in ctx.world.clusters:
         info = plan.info
@@ -88,7 +91,8 @@ def _job_cluster_batches(ctx: Context) -> Iterator[pa.RecordBatch]:
     })
 
 
-def _sessions(ctx: Context, plan: ClusterPlan, effect: ClusterEffect | None, rng: np.random.Generator):
+def _sessions(ctx: Context, plan: ClusterPlan, effect: ClusterEffect | None,
+              rng: np.random.Generator) -> list[tuple[int, int, int, int, float, float]]:
     """Uptime sessions (start, busy_end, end, nodes, cpu, mem) of an all-purpose cluster."""
     out = []
     auto = plan.info.auto_termination_minutes * MIN
@@ -124,8 +128,9 @@ def _minutes(start: int, busy_end: int, end: int, nodes: int, cpu: float, mem: f
             "mem": np.clip(mem + rng.normal(0, 2.0, len(t)), 1, 99.9)}
 
 
-def _timeline_batch(ctx: Context, schema, ws_id: str, cluster: str, node_type: str, instances: list[str],
-                    m: dict[str, np.ndarray], rng: np.random.Generator) -> pa.RecordBatch:
+def _timeline_batch(ctx: Context, schema: pa.Schema, ws_id: str, cluster: str, node_type: str,
+                    instances: list[str], m: dict[str, np.ndarray],
+                    rng: np.random.Generator) -> pa.RecordBatch:
     n = len(m["t"])
     return batch(schema, n, {
         "account_id": ctx.world.account_id, "workspace_id": ws_id, "cluster_id": cluster,

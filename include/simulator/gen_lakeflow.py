@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -25,7 +26,9 @@ def _user_id(world: World, email_or_app: str) -> str:
     return user.user_id if user else email_or_app
 
 
-def _job_row(ctx: Context, job: JobPlan, change_us: int, *, tags: dict[str, str], paused: bool) -> dict:
+def _job_row(
+    ctx: Context, job: JobPlan, change_us: int, *, tags: dict[str, str], paused: bool
+) -> dict[str, Any]:
     spec, world = job.spec, ctx.world
     rules = ([{"metric": "RUN_DURATION_SECONDS", "operator": "GREATER_THAN", "value": spec.sla_minutes * 60}]
              if spec.sla_minutes else None)

@@ -39,7 +39,9 @@ def _edges(world: World) -> list[tuple[int, str | None, str | None, str | None]]
     return edges
 
 
-def _job_rows(ctx: Context, schema: pa.Schema, rng, columns: bool) -> Iterator[pa.RecordBatch]:
+def _job_rows(
+    ctx: Context, schema: pa.Schema, rng: np.random.Generator, columns: bool
+) -> Iterator[pa.RecordBatch]:
     world, runs = ctx.world, ctx.runs
     edges = _edges(world)
     if not edges:
@@ -94,7 +96,7 @@ def _job_rows(ctx: Context, schema: pa.Schema, rng, columns: bool) -> Iterator[p
     yield batch(schema, n, values)
 
 
-def _query_rows(ctx: Context, schema: pa.Schema, rng) -> Iterator[pa.RecordBatch]:
+def _query_rows(ctx: Context, schema: pa.Schema, rng: np.random.Generator) -> Iterator[pa.RecordBatch]:
     world = ctx.world
     select = np.array([t == "SELECT" for t in STATEMENT_TYPES])
     for day in ctx.day_starts().tolist():

@@ -7,6 +7,7 @@ rule the freshness check uses, so a table that stops being written also fails it
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -34,7 +35,7 @@ def _readers(world: World, table: str) -> int:
     return sum(table in j.spec.reads for j in world.jobs)
 
 
-def _dq_rows(ctx: Context, settings: HealthSettings) -> tuple[list[dict], dict[str, str]]:
+def _dq_rows(ctx: Context, settings: HealthSettings) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Monitor scans of every monitored table, and each table's latest status in the last day."""
     world, rows, latest = ctx.world, [], {}
     rng = ctx.rng("quality.dq")
@@ -111,7 +112,9 @@ def _drift_batches(ctx: Context, full: str, columns: list[str], schema: pa.Schem
     })
 
 
-def _information_schema(ctx: Context) -> tuple[list[dict], list[dict], list[dict]]:
+def _information_schema(
+    ctx: Context,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     world = ctx.world
     tables, table_tags, column_tags = [], [], []
     extra = [(ep.info.inference_table, ep.ws, "ml") for ep in world.endpoints if ep.info.inference_table]

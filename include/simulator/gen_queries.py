@@ -74,7 +74,7 @@ def day_queries(ctx: Context, wh: WarehousePlan, day: int) -> dict[str, Any]:
     }
 
 
-def _history_batch(ctx: Context, wh: WarehousePlan, q: dict, schema: pa.Schema) -> pa.RecordBatch:
+def _history_batch(ctx: Context, wh: WarehousePlan, q: dict[str, Any], schema: pa.Schema) -> pa.RecordBatch:
     n = len(q["start"])
     total = q["exec_ms"] + q["queue_ms"] + q["compile_ms"] + q["fetch_ms"] + q["compute_wait_ms"]
     end = q["start"] + (total * 1000).astype(np.int64)
@@ -116,7 +116,7 @@ def _history_batch(ctx: Context, wh: WarehousePlan, q: dict, schema: pa.Schema) 
     })
 
 
-def _warehouse_rows(ctx: Context) -> list[dict]:
+def _warehouse_rows(ctx: Context) -> list[dict[str, Any]]:
     rows = []
     for wh in ctx.world.warehouses:
         info = wh.info
@@ -134,7 +134,9 @@ def _warehouse_rows(ctx: Context) -> list[dict]:
     return rows
 
 
-def _uptime_and_events(ctx: Context, wh: WarehousePlan, hourly: np.ndarray, rows: list[dict]) -> None:
+def _uptime_and_events(
+    ctx: Context, wh: WarehousePlan, hourly: np.ndarray, rows: list[dict[str, Any]]
+) -> None:
     """Clusters per hour from load; events where the count changes; uptime for billing."""
     hours = ctx.world.start_us + np.arange(len(hourly)) * HOUR
     effect = ctx.plan.warehouses.get(wh.info.warehouse_id)
@@ -179,7 +181,7 @@ def generate_queries(ctx: Context) -> None:
                     yield _history_batch(ctx, wh, q, schema)
 
     ctx.write("system.query.history", history(), total_batches=world.days * len(world.warehouses))
-    events: list[dict] = []
+    events: list[dict[str, Any]] = []
     for wh in world.warehouses:
         _uptime_and_events(ctx, wh, hourly[wh.info.warehouse_id], events)
     ctx.write("system.compute.warehouse_events", rows_table(system_table_schema("system.compute.warehouse_events"), events))

@@ -26,7 +26,7 @@ _RESPONSES = ['{"predictions": [0.137]}', '{"predictions": [1]}', '{"choices": [
               '{"error_code": "INTERNAL_ERROR", "message": "upstream model error"}']
 
 
-def _served_rows(ctx: Context) -> list[dict]:
+def _served_rows(ctx: Context) -> list[dict[str, Any]]:
     rows = []
     rng = ctx.rng("serving.entities")
     for ep in ctx.world.endpoints:
@@ -76,7 +76,7 @@ def day_requests(ctx: Context, ep: EndpointPlan, day: int) -> dict[str, np.ndarr
             "out_tok": rng.integers(5, 500, n) if llm else None}
 
 
-def _usage_batch(ctx: Context, ep: EndpointPlan, r: dict, schema: pa.Schema) -> pa.RecordBatch:
+def _usage_batch(ctx: Context, ep: EndpointPlan, r: dict[str, Any], schema: pa.Schema) -> pa.RecordBatch:
     n = len(r["t"])
     llm = r["in_tok"] is not None
     return batch(schema, n, {
@@ -88,7 +88,7 @@ def _usage_batch(ctx: Context, ep: EndpointPlan, r: dict, schema: pa.Schema) -> 
     })
 
 
-def _payload_batch(ep: EndpointPlan, r: dict, schema: pa.Schema) -> pa.RecordBatch:
+def _payload_batch(ep: EndpointPlan, r: dict[str, Any], schema: pa.Schema) -> pa.RecordBatch:
     n = len(r["t"])
     kind = 2 if ep.task == "llm/v1/chat" else (1 if ep.task else 0)
     resp = np.where(r["status"] >= 500, 3, kind if kind != 1 else 1)

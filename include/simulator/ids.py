@@ -52,7 +52,8 @@ def uuids(rng: np.random.Generator, n: int) -> pa.Array:
 
 def uuid_str(rng: np.random.Generator) -> str:
     """One UUID string."""
-    return uuids(rng, 1)[0].as_py()
+    value: str = uuids(rng, 1)[0].as_py()  # pyarrow is untyped: a pa.string() scalar's value
+    return value
 
 
 def hex_id(rng: np.random.Generator, length: int) -> str:

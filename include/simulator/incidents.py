@@ -6,8 +6,8 @@ from the seed, records the effect for the generators and the `Incident` for the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -27,7 +27,7 @@ from include.simulator.plan import (
     hours,
 )
 from include.simulator.schedule import SETUP_S, expected_daily_dbu, scheduled_times
-from include.simulator.world import World
+from include.simulator.world import ClusterPlan, EndpointPlan, JobPlan, WarehousePlan, World
 
 T = TypeVar("T")
 
@@ -36,7 +36,7 @@ class PlanningError(ValueError):
     """The workspace is too small to hold every incident kind with distinct entities."""
 
 
-def _pick(rng: np.random.Generator, plan: Plan, items: Sequence[T], key, what: str) -> T:
+def _pick(rng: np.random.Generator, plan: Plan, items: Sequence[T], key: Callable[[T], str], what: str) -> T:
     free = [i for i in items if key(i) not in plan.used]
     if not free:
         raise PlanningError(f"no free {what} left for an incident; use a larger scale")
@@ -46,7 +46,7 @@ def _pick(rng: np.random.Generator, plan: Plan, items: Sequence[T], key, what: s
 
 
 def _incident(world: World, domain: str, kind: str, entity_type: str, entity_id: str, t0: int,
-              ws: int | None, t1: int | None = None, **details) -> Incident:
+              ws: int | None, t1: int | None = None, **details: Any) -> Incident:
     return Incident(
         domain=domain, kind=kind, entity_type=entity_type, entity_id=entity_id,
         window_start=from_us(max(t0, world.start_us)), window_end=from_us(t1 if t1 is not None else world.end_us),
@@ -55,7 +55,7 @@ def _incident(world: World, domain: str, kind: str, entity_type: str, entity_id:
     )
 
 
-def _runs(world: World, job) -> np.ndarray:
+def _runs(world: World, job: JobPlan) -> np.ndarray:
     return scheduled_times(job, world.start_us, world.end_us)
 
 
@@ -110,7 +110,7 @@ def _plan_mlops(world: World, plan: Plan, rng: np.random.Generator, k: int) -> N
         job.spec.failure_behaviour, job.spec.failure_rate = "oom", 1.0
         plan.add(_incident(world, "mlops", "training_failure", "job", job.job_id, t0, job.ws, failed_runs=n_fail))
     endpoints = world.endpoints
-    name = lambda e: e.info.endpoint_name  # noqa: E731
+    name: Callable[[EndpointPlan], str] = lambda e: e.info.endpoint_name  # noqa: E731
     inference = {m.endpoint_name for m in world.monitored if m.kind == "inference"}
     # Drift first: it needs an endpoint with a monitored payload table.
     for _ in range(k):
@@ -184,7 +184,7 @@ def _plan_performance(world: World, plan: Plan, rng: np.random.Generator, k: int
         t0, mult = end - hours(rng.uniform(26, 70)), float(rng.uniform(2.0, 3.0))
         plan.jobs[job.job_id] = JobEffect("duration_regression", t0, duration_mult=mult)
         plan.add(_incident(world, "performance", "duration_regression", "job", job.job_id, t0, job.ws, multiplier=mult))
-    wid = lambda w: w.info.warehouse_id  # noqa: E731
+    wid: Callable[[WarehousePlan], str] = lambda w: w.info.warehouse_id  # noqa: E731
     for _ in range(k):
         wh = _pick(rng, plan, world.warehouses, wid, "warehouse (slow queries)")
         t0, mult = end - hours(rng.uniform(16, 60)), float(rng.uniform(3, 6))
@@ -196,7 +196,7 @@ def _plan_performance(world: World, plan: Plan, rng: np.random.Generator, k: int
         share = float(rng.uniform(0.35, 0.6))
         plan.warehouses[wid(wh)] = WarehouseEffect("warehouse_queueing", t0, queue_share=share, queue_s=(20.0, 240.0), max_clusters=1)
         plan.add(_incident(world, "performance", "warehouse_queueing", "warehouse", wid(wh), t0, wh.ws, queued_share=share))
-    cid = lambda c: c.info.cluster_id  # noqa: E731
+    cid: Callable[[ClusterPlan], str] = lambda c: c.info.cluster_id  # noqa: E731
     for _ in range(k):
         cl = _pick(rng, plan, world.clusters, cid, "cluster (under-utilised)")
         t0 = end - days(rng.uniform(2, 5))
@@ -215,14 +215,14 @@ def _plan_performance(world: World, plan: Plan, rng: np.random.Generator, k: int
 
 def _plan_cost(world: World, plan: Plan, rng: np.random.Generator, k: int) -> None:
     end = world.end_us
-    cid = lambda c: c.info.cluster_id  # noqa: E731
+    cid: Callable[[ClusterPlan], str] = lambda c: c.info.cluster_id  # noqa: E731
     for _ in range(k):
         cl = _pick(rng, plan, world.clusters, cid, "cluster (idle)")
         t0 = max(world.start_us + DAY, end - days(rng.uniform(8, 12)))
         plan.clusters[cid(cl)] = ClusterEffect("idle_cluster", t0, cpu=float(rng.uniform(0.3, 2.0)),
                                                mem=float(rng.uniform(12, 22)), always_on=True)
         plan.add(_incident(world, "cost", "idle_cluster", "cluster", cid(cl), t0, cl.ws))
-    def daily_usd(j) -> float:
+    def daily_usd(j: JobPlan) -> float:
         return expected_daily_dbu(j) * vocab.list_price(j.sku_family, world.workspaces[j.ws].info.cloud)
 
     # Untagged spend worth charging back: jobs spending a few dollars a day or more.

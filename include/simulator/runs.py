@@ -57,7 +57,8 @@ class RunSet:
 
     @property
     def succeeded(self) -> np.ndarray:
-        return self.outcome == 0
+        succeeded: np.ndarray = self.outcome == 0
+        return succeeded
 
 
 @dataclass

@@ -179,7 +179,9 @@ def _workspaces(rng: np.random.Generator, scale: ScaleProfile) -> list[Workspace
     return plans
 
 
-def _people(rng: np.random.Generator, scale: ScaleProfile, workspaces: list[WorkspacePlan]):
+def _people(
+    rng: np.random.Generator, scale: ScaleProfile, workspaces: list[WorkspacePlan]
+) -> tuple[list[User], list[ServicePrincipal], list[str]]:
     office_ips = [_ip(rng, p) for p in ("198.51.100", "198.51.100", "203.0.113", "203.0.113", "192.0.2")]
     users: list[User] = []
     seen: set[str] = set()

@@ -73,8 +73,8 @@ def _add_table(world: World, rng: np.random.Generator, full: str, ws: int, layer
     return table
 
 
-def _outputs(world: World, rng, ws: int, workload: str, cadence: str, subject: str, owner: str, team: str,
-             first_etl: bool) -> list[str]:
+def _outputs(world: World, rng: np.random.Generator, ws: int, workload: str, cadence: str, subject: str,
+             owner: str, team: str, first_etl: bool) -> list[str]:
     catalog = world.workspaces[ws].catalog
     if workload == "ingest":
         names = [(f"{catalog}.bronze.{subject}_raw", "bronze")]

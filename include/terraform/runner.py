@@ -85,7 +85,7 @@ class TerraformRunner:
             raise TerraformError(step, proc.returncode, (out or "") + (err or ""))
         return out or ""
 
-    def _stream(self, proc: subprocess.Popen) -> str:
+    def _stream(self, proc: subprocess.Popen[str]) -> str:
         lines: list[str] = []
         assert proc.stdout is not None
         for line in proc.stdout:
@@ -99,7 +99,9 @@ class TerraformRunner:
         return self.run("init", ["init", "-input=false", "-no-color"])
 
     def validate(self) -> dict[str, Any]:
-        return json.loads(self.run("validate", ["validate", "-json", "-no-color"], capture=True))
+        text = self.run("validate", ["validate", "-json", "-no-color"], capture=True)
+        result: dict[str, Any] = json.loads(text)
+        return result
 
     def fmt_check(self) -> list[str]:
         """Files `terraform fmt` would rewrite (empty when all are formatted)."""
@@ -124,7 +126,9 @@ class TerraformRunner:
         return proc.returncode == 2
 
     def show_plan(self, plan_file: str | Path) -> dict[str, Any]:
-        return json.loads(self.run("show", ["show", "-json", "-no-color", str(plan_file)], capture=True))
+        plan: dict[str, Any] = json.loads(self.run("show", ["show", "-json", "-no-color", str(plan_file)],
+                                                   capture=True))
+        return plan
 
     def show_state(self) -> dict[str, Any]:
         text = self.run("show", ["show", "-json", "-no-color"], capture=True)

@@ -35,7 +35,9 @@ def recent_provisioning_rows(warehouse: Warehouse, limit: int = 200) -> list[dic
     """Recent provisioning runs as stored (raw rows keep columns the model does not know)."""
     if "provisioning_runs" not in existing_ops_tables(warehouse, ["provisioning_runs"]):
         return []
-    return run_ops_sql(warehouse, "ui/provisioning_recent", limit=int(limit)).to_pylist()
+    table = run_ops_sql(warehouse, "ui/provisioning_recent", limit=int(limit))
+    rows: list[dict[str, Any]] = table.to_pylist()
+    return rows
 
 
 def build_approvals_page(

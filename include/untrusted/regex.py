@@ -48,7 +48,9 @@ def linear(pattern: str, *, ignore_case: bool = False, dot_all: bool = False) ->
     flags = ("i" if ignore_case else "") + ("s" if dot_all else "")
     source = f"(?{flags}){pattern}" if flags else pattern
     try:
-        return re2.compile(source, _options())
+        # re2 is untyped; its compiled regexp has the methods Pattern names
+        compiled: Pattern = re2.compile(source, _options())
+        return compiled
     except re2.error as exc:
         raise ValueError(f"pattern is not linear-time (RE2 rejects it: {exc}): {pattern[:120]}") from exc
 

@@ -10,25 +10,30 @@ Going from the local demo to production changes connections, not code:
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agents.llm import LLMConfig
+    from include.lakehouse.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 
 
-def _connection(conn_id: str):
+def _connection(conn_id: str) -> Any | None:
     """The connection, or None when it is not defined (include.connections, the one resolver)."""
     from include.connections import get_connection
 
     return get_connection(conn_id)
 
 
-def resolve_warehouse():
+def resolve_warehouse() -> Warehouse:
     """The SQL engine: local, or with `LAKEPILOT_WAREHOUSE=databricks` the warehouse of `databricks_default`."""
     from include.lakehouse.warehouse import get_warehouse
 
     return get_warehouse()
 
 
-def resolve_llm():
+def resolve_llm() -> LLMConfig | None:
     """`LLMConfig` from `lakepilot_llm`, or None (agents then take their deterministic path)."""
     from agents.llm import LLMConfig
 

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.standard.operators.hitl import ApprovalOperator
+
+if TYPE_CHECKING:
+    from agents.provisioning.pipeline import PlanStep
+    from agents.provisioning.plan import ValidatedPlan
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +40,7 @@ class PlanApprovalOperator(ApprovalOperator):
         self.plan_task_id = plan_task_id
         self.validate_task_id = validate_task_id
 
-    def _inputs(self, context: Any):
+    def _inputs(self, context: Any) -> tuple[PlanStep, ValidatedPlan]:
         from agents.provisioning.pipeline import PlanStep
         from agents.provisioning.plan import ValidatedPlan
 
@@ -53,7 +57,7 @@ class PlanApprovalOperator(ApprovalOperator):
         if not request.required:
             why = "no changes to apply" if not step.has_changes else "no second confirmation needed"
             log.info("%s %s: %s", self.capability, self.stage, why)
-            decision = ApprovalDecision(capability=self.capability, stage=self.stage, required=False,  # type: ignore[arg-type]
+            decision = ApprovalDecision(capability=self.capability, stage=self.stage, required=False,
                                         approved=step.has_changes, plan_hash=step.plan_hash, note=why)
             if not step.has_changes:
                 # skip() raises to end the task, so the decision is pushed first.

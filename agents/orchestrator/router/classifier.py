@@ -102,7 +102,8 @@ class OfflineModel:
 
     def combine(self, probabilities: np.ndarray, clauses: np.ndarray, rules: np.ndarray) -> np.ndarray:
         """Final domain scores from first-stage rows (whole question, best clause, rule hits)."""
-        return self.combiner.predict_proba(combiner_features(probabilities, clauses, rules))
+        scores: np.ndarray = self.combiner.predict_proba(combiner_features(probabilities, clauses, rules))
+        return scores
 
     def decide(self, question: str) -> tuple[Scored, list[Domain]]:
         """Scores and the chosen domain set (empty: ambiguous) for one question."""

@@ -90,19 +90,22 @@ def _verified(path: Path, expected: str) -> bool:
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
     mean = x.mean(axis=-1, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + LAYER_NORM_EPS) * weight + bias
+    normed: np.ndarray = (x - mean) / np.sqrt(var + LAYER_NORM_EPS) * weight + bias
+    return normed
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
     from scipy.special import erf
 
-    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+    gelu: np.ndarray = 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))  # scipy is untyped
+    return gelu
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:
     x = x - x.max(axis=-1, keepdims=True)
     e = np.exp(x)
-    return e / e.sum(axis=-1, keepdims=True)
+    probs: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    return probs
 
 
 class MiniLMEncoder:

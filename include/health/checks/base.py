@@ -41,7 +41,8 @@ class Sweep:
         from include.lakehouse.warehouse import query_file
 
         self.extra_reads.extend(tables)
-        return query_file(self.warehouse, sql_name, dict(params)).to_pylist()
+        rows: list[Row] = query_file(self.warehouse, sql_name, dict(params)).to_pylist()  # pyarrow: untyped
+        return rows
 
     def before(self, days: float) -> datetime:
         """`days` before the window start (baselines end where the window starts)."""

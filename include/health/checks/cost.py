@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from include.health.checks.base import (
     Check,
@@ -23,7 +24,7 @@ from include.ops.models import Finding, Severity
 USAGE, PRICES = "system.billing.usage", "system.billing.list_prices"
 
 
-def _spike_params(s: Sweep) -> dict:
+def _spike_params(s: Sweep) -> dict[str, Any]:
     return {**seasonal_params(s), "spike_ratio": s.settings.spike_ratio, "min_usd": s.settings.spike_min_usd}
 
 
@@ -61,7 +62,7 @@ def _month(s: Sweep) -> tuple[datetime, float]:
     return start, max(0.0, (end - s.window_end).total_seconds() / 86400)
 
 
-def _budget_params(s: Sweep) -> dict:
+def _budget_params(s: Sweep) -> dict[str, Any]:
     start, _ = _month(s)
     if not s.settings.monthly_budget_usd:
         raise CheckUnavailable("no monthly budgets configured (HealthSettings.monthly_budget_usd)")
@@ -96,7 +97,7 @@ def _budgets(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-def _untagged_params(s: Sweep) -> dict:
+def _untagged_params(s: Sweep) -> dict[str, Any]:
     tags = s.settings.chargeback_tags
     return {"window_start": s.window_start, "window_end": s.window_end, "tag_1": tags[0], "tag_2": tags[-1],
             "min_usd": s.settings.untagged_min_usd}
@@ -118,7 +119,7 @@ def _untagged(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-def _idle_params(s: Sweep) -> dict:
+def _idle_params(s: Sweep) -> dict[str, Any]:
     return {"window_start": s.window_start, "window_end": s.window_end, "idle_cpu_pct": s.settings.idle_cpu_pct,
             "idle_min_hours": s.settings.idle_min_hours, "min_usd": s.settings.idle_min_usd}
 
@@ -140,7 +141,7 @@ def _idle(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-def _top_params(s: Sweep) -> dict:
+def _top_params(s: Sweep) -> dict[str, Any]:
     return {"window_start": s.window_start, "window_end": s.window_end, "top_n": s.settings.top_contributors}
 
 

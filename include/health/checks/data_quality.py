@@ -3,7 +3,9 @@ finding on a table carries its upstream lineage (tables and jobs that feed it) a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from include.health.checks.base import Check, CheckUnavailable, PerObject, Row, Sweep, make_finding, num
 from include.ops.models import Finding, Severity
@@ -21,10 +23,11 @@ def _edges(s: Sweep) -> dict[str, list[Row]]:
         for r in rows:
             edges.setdefault(r["target_table"], []).append(r)
         s.shared["lineage_edges"] = edges
-    return s.shared["lineage_edges"]
+    shared: dict[str, list[Row]] = s.shared["lineage_edges"]
+    return shared
 
 
-def upstream(s: Sweep, table: str) -> list[dict]:
+def upstream(s: Sweep, table: str) -> list[Row]:
     """Breadth-first upstream lineage of `table`, up to `settings.lineage_depth` hops."""
     edges = _edges(s)
     seen, frontier, out = {table}, [table], []
@@ -44,7 +47,7 @@ def upstream(s: Sweep, table: str) -> list[dict]:
     return out
 
 
-def _stale_params(s: Sweep) -> dict:
+def _stale_params(s: Sweep) -> dict[str, Any]:
     return {"history_start": s.before(s.settings.long_baseline_days), "window_end": s.window_end,
             "stale_factor": s.settings.stale_factor, "grace_s": s.settings.stale_grace_hours * 3600,
             "min_writes": s.settings.stale_min_writes}
@@ -93,7 +96,7 @@ def _stale(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-def _monitor_params(s: Sweep) -> dict:
+def _monitor_params(s: Sweep) -> dict[str, Any]:
     return {"window_start": s.window_start, "window_end": s.window_end}
 
 
@@ -118,7 +121,7 @@ def _monitors(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-def drift_objects(kind: str):
+def drift_objects(kind: str) -> Callable[[Sweep], list[PerObject]]:
     """Per-object drift tables: monitored data tables (`table`) or endpoint payloads (`inference`)."""
 
     def objects(s: Sweep) -> list[PerObject]:
@@ -137,7 +140,7 @@ def drift_objects(kind: str):
     return objects
 
 
-def drift_params(s: Sweep) -> dict:
+def drift_params(s: Sweep) -> dict[str, Any]:
     return {"window_start": s.window_start, "window_end": s.window_end, "drift_js": s.settings.drift_js,
             "drift_psi": s.settings.drift_psi}
 
@@ -168,7 +171,7 @@ def _drift(s: Sweep, rows: list[Row], obj: PerObject | None) -> list[Finding]:
                          "partial load) and whether consumers of the column are affected.")
 
 
-def _coverage_params(s: Sweep) -> dict:
+def _coverage_params(s: Sweep) -> dict[str, Any]:
     return {"sensitive_schemas": ",".join(x.lower() for x in s.settings.sensitive_schemas),
             "classification_tag": s.settings.classification_tag}
 

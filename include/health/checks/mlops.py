@@ -3,6 +3,9 @@ failing training jobs."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from include.health.checks.base import (
     Check,
     CheckUnavailable,
@@ -30,11 +33,11 @@ def _payload_objects(s: Sweep) -> list[PerObject]:
     return [PerObject(table, "endpoint", endpoint) for endpoint, table in pairs if table]
 
 
-def _ms(moment) -> int:
+def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _latency_params(s: Sweep) -> dict:
+def _latency_params(s: Sweep) -> dict[str, Any]:
     n = s.buckets(s.settings.baseline_days)
     start = s.window_start - (s.window_end - s.window_start) * n
     return {"baseline_start_ms": _ms(start), "window_end_ms": _ms(s.window_end), "window_ms": s.window_seconds * 1000,
@@ -59,7 +62,7 @@ def _latency(s: Sweep, rows: list[Row], obj: PerObject | None) -> list[Finding]:
     )]
 
 
-def _window_params(s: Sweep) -> dict:
+def _window_params(s: Sweep) -> dict[str, Any]:
     return {"window_start": s.window_start, "window_end": s.window_end, "baseline_start": s.before(s.settings.baseline_days)}
 
 
@@ -86,7 +89,7 @@ def _errors(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-def _traffic_params(s: Sweep) -> dict:
+def _traffic_params(s: Sweep) -> dict[str, Any]:
     return seasonal_params(s)
 
 
@@ -132,7 +135,7 @@ def _prediction_drift(s: Sweep, rows: list[Row], obj: PerObject | None) -> list[
                          "retrain or roll back if the model no longer fits the traffic it serves.")
 
 
-def _training_params(s: Sweep) -> dict:
+def _training_params(s: Sweep) -> dict[str, Any]:
     key, value = s.settings.training_tag
     return {"window_start": s.window_start, "window_end": s.window_end, "tag_key": key, "tag_value": value}
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from include.health.checks.base import Check, PerObject, Row, Sweep, by_ratio, make_finding, num, ratio
 from include.ops.models import Finding
 
 RUNS, HISTORY = "system.lakeflow.job_run_timeline", "system.query.history"
 
 
-def _regression_params(s: Sweep) -> dict:
+def _regression_params(s: Sweep) -> dict[str, Any]:
     cfg = s.settings
     return {"window_start": s.window_start, "window_end": s.window_end, "recent_start": s.before(cfg.baseline_days),
             "history_start": s.before(cfg.regression_history_days),
@@ -38,13 +40,13 @@ def _regressions(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding
     return out
 
 
-def _bucket_params(s: Sweep) -> dict:
+def _bucket_params(s: Sweep) -> dict[str, Any]:
     n = s.buckets(s.settings.baseline_days)
     return {"baseline_start": s.window_start - (s.window_end - s.window_start) * n, "window_end": s.window_end,
             "window_seconds": s.window_seconds, "baseline_buckets": n}
 
 
-def _latency_params(s: Sweep) -> dict:
+def _latency_params(s: Sweep) -> dict[str, Any]:
     return {**_bucket_params(s), "slow_ms": s.settings.slow_query_ms}
 
 
@@ -71,7 +73,7 @@ def _latency(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-def _queue_params(s: Sweep) -> dict:
+def _queue_params(s: Sweep) -> dict[str, Any]:
     return _bucket_params(s)
 
 
@@ -97,7 +99,7 @@ def _queueing(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-def _util_params(s: Sweep) -> dict:
+def _util_params(s: Sweep) -> dict[str, Any]:
     return {"window_start": s.window_start, "window_end": s.window_end}
 
 

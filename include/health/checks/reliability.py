@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
+from typing import Any
 
 from include.health.checks.base import Check, PerObject, Row, Sweep, make_finding, num
 from include.ops.models import Finding
@@ -13,7 +14,7 @@ from include.schedules import fires_between
 RUNS, JOBS = "system.lakeflow.job_run_timeline", "system.lakeflow.jobs"
 
 
-def _streak_params(s: Sweep) -> dict:
+def _streak_params(s: Sweep) -> dict[str, Any]:
     return {"window_start": s.window_start, "window_end": s.window_end, "history_start": s.before(s.settings.long_baseline_days),
             "streak_min": s.settings.streak_min}
 
@@ -39,7 +40,7 @@ def _streaks(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-def _silence_params(s: Sweep) -> dict:
+def _silence_params(s: Sweep) -> dict[str, Any]:
     cfg = s.settings
     return {"history_start": s.before(cfg.long_baseline_days), "window_end": s.window_end,
             "grace_s": cfg.stale_grace_hours * 3600, "min_runs": cfg.stale_min_writes}
@@ -78,7 +79,7 @@ def _silent(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-def _rate_params(s: Sweep) -> dict:
+def _rate_params(s: Sweep) -> dict[str, Any]:
     return {"window_start": s.window_start, "window_end": s.window_end, "baseline_start": s.before(s.settings.baseline_days)}
 
 
@@ -105,7 +106,7 @@ def _rates(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-def _sla_params(s: Sweep) -> dict:
+def _sla_params(s: Sweep) -> dict[str, Any]:
     return {"window_start": s.window_start, "window_end": s.window_end, "baseline_start": s.before(s.settings.baseline_days)}
 
 
@@ -134,7 +135,7 @@ def _sla(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-def _risk_params(s: Sweep) -> dict:
+def _risk_params(s: Sweep) -> dict[str, Any]:
     return {"window_start": s.window_start, "window_end": s.window_end}
 
 
@@ -160,7 +161,7 @@ def _at_risk(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-def _mttr_params(s: Sweep) -> dict:
+def _mttr_params(s: Sweep) -> dict[str, Any]:
     return {"history_start": s.before(s.settings.long_baseline_days), "window_end": s.window_end}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, timedelta
+from typing import Any
 
 from include.health.checks.base import Check, PerObject, Row, Sweep, make_finding, num, ratio
 from include.ops.models import Finding, Severity
@@ -16,7 +17,7 @@ from include.ops.models import Finding, Severity
 AUDIT = "system.access.audit"
 
 
-def _burst_params(s: Sweep) -> dict:
+def _burst_params(s: Sweep) -> dict[str, Any]:
     return {"window_start": s.window_start, "window_end": s.window_end, "history_start": s.before(s.settings.new_ip_history_days),
             "burst_threshold": s.settings.failed_login_burst}
 
@@ -41,7 +42,7 @@ def _bursts(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-def _new_ip_params(s: Sweep) -> dict:
+def _new_ip_params(s: Sweep) -> dict[str, Any]:
     return {"window_start": s.window_start, "window_end": s.window_end, "history_start": s.before(s.settings.new_ip_history_days),
             "min_history_logins": s.settings.new_ip_min_history_logins}
 
@@ -65,7 +66,7 @@ def _new_ips(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     return out
 
 
-def _priv_params(s: Sweep) -> dict:
+def _priv_params(s: Sweep) -> dict[str, Any]:
     return {"window_start": s.window_start, "window_end": s.window_end}
 
 
@@ -93,7 +94,7 @@ def _after_hours(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding
     return out
 
 
-def _reads_params(s: Sweep) -> dict:
+def _reads_params(s: Sweep) -> dict[str, Any]:
     days = s.settings.read_volume_baseline_days
     windows = max(1, round(days * 86400 / s.window_seconds))
     return {"window_start": s.window_start, "window_end": s.window_end, "baseline_start": s.before(days),

@@ -95,7 +95,8 @@ class FailedRunSensor(BaseSensorOperator):
 
     def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The trigger fired: fail on an error event, else hand the failures on and record the scan."""
-        from airflow.exceptions import AirflowException
+        # Airflow re-exports AirflowException (from airflow.sdk) without marking it as exported
+        from airflow.exceptions import AirflowException  # type: ignore[attr-defined]
 
         event = event or {}
         if event.get("status") == "error":

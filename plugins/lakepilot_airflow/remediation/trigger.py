@@ -52,7 +52,7 @@ class FailedRunTrigger(BaseTrigger):
         retry_limit: int = 3,
         retry_delay: float = 1.0,
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # Airflow's BaseTrigger.__init__ is unannotated
         self.databricks_conn_id = databricks_conn_id
         self.since_ms = int(since_ms)
         self.list_from_ms = int(list_from_ms)
@@ -105,7 +105,9 @@ class FailedRunTrigger(BaseTrigger):
 
     async def _with_history(self, hook: Any, run_id: str) -> dict[str, Any] | None:
         try:
-            return await hook._a_do_api_call(GET_RUN, {"run_id": int(run_id), "include_history": True})  # noqa: SLF001
+            run: dict[str, Any] = await hook._a_do_api_call(  # noqa: SLF001
+                GET_RUN, {"run_id": int(run_id), "include_history": True})
+            return run
         except Exception as exc:  # a deleted run cannot fail again; the rest of the scan goes on
             self.log.warning("run %s could not be read: %s", run_id, exc)
             return None
@@ -146,12 +148,14 @@ class FailedRunTrigger(BaseTrigger):
                     if result["failures"] or remaining <= 0:
                         status = "found" if result["failures"] else "idle"
                         self.log.info("%s: %d new failure(s) after %d poll(s)", status, len(result["failures"]), polls)
-                        yield TriggerEvent({"status": status, "polls": polls, **result})
+                        yield TriggerEvent(  # type: ignore[no-untyped-call]  # unannotated in Airflow
+                            {"status": status, "polls": polls, **result})
                         return
                     await asyncio.sleep(min(self.poll_seconds, remaining))
         except Exception as exc:  # fire an error event: the sensor fails the task with the message
             from include.untrusted.redaction import redact
 
             self.log.error("failed-run scan failed: %s", exc)
-            yield TriggerEvent({"status": "error", "message": redact(f"{type(exc).__name__}: {exc}")[:1000],
+            yield TriggerEvent({"status": "error",  # type: ignore[no-untyped-call]  # unannotated in Airflow
+                                "message": redact(f"{type(exc).__name__}: {exc}")[:1000],
                                 "polls": polls, "failures": []})

@@ -120,7 +120,7 @@ def _blank(value: str | None) -> str | None:
 def overview_page(request: Request, runtime: RuntimeDep, user: UserDep) -> HTMLResponse:
     pending, notes = runtime.approvals(user)
     counts = load_overview(runtime.warehouse(), pending_approvals=len(pending or []), notes=notes)
-    rows = {d: counts.open_findings_matrix[d] for d in DOMAINS}
+    rows: dict[str, dict[str, int]] = {d: counts.open_findings_matrix[d] for d in DOMAINS}
     chart = stacked_bars(rows, SEVERITIES, SEVERITY_COLOURS, title="Open findings by domain and severity")
     outcomes = simple_bars(counts.decisions_by_outcome, title="Remediation decisions (7 days) by outcome",
                            colours=OUTCOME_COLOURS) if counts.decisions_by_outcome else None
@@ -159,7 +159,7 @@ def findings_change(
     from include.ui.models import IssueChange
 
     try:
-        change = IssueChange(action=action, reason=reason.strip() or "-",  # type: ignore[arg-type]
+        change = IssueChange(action=action, reason=reason.strip() or "-",
                              until=utcnow() + timedelta(hours=24) if action == "snooze" else None)
         change_issue(runtime.warehouse(), issue_key, change, user_name(user))
     except (ValidationError, ValueError, LookupError) as exc:
@@ -225,7 +225,9 @@ def _history(runtime: Runtime, session_id: str) -> list[dict[str, Any]]:
     warehouse = runtime.warehouse()
     if "conversations" not in existing_ops_tables(warehouse, ["conversations"]):
         return []
-    return run_ops_sql(warehouse, "ui/conversation", {"session_id": session_id}).to_pylist()
+    table = run_ops_sql(warehouse, "ui/conversation", {"session_id": session_id})
+    rows: list[dict[str, Any]] = table.to_pylist()
+    return rows
 
 
 def _ask_page(request: Request, runtime: Runtime, user: Any, session_id: str, result: AskResult | None) -> HTMLResponse:

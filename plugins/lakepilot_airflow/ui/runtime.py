@@ -10,13 +10,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from include.config import WarehouseMode
 from include.ui.models import PendingApproval, SourceNote
 
+if TYPE_CHECKING:
+    from agents.llm import LLMConfig
+    from include.lakehouse.warehouse import Warehouse
+
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 CACHE_SECONDS = 60.0
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -30,18 +37,19 @@ class Runtime:
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[float, Any]] = {}
 
-    def _cached(self, key: str, make):
+    def _cached(self, key: str, make: Callable[[], T]) -> T:
         now = time.monotonic()
         with self._lock:
             hit = self._cache.get(key)
             if hit and now - hit[0] < self.cache_seconds:
-                return hit[1]
+                cached: T = hit[1]  # stored under `key` by this method, from the same `make`
+                return cached
         value = make()
         with self._lock:
             self._cache[key] = (now, value)
         return value
 
-    def warehouse(self):
+    def warehouse(self) -> Warehouse:
         """The SQL engine: the local lakehouse, or the Databricks SQL warehouse of `databricks_default`."""
         from lakepilot_airflow.connections import resolve_warehouse
 
@@ -75,7 +83,7 @@ class Runtime:
 
         return self._cached("workspace_url", resolve)
 
-    def llm(self):
+    def llm(self) -> LLMConfig | None:
         """`LLMConfig` from `lakepilot_llm`, or None."""
         from lakepilot_airflow.connections import resolve_llm
 
