@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from include.health.checks.base import Check, PerObject, Row, Sweep, make_finding, num
-from include.ops.models import Finding
+from include.ops.models import Finding, Severity
 from include.schedules import fires_between
 
 RUNS, JOBS = "system.lakeflow.job_run_timeline", "system.lakeflow.jobs"
@@ -27,7 +27,7 @@ def _streaks(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
         since = f"since {r['last_success']:%Y-%m-%d %H:%M} UTC" if r["last_success"] else "with no success in the history"
         # every failed run started by hand ("Run now"): whoever started each one saw it fail — told, not paged
         by_hand = int(num(r.get("manual_runs"))) >= n
-        severity = "low" if by_hand else "critical" if n >= 5 else "high"
+        severity: Severity = "low" if by_hand else "critical" if n >= 5 else "high"
         out.append(make_finding(
             s, "failure_streak", severity, "job", r["job_id"], "consecutive_failures", n, 0.0,
             f"Job {r['job_name'] or r['job_id']} failed its last {n} runs ({', '.join(codes)}), {since}"

