@@ -97,7 +97,7 @@ class LLMUsageRecorder(BaseCallbackHandler):
 
     raise_error = False
 
-    def __init__(self, *, agent: str | None = None, provider: str = "", model: str = "", sink: Sink | None = None):
+    def __init__(self, *, agent: str | None = None, provider: str = "", model: str = "", sink: Sink | None = None) -> None:
         super().__init__()
         self.agent = agent
         self.provider = provider

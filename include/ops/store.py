@@ -80,7 +80,7 @@ def _check_ident(value: str, what: str) -> str:
 class LocalOpsStore:
     """`lakepilot.ops` as Delta tables in the local lakehouse."""
 
-    def __init__(self, root: str | Path | None = None, catalog: str | None = None, schema: str | None = None):
+    def __init__(self, root: str | Path | None = None, catalog: str | None = None, schema: str | None = None) -> None:
         self.root = lakehouse_root(root)
         default_catalog, default_schema = ops_location()
         self.catalog = _check_ident(catalog or default_catalog, "ops catalog")
@@ -149,7 +149,7 @@ class DatabricksOpsStore:
     # Native parameters carry at most ~1 MB of values: keep each batch's JSON well under it.
     max_batch_bytes = 512_000
 
-    def __init__(self, warehouse: Warehouse, catalog: str | None = None, schema: str | None = None):
+    def __init__(self, warehouse: Warehouse, catalog: str | None = None, schema: str | None = None) -> None:
         default_catalog, default_schema = ops_location()
         self.warehouse = warehouse
         self.catalog = _check_ident(catalog or default_catalog, "ops catalog")
