@@ -41,6 +41,11 @@ class HealthSettings(BaseModel):
 
     # security
     failed_login_burst: int = 20
+    # A burst from an address that signed people in on this many days of the history, where this share of
+    # the failing accounts then signed in from it within the hour, is told at low severity (an office NAT
+    # after a password rotation), not paged.
+    regular_ip_days: int = Field(10, ge=1)
+    recovered_share: float = Field(0.8, gt=0, le=1)
     new_ip_history_days: int = 30
     new_ip_min_history_logins: int = 3
     business_hours_utc: tuple[int, int] = (7, 19)

@@ -27,16 +27,25 @@ def _bursts(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     for r in rows:
         failures, users = int(r["failures"]), int(r["users"])
         known = bool(r["ip_seen_ok_before"])
+        recovered, ok_days = int(num(r.get("users_recovered"))), int(num(r.get("ok_days")))
+        # A shared address people sign in from every day (an office NAT), where nearly every account that
+        # failed signed in within the hour: a password rotation or an outage, told but not paged.
+        office = (known and ok_days >= s.settings.regular_ip_days and users >= 3
+                  and recovered >= s.settings.recovered_share * users)
         hour = r["hour_start"].astimezone(UTC)
+        severity: Severity = "low" if office else "critical" if not known and users >= 3 else "high"
         out.append(make_finding(
-            s, "failed_login_burst", "critical" if not known and users >= 3 else "high", "ip", r["source_ip_address"],
+            s, "failed_login_burst", severity, "ip", r["source_ip_address"],
             "failed_logins_per_hour", failures, float(s.settings.failed_login_burst),
             f"{failures} failed sign-ins from {r['source_ip_address']} against {users} account(s) between "
-            f"{r['first_seen']:%H:%M} and {r['last_seen']:%H:%M} UTC" + ("" if known else "; the address never signed anyone in before"),
+            f"{r['first_seen']:%H:%M} and {r['last_seen']:%H:%M} UTC" + ("" if known else "; the address never signed anyone in before")
+            + (f"; {recovered} of them signed in from it within the hour, and it signs people in on {ok_days} days of the history"
+               if office else ""),
             "Block the address at the IdP/IP access list, check the targeted accounts for lockouts or later successful "
             "sign-ins, and enforce SSO/MFA.",
             {"workspace_id": r["workspace_id"], "users": users, "emails": sorted(e for e in (r["emails"] or []) if e)[:20], "user_agent": r["user_agent"],
-             "ip_seen_ok_before": known, "first_seen": r["first_seen"], "last_seen": r["last_seen"]},
+             "ip_seen_ok_before": known, "first_seen": r["first_seen"], "last_seen": r["last_seen"],
+             "users_recovered": recovered, "ok_days": ok_days},
             window=(hour, hour + timedelta(hours=1)),
         ))
     return out

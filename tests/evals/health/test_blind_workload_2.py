@@ -17,9 +17,10 @@ dropping to zero) missed. A change motivated by them needs a third blind set to 
 
 The set is no longer held out. After the changes it motivated (traffic judged by the size of the move,
 a deleted endpoint's drop not raised, a minute's minimum for a regression, streaks of runs started by hand
-told at low severity, stale tables judged by their writers' own crons) it gives recall 36/36 and precision
-36/42 — a tuned figure, not evidence. Still alarming: the month-start pattern (cost, traffic, a rollup's
-duration, a controller's reads), the office NAT after a password rotation, and the new joiner. The test
+told at low severity, stale tables judged by their writers' own crons, an office NAT whose failing accounts
+signed in within the hour told at low severity) it gives recall 36/36 and precision 36/41 — a tuned
+figure, not evidence. Still alarming: the month-start pattern (cost, traffic, a rollup's duration, a
+controller's reads) and the new joiner. The test
 keeps the tuned figures as floors and the target as a strict xfail.
 """
 
@@ -38,10 +39,10 @@ def alarms(tmp_path_factory) -> set[tuple[str, str, str]]:
 
 def test_detection_on_the_second_blind_set_does_not_fall_below_what_was_measured(alarms) -> None:
     recall, precision, _ = figures(alarms, bw.INCIDENTS)
-    assert recall == 1.0 and precision >= 36 / 42
+    assert recall == 1.0 and precision >= 36 / 41
 
 
-@pytest.mark.xfail(strict=True, reason="36/36, 36/42 after tuning (security precision 8/11); target 95% / 90% in every domain")
+@pytest.mark.xfail(strict=True, reason="36/36, 36/41 after tuning (security precision 8/10); target 95% / 90% in every domain")
 def test_detection_on_the_second_blind_set_reaches_the_target_in_every_domain(alarms) -> None:
     _, _, domains = figures(alarms, bw.INCIDENTS)
     assert all(r >= 0.95 and p >= 0.90 for r, p in domains.values()), domains
