@@ -157,15 +157,40 @@ def by_ratio(value: float, high: float, critical: float | None = None) -> Severi
 MIN_SEASONS = 2  # same-weekday buckets needed before the weekly pattern is trusted
 
 
+MONTHS_BACK = 3  # months whose same dates are compared with a daily window
+MONTH_SLACK_DAYS = 2  # a month's "same date" is ±2 days: the 1st, or the first business day after it
+
+
 def seasonal_params(s: Sweep) -> dict[str, Any]:
-    """Bucket parameters of a baseline that knows the week: the recent `baseline_days` and, over
-    `seasonal_baseline_days`, the buckets a whole number of weeks before the window."""
+    """Bucket parameters of a baseline that knows the week and the month: the recent `baseline_days`;
+    over `seasonal_baseline_days`, the buckets a whole number of weeks before the window; and for a
+    whole-day window, the same dates (± `MONTH_SLACK_DAYS`) of the last `MONTHS_BACK` months
+    (`month_<k>_start`/`_end`; an empty range otherwise), read on their own so the scan stays small."""
+    from dateutil.relativedelta import relativedelta
+
     n = s.buckets(max(s.settings.baseline_days, s.settings.seasonal_baseline_days))
     week = 7 * 86400
     season = week // s.window_seconds if week % s.window_seconds == 0 else 0  # buckets per week, if whole
-    return {"baseline_start": s.window_start - (s.window_end - s.window_start) * n, "window_end": s.window_end,
-            "window_seconds": s.window_seconds, "baseline_buckets": n,
-            "recent_buckets": s.buckets(s.settings.baseline_days), "season_buckets": season}
+    params: dict[str, Any] = {
+        "baseline_start": s.window_start - (s.window_end - s.window_start) * n, "window_end": s.window_end,
+        "window_seconds": s.window_seconds, "baseline_buckets": n,
+        "recent_buckets": s.buckets(s.settings.baseline_days), "season_buckets": season,
+    }
+    daily = s.window_seconds % 86400 == 0
+    for k in range(1, MONTHS_BACK + 1):
+        centre = s.window_start - relativedelta(months=k)
+        slack = timedelta(days=MONTH_SLACK_DAYS)
+        start, end = (centre - slack, centre + (s.window_end - s.window_start) + slack) if daily else (s.window_end,) * 2
+        params[f"month_{k}_start"], params[f"month_{k}_end"] = start, end
+    return params
+
+
+def recurring_monthly(observed: float, month_peaks: list[Any], ratio: float = 1.25) -> list[int]:
+    """The months (1 = last month) whose same dates already reached `observed` / `ratio`, when at
+    least two of them did: a month-start batch, a close, an invoice run — seen before at this point of
+    the month, so not a surprise. Empty otherwise."""
+    months = [k for k, peak in enumerate(month_peaks, start=1) if peak is not None and num(peak) * ratio >= observed]
+    return months if len(months) >= 2 else []
 
 
 def seasonal_baseline(values: list[float | None], first_bucket: int, buckets: int, season: int) -> tuple[float, int] | None:

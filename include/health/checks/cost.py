@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from include.health.checks.base import (
+    MONTHS_BACK,
     Check,
     CheckUnavailable,
     PerObject,
@@ -16,6 +17,7 @@ from include.health.checks.base import (
     make_finding,
     num,
     ratio,
+    recurring_monthly,
     seasonal_baseline,
     seasonal_params,
 )
@@ -39,18 +41,25 @@ def _spikes(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
             continue  # what this weekday usually costs (a weekly heavy job), not a spike
         x = ratio(observed, baseline)
         extra = observed - baseline
-        severity = "critical" if extra >= 1000 and x >= 3 else by_ratio(x, high=4.0)
+        monthly = recurring_monthly(observed, [r.get(f"month_{k}_usd") for k in range(1, MONTHS_BACK + 1)])
+        severity = "low" if monthly else "critical" if extra >= 1000 and x >= 3 else by_ratio(x, high=4.0)
         new = r["baseline_usd"] is None
         out.append(make_finding(
             s, "sku_spike", severity, "workspace_sku", f"{r['workspace_id']}/{r['sku_name']}", "spend_usd", observed, baseline,
             (f"New spend of ${observed:,.0f} on {r['sku_name']} in workspace {r['workspace_id']} (none in the baseline)" if new else
-             f"{r['sku_name']} spend in workspace {r['workspace_id']} was ${observed:,.0f}, {x:.1f}x its baseline of ${baseline:,.0f}"),
+             f"{r['sku_name']} spend in workspace {r['workspace_id']} was ${observed:,.0f}, {x:.1f}x its baseline of ${baseline:,.0f}")
+            + (f"; as on the same date {_months_ago(monthly)} (a monthly pattern)" if monthly else ""),
             "Break the spend down by workload (usage_metadata) for the window and check for runaway jobs, oversized "
             "clusters or warehouses left scaled out.",
             {"workspace_id": r["workspace_id"], "sku_name": r["sku_name"], "ratio": x, "extra_usd": extra,
-             "baseline_buckets": r["baseline_buckets_seen"], "same_weekday_usd": seasonal[0] if seasonal else None},
+             "baseline_buckets": r["baseline_buckets_seen"], "same_weekday_usd": seasonal[0] if seasonal else None,
+             "same_date_months_ago": monthly},
         ))
     return out
+
+
+def _months_ago(months: list[int]) -> str:
+    return " and ".join("last month" if k == 1 else f"{k} months ago" for k in months)
 
 
 def _month(s: Sweep) -> tuple[datetime, float]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from include.health.checks.base import (
+    MONTHS_BACK,
     Check,
     CheckUnavailable,
     PerObject,
@@ -16,6 +17,7 @@ from include.health.checks.base import (
     make_finding,
     num,
     ratio,
+    recurring_monthly,
     seasonal_baseline,
     seasonal_params,
 )
@@ -116,15 +118,17 @@ def _traffic(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
             continue  # a deleted endpoint's callers moved on
         base = min(bases, key=lambda b: abs(now - b))  # the baseline closest to the window: the conservative one
         x = now / max(base, 1.0)
+        monthly = recurring_monthly(now, [r.get(f"month_{k}_requests") for k in range(1, MONTHS_BACK + 1)]) if surge else []
         out.append(make_finding(
-            s, "endpoint_traffic", "high", "endpoint", r["endpoint_name"], "requests", now, base,
+            s, "endpoint_traffic", "low" if monthly else "high", "endpoint", r["endpoint_name"], "requests", now, base,
             f"Serving endpoint {r['endpoint_name']} received {now:,.0f} requests, {x:.1f}x its usual {base:,.0f}"
-            + (" (surge)" if surge else " (drop)"),
+            + (" (surge)" if surge else " (drop)")
+            + (f"; as many on the same date in {len(monthly)} of the last {MONTHS_BACK} months (a monthly batch)" if monthly else ""),
             ("Confirm the new load is expected (a new client or a retry storm) and that scale-out limits and rate limits fit it."
              if surge else "Check the callers: a drop usually means a broken client, a routing change or an upstream outage."),
             {"workspace_id": r["workspace_id"], "ratio": x, "direction": "surge" if surge else "drop",
              "recent_median": recent, "same_weekday_median": seasonal[0] if seasonal else None,
-             "weeks_compared": seasonal[1] if seasonal else 0},
+             "weeks_compared": seasonal[1] if seasonal else 0, "same_date_months_ago": monthly},
         ))
     return out
 

@@ -18,9 +18,11 @@ dropping to zero) missed. A change motivated by them needs a third blind set to 
 The set is no longer held out. After the changes it motivated (traffic judged by the size of the move,
 a deleted endpoint's drop not raised, a minute's minimum for a regression, streaks of runs started by hand
 told at low severity, stale tables judged by their writers' own crons, an office NAT whose failing accounts
-signed in within the hour told at low severity) it gives recall 36/36 and precision 36/41 — a tuned
-figure, not evidence. Still alarming: the month-start pattern (cost, traffic, a rollup's duration, a
-controller's reads) and the new joiner. The test
+signed in within the hour told at low severity, spend and traffic that reached the same level around the
+same date in two of the last three months told at low severity) it gives recall 36/36 and precision
+36/39 — a tuned figure, not evidence. Still alarming: the month-start rollup's duration and the
+controller's month-start reads (run- and identity-based checks do not look at past months yet), and the
+new joiner. The test
 keeps the tuned figures as floors and the target as a strict xfail.
 """
 
@@ -39,10 +41,10 @@ def alarms(tmp_path_factory) -> set[tuple[str, str, str]]:
 
 def test_detection_on_the_second_blind_set_does_not_fall_below_what_was_measured(alarms) -> None:
     recall, precision, _ = figures(alarms, bw.INCIDENTS)
-    assert recall == 1.0 and precision >= 36 / 41
+    assert recall == 1.0 and precision >= 36 / 39
 
 
-@pytest.mark.xfail(strict=True, reason="36/36, 36/41 after tuning (security precision 8/10); target 95% / 90% in every domain")
+@pytest.mark.xfail(strict=True, reason="36/36, 36/39 after tuning (security precision 8/10, performance 4/5); target 95% / 90% in every domain")
 def test_detection_on_the_second_blind_set_reaches_the_target_in_every_domain(alarms) -> None:
     _, _, domains = figures(alarms, bw.INCIDENTS)
     assert all(r >= 0.95 and p >= 0.90 for r, p in domains.values()), domains
