@@ -89,6 +89,9 @@ class HealthSettings(BaseModel):
     stale_min_writes: int = 3
     # A scheduled job that missed at least this many of its cron's runs (the last grace hours excepted).
     missed_intervals: int = Field(2, ge=1)
+    # ... or this many, for a job whose cron fires at most twice a day: a daily job's one missed run is a
+    # day without its output, not jitter.
+    missed_intervals_daily: int = Field(1, ge=1)
     drift_js: float = 0.2
     drift_psi: float = 0.25
     sensitive_schemas: list[str] = Field(default_factory=lambda: ["pii", "finance_restricted", "hr"])

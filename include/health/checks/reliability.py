@@ -59,11 +59,21 @@ def _missed_runs(s: Sweep, r: Row) -> int:
         return int(num(r["age_s"]) // interval) if interval > 0 else 0
 
 
+def _misses_that_matter(s: Sweep, r: Row) -> int:
+    """Missed runs worth telling: `missed_intervals_daily` for a cron firing at most twice a day, else
+    `missed_intervals` (a 15-minute job skipping one slot is jitter)."""
+    try:
+        week = fires_between(r["cron"], r.get("timezone"), r["last_start"], r["last_start"] + timedelta(days=7), limit=15)
+    except ValueError:
+        return s.settings.missed_intervals
+    return s.settings.missed_intervals_daily if week <= 14 else s.settings.missed_intervals
+
+
 def _silent(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     out = []
     for r in rows:
         missed = _missed_runs(s, r)
-        if missed < s.settings.missed_intervals:
+        if missed < _misses_that_matter(s, r):
             continue
         age_h, interval_h = num(r["age_s"]) / 3600, num(r["interval_s"]) / 3600
         out.append(make_finding(

@@ -14,6 +14,9 @@ below a threshold: a spend doubling (the spike ratio asks for more), a traffic d
 drop ratio asks for a third), a job slower for the last 8 of 24 hours (the day's median still looks
 normal), and a weekday job that missed a single run (two misses are asked for). Lowering those bars trades
 against the decoys of sets 1 and 2; a change needs a fourth blind set to be measured.
+
+The set is no longer held out. One change it motivated — a job whose cron fires at most twice a day is
+reported after one missed run, not two — gives recall 31/34, precision 31/31 (tuned, not evidence).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ def alarms(tmp_path_factory) -> set[tuple[str, str, str]]:
 
 def test_detection_on_the_third_blind_set_does_not_fall_below_what_was_measured(alarms) -> None:
     recall, precision, _ = figures(alarms, bw.INCIDENTS)
-    assert recall >= 30 / 34 and precision >= 30 / 30
+    assert recall >= 31 / 34 and precision >= 31 / 31
 
 
 def test_no_decoy_is_raised(alarms) -> None:
