@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from include.health.models import CheckError
-from include.ops.models import AgentPath, Domain
+from include.ops.models import AgentPath, Domain, Severity
 
 Unit = Literal["USD", "count", "percent", "seconds", "ratio"]
 
@@ -22,7 +22,7 @@ class AnalysedFinding(BaseModel):
 
     finding_id: str
     check: str
-    severity: str
+    severity: Severity
     entity_type: str
     entity_id: str
     metric: str

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from include.clock import as_utc
-from include.ops.models import SEVERITY_ORDER
+from include.ops.models import SEVERITY_ORDER, AgentPath, Domain, Severity
 
 DomainState = Literal["ok", "findings", "errors", "not_run"]
 
@@ -74,9 +74,9 @@ class ReportFinding(BaseModel):
     """A finding as shown in the report (already redacted)."""
 
     finding_id: str
-    domain: str
+    domain: Domain
     check: str
-    severity: str
+    severity: Severity
     entity_type: str
     entity_id: str
     metric: str
@@ -86,7 +86,7 @@ class ReportFinding(BaseModel):
     explanation: str = ""
     recommendation: str
     evidence: list[tuple[str, str]] = Field(default_factory=list)
-    agent_path: str = "deterministic"
+    agent_path: AgentPath = "deterministic"
     window_end: datetime
     informational: bool = False
 

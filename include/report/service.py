@@ -178,23 +178,6 @@ def email_report(
     return result
 
 
-def deliver_report(
-    warehouse: Any,
-    report_at: datetime,
-    *,
-    recipients: list[str] | None = None,
-    smtp: SmtpSettings | None = None,
-    store: OpsStore | None = None,
-) -> ReportSummary:
-    """Generate, store and (when recipients and SMTP settings are given) e-mail the report."""
-    store = store or get_ops_store(warehouse)
-    bundle, summary = generate_report(warehouse, report_at, store=store)
-    if recipients and smtp:
-        result = email_report(bundle, recipients, smtp, store=store)
-        summary.emailed_to = sorted(set(summary.emailed_to) | set(result.accepted))
-    return summary
-
-
 def send_report(
     warehouse: Any,
     report_at: datetime,
