@@ -55,6 +55,7 @@ def list_(
     limit: int = typer.Option(20, "--limit", min=1, help="Newest N messages."),
 ) -> None:
     """Show the messages in the outbox, newest first."""
+    from rich import box
     from rich.table import Table
 
     from cli.output import banner, json_line, out
@@ -67,11 +68,20 @@ def list_(
             json_line(item.model_dump(mode="json"))
         return
     banner(f"outbox {outbox_dir()} · {len(items)} message(s) shown")
-    table = Table(show_lines=False)
-    for col in ("date (UTC)", "to", "subject", "file"):
-        table.add_column(col, overflow="fold")
+    # Fits 80 columns: the date and file name never wrap; a long recipient list shows its first address and
+    # how many more; the file column only when the terminal has room for it (--json has everything).
+    wide = out.width >= 120
+    table = Table(show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("date (UTC)", no_wrap=True)
+    table.add_column("to", overflow="fold", max_width=28)
+    table.add_column("subject", overflow="fold", ratio=1)
+    if wide:
+        table.add_column("file", no_wrap=True)
     for item in items:
-        table.add_row(f"{item.date:%Y-%m-%d %H:%M}" if item.date else "", item.to, item.subject, item.path.rsplit("/", 1)[-1])
+        recipients = [r.strip() for r in item.to.split(",") if r.strip()]
+        to = recipients[0] + (f" +{len(recipients) - 1}" if len(recipients) > 1 else "") if recipients else ""
+        cells = [f"{item.date:%Y-%m-%d %H:%M}" if item.date else "", to, item.subject]
+        table.add_row(*cells, *([item.path.rsplit("/", 1)[-1]] if wide else []))
     out.print(table)
 
 

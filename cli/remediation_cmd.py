@@ -48,6 +48,11 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.0f}%"
 
 
+def _short(action: str) -> str:
+    """An action as a table cell: RETRY_WITH_NEW_PARAMS -> retry+params (the JSON keeps the full name)."""
+    return {"RETRY_WITH_NEW_PARAMS": "retry+params", "SEND_EMAIL": "email"}.get(action, action.lower())
+
+
 LAKEHOUSE = typer.Option(None, "--lakehouse", help="Local lakehouse directory.")
 
 
@@ -59,6 +64,7 @@ def stats(
     lakehouse: str | None = LAKEHOUSE,
 ) -> None:
     """Accuracy (from feedback) and retry success (from outcomes) by failure category."""
+    from rich import box
     from rich.table import Table
 
     from cli.output import banner, json_line, out
@@ -73,15 +79,20 @@ def stats(
         for row in rows:
             json_line(row.as_row())
         return
-    table = Table(title="Remediation by category")
-    for column in ("category", "decisions", "actions", "repairs", "succeeded", "failed", "retry success",
-                   "feedback ✓/✗", "accuracy"):
-        table.add_column(column)
+    # Seven short columns without side borders: fits an 80-column terminal (actions wrap inside their cell).
+    table = Table(title="Remediation by category", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("category", no_wrap=True)
+    table.add_column("decided", justify="right")
+    table.add_column("actions", overflow="fold", min_width=17, ratio=1)
+    table.add_column("repairs ok/failed", justify="right")
+    table.add_column("retry ok", justify="right")
+    table.add_column("feedback ✓/✗", justify="right")
+    table.add_column("accuracy", justify="right")
     for row in rows:
-        actions = ", ".join(f"{k} {v}" for k, v in sorted(row.actions.items()))
-        table.add_row(row.category, str(row.decisions), actions, str(row.repairs_started), str(row.repairs_succeeded),
-                      str(row.repairs_failed), _pct(row.retry_success), f"{row.feedback_correct}/{row.feedback_wrong}",
-                      _pct(row.accuracy))
+        actions = ", ".join(f"{_short(k)} {v}" for k, v in sorted(row.actions.items()))
+        repairs = f"{row.repairs_succeeded}/{row.repairs_failed} of {row.repairs_started}" if row.repairs_started else "-"
+        table.add_row(row.category, str(row.decisions), actions, repairs, _pct(row.retry_success),
+                      f"{row.feedback_correct}/{row.feedback_wrong}", _pct(row.accuracy))
     out.print(table)
     if result.shadow_excluded:
         out.print(f"[dim]{result.shadow_excluded} shadow decision(s) not counted (--include-shadow)[/dim]")

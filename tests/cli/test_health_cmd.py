@@ -55,12 +55,16 @@ def test_report_email_goes_through_the_sink(filled: Path, monkeypatch: pytest.Mo
 
     with MailSink(port=0) as sink:
         monkeypatch.setenv("LAKEPILOT_SMTP_PORT", str(sink.port))
-        result = runner.invoke(app, ["report", "--date", "2026-05-09", "--lakehouse", str(filled), "--email", "--to", "a@example.com"])
+        result = runner.invoke(app, ["report", "--date", "2026-05-09", "--lakehouse", str(filled), "--email",
+                                     "--to", "a@example.com,platform-team@example.com"])
     assert result.exit_code == 0, result.output
     assert "local mail sink" in result.stderr and "e-mailed to a@example.com" in result.stderr
     listed = runner.invoke(app, ["mail", "list", "--json"])
     [item] = [json.loads(line) for line in listed.stdout.splitlines()]
-    assert item["subject"].startswith("[LakePilot] Platform health 09 May 2026") and item["to"] == "a@example.com"
+    assert item["subject"].startswith("[LakePilot] Platform health 09 May 2026") and "a@example.com" in item["to"]
+    table = runner.invoke(app, ["mail", "list"]).stdout  # 80 columns (rich's width off a terminal)
+    assert max(len(line) for line in table.splitlines()) <= 80, table
+    assert "a@example.com +1" in table and "2026-" in table
 
 
 def test_report_email_to_a_dead_sink_fails_clearly(filled: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -75,6 +75,19 @@ def test_stats_feedback_round_trip(ledger) -> None:
     assert code == 2 and "--correct or --wrong" in err
 
 
+def test_the_stats_table_fits_an_80_column_terminal(ledger) -> None:
+    from cli.output import out
+
+    assert out.width == 80  # not a terminal: rich's default width, what a narrow terminal shows
+    code, text, err = _run("stats")
+    assert code == 0, err
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 80, text
+    for category in ("network", "resource", "permission", "(all)"):
+        assert any(line.lstrip().startswith(category) for line in lines), text  # never wrapped mid-name
+    assert any("retry+params 1" in line for line in lines), text
+
+
 def test_export_training_writes_confirmed_decisions_as_chat_examples(ledger, store, tmp_path: Path) -> None:
     # A secret that slipped into a stored excerpt must not reach the training file.
     oom = ledger["oom"]
