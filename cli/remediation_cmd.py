@@ -64,7 +64,6 @@ def stats(
     lakehouse: str | None = LAKEHOUSE,
 ) -> None:
     """Accuracy (from feedback) and retry success (from outcomes) by failure category."""
-    from rich import box
     from rich.table import Table
 
     from cli.output import banner, json_line, out
@@ -79,18 +78,19 @@ def stats(
         for row in rows:
             json_line(row.as_row())
         return
-    # Seven short columns without side borders: fits an 80-column terminal (actions wrap inside their cell).
-    table = Table(title="Remediation by category", box=box.SIMPLE_HEAD, pad_edge=False)
+    # Seven short columns, no borders (two spaces between columns): fits an 80-column terminal; actions wrap.
+    table = Table(title="Remediation by category", box=None, pad_edge=False, header_style="bold underline")
     table.add_column("category", no_wrap=True)
-    table.add_column("decided", justify="right")
+    table.add_column("n", justify="right")
     table.add_column("actions", overflow="fold", min_width=17, ratio=1)
-    table.add_column("repairs ok/failed", justify="right")
-    table.add_column("retry ok", justify="right")
+    table.add_column("repairs ✓/✗", justify="right")
+    table.add_column("retry ✓", justify="right")
     table.add_column("feedback ✓/✗", justify="right")
     table.add_column("accuracy", justify="right")
     for row in rows:
         actions = ", ".join(f"{_short(k)} {v}" for k, v in sorted(row.actions.items()))
         repairs = f"{row.repairs_succeeded}/{row.repairs_failed} of {row.repairs_started}" if row.repairs_started else "-"
+        # n: decisions; repairs ✓/✗: succeeded/failed of started; retry ✓: retry success; accuracy from feedback
         table.add_row(row.category, str(row.decisions), actions, repairs, _pct(row.retry_success),
                       f"{row.feedback_correct}/{row.feedback_wrong}", _pct(row.accuracy))
     out.print(table)

@@ -86,6 +86,8 @@ def test_the_stats_table_fits_an_80_column_terminal(ledger) -> None:
     for category in ("network", "resource", "permission", "(all)"):
         assert any(line.lstrip().startswith(category) for line in lines), text  # never wrapped mid-name
     assert any("retry+params 1" in line for line in lines), text
+    assert any(line.rstrip().endswith("accuracy") for line in lines), text  # the last column is not cut
+    assert any(line.rstrip().endswith("100%") or line.rstrip().endswith("-") for line in lines if "network" in line), text
 
 
 def test_export_training_writes_confirmed_decisions_as_chat_examples(ledger, store, tmp_path: Path) -> None:
