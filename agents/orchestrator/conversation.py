@@ -16,6 +16,7 @@ from typing import Any
 from agents.orchestrator.models import Answer
 from agents.orchestrator.router.models import RouteContext, RouteResult
 from include.ops.models import ConversationTurn
+from include.ops.store import OpsStore
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def check_session_id(value: str | None) -> str:
 class Conversation:
     """The turns of one session."""
 
-    def __init__(self, store: Any, session_id: str) -> None:
+    def __init__(self, store: OpsStore, session_id: str) -> None:
         self.store = store
         self.session_id = session_id
         self._turns: list[ConversationTurn] | None = None

@@ -29,6 +29,7 @@ from include.health.records import HealthDomainRun
 from include.health.settings import HealthSettings
 from include.ops.filters import Since
 from include.ops.models import Domain
+from include.ops.store import OpsStore
 from include.untrusted.redaction import redact
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class GatherContext:
     plan: SweepPlan
     window: TimeWindow | None
     warehouse: Any
-    store: Any
+    store: OpsStore
     llm: Any = None
     model: Any = None
     settings: HealthSettings | None = None

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel
 
 from include.clock import as_utc
 from include.ops.models import ConversationTurn
+from include.ops.store import OpsStore
 from include.untrusted.redaction import redact
 
 NEAR_TWIN = 0.6  # the cut-off used for every earlier blind batch (docs/router.md)
@@ -52,7 +52,7 @@ def _key(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def asked_questions(store: Any, since: datetime | None = None, shipped: list[str] | None = None) -> list[AskedQuestion]:
+def asked_questions(store: OpsStore, since: datetime | None = None, shipped: list[str] | None = None) -> list[AskedQuestion]:
     """Distinct questions from the conversations table (oldest first), not yet in the shipped set.
 
     Args:

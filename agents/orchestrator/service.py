@@ -36,6 +36,7 @@ from agents.orchestrator.sources import SweepFn, data_marker
 from agents.orchestrator.synthesis import assemble, clarification_text, deterministic_body, frame, window_text
 from include.clock import as_utc, utcnow
 from include.health.settings import HealthSettings
+from include.ops.store import OpsStore
 from include.untrusted.limits import QUESTION, clip
 from include.untrusted.redaction import redact
 
@@ -154,7 +155,7 @@ def ask(
     session_id: str | None = None,
     now: datetime | None = None,
     warehouse: Any = None,
-    store: Any = None,
+    store: OpsStore | None = None,
     llm: Any = None,
     *,
     request_id: str | None = None,

@@ -31,6 +31,7 @@ from include.health.runner import run_domain
 from include.health.service import load_stored_sweep
 from include.health.settings import HealthSettings
 from include.ops.models import Domain, OpsRecord, register_ops_model
+from include.ops.store import OpsStore
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def chunk_settings(base: HealthSettings | None, chunk: SweepChunk) -> HealthSett
                                        "security_window_anchor": "sliding"})
 
 
-def _stored(store: Any, domain: str, chunk: SweepChunk, runs: list[HealthDomainRun]) -> ObtainedSweep | None:
+def _stored(store: OpsStore, domain: str, chunk: SweepChunk, runs: list[HealthDomainRun]) -> ObtainedSweep | None:
     candidates = [r for r in runs if chunk.matches(r.window_start, r.window_end)]
     if not candidates:
         return None
@@ -103,7 +104,7 @@ def _stored(store: Any, domain: str, chunk: SweepChunk, runs: list[HealthDomainR
     return ObtainedSweep(sweep, "stored", analysis)
 
 
-def _cached(store: Any, domain: str, chunk: SweepChunk, marker: str) -> ObtainedSweep | None:
+def _cached(store: OpsStore, domain: str, chunk: SweepChunk, marker: str) -> ObtainedSweep | None:
     rows = store.read(OrchestratorSweep, {"domain": domain, "as_of": chunk.as_of, "window_hours": chunk.window_hours})
     fresh = [r for r in rows if r.data_marker == marker and utcnow() - as_utc(r.created_at) <= CACHE_TTL]
     if not fresh:
@@ -119,7 +120,7 @@ def obtain_sweep(
     chunk: SweepChunk,
     *,
     warehouse: Any,
-    store: Any,
+    store: OpsStore,
     runs: list[HealthDomainRun],
     settings: HealthSettings | None = None,
     marker: str = "",

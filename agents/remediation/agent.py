@@ -21,6 +21,7 @@ from typing import Any
 from agents.llm import LLMConfig, build_chat_model
 from agents.remediation.llm_triage import analyse_with_llm
 from include.ops.models import RemediationDecision
+from include.ops.store import OpsStore
 from include.remediation.decide import decide
 from include.remediation.models import FailureContext, TriageResult
 from include.remediation.patterns import RuleSet, classify_failure
@@ -92,7 +93,7 @@ def remediate(
 
 def remediate_and_record(
     failure: FailureContext,
-    store: Any,
+    store: OpsStore,
     policy: RemediationPolicy | None = None,
     now: datetime | None = None,
     *,

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from agents.remediation.agent import remediate
 from include.ops.models import RemediationDecision
+from include.ops.store import OpsStore
 from include.remediation.detection import FailedRunRef, attempt_of, is_failed
 from include.remediation.jobs_client import JobsApi, JobsApiError
 from include.remediation.models import FailureContext
@@ -89,7 +90,7 @@ def fetch_failure(jobs: JobsApi, run_id: int, workspace_id: str = "") -> tuple[F
 def decide_failed_run(
     ref: FailedRunRef,
     jobs: JobsApi,
-    store: Any,
+    store: OpsStore,
     policy: RemediationPolicy,
     now: datetime | None = None,
     *,

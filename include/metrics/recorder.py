@@ -33,6 +33,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from include.clock import utcnow
 from include.metrics.llm_calls import LLMCall
 from include.metrics.pricing import price_table
+from include.ops.store import OpsStore
 from include.untrusted.redaction import excerpt
 
 if TYPE_CHECKING:
@@ -192,7 +193,7 @@ class LLMUsageRecorder(BaseCallbackHandler):
             log.warning("could not record LLM call %s: %s", call.call_id, exc)
 
 
-def store_sink(store: Any) -> Sink:
+def store_sink(store: OpsStore) -> Sink:
     """A sink that MERGEs each call into `store`'s `llm_calls` table."""
 
     def write(call: LLMCall) -> None:

@@ -16,6 +16,7 @@ from include.health.records import HealthDomainRun
 from include.lakehouse.warehouse import QueryError, Warehouse, local_root, query_file
 from include.ops.filters import In, Since
 from include.ops.models import DOMAINS, SEVERITY_ORDER, Finding
+from include.ops.store import OpsStore
 from include.report.models import (
     CostPoint,
     DomainStatus,
@@ -219,7 +220,7 @@ def key_figures(data: ReportData) -> list[KeyFigure]:
     return figures
 
 
-def load_report_data(warehouse: Warehouse, store: Any, report_at: datetime) -> ReportData:
+def load_report_data(warehouse: Warehouse, store: OpsStore, report_at: datetime) -> ReportData:
     """Everything the report shows for a report made at `report_at` (UTC)."""
     report_at = as_utc(report_at)
     report_date, since = report_window(report_at)
