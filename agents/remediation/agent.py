@@ -5,6 +5,7 @@ Entry points for the Airflow side and the CLI:
   triage_failure(failure, llm=...)            -> TriageResult
   remediate(failure, history, policy, now)    -> RemediationDecision (pure: no I/O besides the LLM)
   remediate_and_record(failure, store, ...)   -> RemediationDecision, read from / written to the ledger
+                                                (the DAG's decide step, agents/remediation/pipeline.py, goes through it)
 
 `llm` is an `agents.llm.LLMConfig` (the model is built by `agents.llm.build_chat_model`), a ready
 LangChain chat model (tests), or None for the deterministic path. Which path decided is recorded
@@ -98,17 +99,21 @@ def remediate_and_record(
     now: datetime | None = None,
     *,
     llm: LLMConfig | Any | None = None,
+    rules: RuleSet | None = None,
+    history: list[RemediationDecision] | None = None,
+    context: dict[str, Any] | None = None,
 ) -> RemediationDecision:
-    """Read the job's ledger, decide, and upsert the decision (idempotent on (run_id, attempt))."""
-    history = store.read(RemediationDecision, {"job_id": failure.job_id})
-    decision = remediate(failure, history, policy, now, llm=llm)
+    """Read the job's ledger (unless `history` is given), decide, add `context` (what the run looked like
+    when it failed) and upsert the decision — idempotent on (run_id, attempt). The decide step of the
+    remediation DAG (agents/remediation/pipeline.py) goes through here."""
+    if history is None:
+        history = store.read(RemediationDecision, {"job_id": failure.job_id})
+    decision = remediate(failure, history, policy, now, llm=llm, rules=rules)
+    if context:
+        decision = RemediationDecision.model_validate({**decision.model_dump(), **context})
     store.upsert([decision])
     log.info(
-        "run %s attempt %s: %s (%s, %s)",
-        failure.run_id,
-        failure.attempt,
-        decision.action,
-        decision.category,
-        decision.decided_by,
+        "run %s attempt %s: %s (%s/%s, %s, guard %s)", decision.run_id, decision.attempt, decision.action,
+        decision.category, decision.kind, decision.decided_by, decision.guard,
     )
     return decision

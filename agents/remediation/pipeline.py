@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from agents.remediation.agent import remediate
+from agents.remediation.agent import remediate_and_record
 from include.ops.models import RemediationDecision
 from include.ops.store import OpsStore
 from include.remediation.detection import FailedRunRef, attempt_of, is_failed
@@ -112,18 +112,10 @@ def decide_failed_run(
         return DecisionRef(status="moved_on", run_id=ref.run_id, attempt=ref.attempt, job_id=ref.job_id, note=note)
     if failure.job_id != ref.job_id:
         history = store.read(RemediationDecision, {"job_id": failure.job_id})
-    decision = remediate(failure, history, policy, now, llm=llm, rules=rules)
-    decision = RemediationDecision.model_validate(
-        {
-            **decision.model_dump(),
-            "run_page_url": run.get("run_page_url") or ref.run_page_url,
-            "cluster_at_failure": failure.cluster.model_dump(exclude_defaults=True) if failure.cluster else {},
-            "timeout_at_failure": failure.timeout_seconds,
-        }
-    )
-    store.upsert([decision])
-    log.info(
-        "run %s attempt %s: %s (%s/%s, %s, guard %s)", decision.run_id, decision.attempt, decision.action,
-        decision.category, decision.kind, decision.decided_by, decision.guard,
-    )
+    context = {
+        "run_page_url": run.get("run_page_url") or ref.run_page_url,
+        "cluster_at_failure": failure.cluster.model_dump(exclude_defaults=True) if failure.cluster else {},
+        "timeout_at_failure": failure.timeout_seconds,
+    }
+    decision = remediate_and_record(failure, store, policy, now, llm=llm, rules=rules, history=history, context=context)
     return DecisionRef.of(decision, "decided")
