@@ -5,6 +5,8 @@
     lakepilot provision --request "…" --answers a.json   non-interactive (answers by question key)
     lakepilot provision --plan plan.json                 trigger a plan file (validated first)
     lakepilot provision --session prov-1a2b3c4d          resume a saved conversation
+    lakepilot provision --request "…" --dry-run [--json] what it would become, no prompts, nothing saved
+                                                         (exit 0: a complete plan; 3: a question is open)
 """
 
 from __future__ import annotations
@@ -91,6 +93,31 @@ def _trigger(plan: Any, session: Any | None, save: Any, as_json: bool) -> None:
         typer.echo(run.url)
 
 
+def _dry_run(request: str | None, answers: dict[str, list[str]], target: str, llm: Any, as_json: bool) -> None:
+    from agents.provisioning.dry_run import dry_run
+    from cli.output import err, fail, json_line, out
+
+    text = request or (answers.pop("request", [""])[0] if answers.get("request") else "")
+    if not text.strip():
+        fail("--dry-run needs --request (or a 'request' entry in --answers)")
+    result = dry_run(text, answers, target=target, llm=llm)
+    if as_json:
+        json_line(result.model_dump(mode="json"))
+    else:
+        for note in result.notes:
+            err.print(note, markup=False, highlight=False, soft_wrap=True)
+        for step in result.steps:
+            out.print(f"[dim]({step.key}, {step.source})[/dim] {step.answer}", highlight=False)
+        if result.complete and result.plan:
+            out.print(f"[bold green]complete[/bold green]: stack {result.plan.get('stack')}, "
+                      f"capabilities {', '.join(result.capabilities)}", highlight=False)
+    if not result.complete:
+        question = result.open_question
+        err.print(f"open question ({question.key}): {question.question.splitlines()[0]}" if question else "incomplete",
+                  markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(3)
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def provision(
@@ -101,7 +128,9 @@ def register(app: typer.Typer) -> None:
         target: Annotated[str, typer.Option("--target", help="sandbox (offline terraform_data) or azure.")] = "sandbox",
         save_plan: Annotated[Path | None, typer.Option("--save-plan", help="Also write the confirmed plan here.")] = None,
         no_trigger: Annotated[bool, typer.Option("--no-trigger", help="Stop after the plan is confirmed.")] = False,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the triggered run as JSON.")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the triggered run (or the dry run) as JSON.")] = False,
+        dry: Annotated[bool, typer.Option("--dry-run", help="No prompts, nothing saved or triggered: print what the "
+                                          "request becomes (with --answers) and exit 3 if a question is open.")] = False,
     ) -> None:
         """Describe what you need; LakePilot plans it, Airflow asks for approval and applies exactly that plan."""
         from agents.llm import LLMConfig, build_chat_model, llm_mode_label
@@ -131,6 +160,9 @@ def register(app: typer.Typer) -> None:
             fail(f"the lakepilot_llm connection is not usable: {exc}")
         banner(f"provisioning conversation · parser: {llm_mode_label(config)}")
         llm = LLMRequestParser(build_chat_model(config)) if config else None
+        if dry:
+            _dry_run(request, _answers(answers), target, llm, as_json)
+            return
         if session_id:
             try:
                 session = load_session(session_id)

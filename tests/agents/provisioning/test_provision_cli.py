@@ -158,3 +158,40 @@ def test_unreachable_airflow_keeps_the_plan_for_a_retry(monkeypatch, tmp_path: P
     assert result.exit_code == 2 and "could not reach Airflow" in flat
     session_id = flat.split("retry with --session ")[1].split()[0].rstrip(")")
     assert load_session(session_id).status == "ready"
+
+
+def test_dry_run_prints_what_a_request_becomes_without_prompts_or_triggers(airflow_stub: str, tmp_path: Path) -> None:
+    from agents.provisioning.sessions import sessions_dir
+
+    before = set(sessions_dir().glob("*")) if sessions_dir().exists() else set()
+    # every question answered by its suggestion or a confirmation: the validated plan, and where each answer came from
+    run = CliRunner().invoke(app, ["provision", "--request", EXAMPLE, "--dry-run", "--json"])
+    assert run.exit_code == 0, run.output
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["complete"] is True and result["open_question"] is None
+    assert validate_plan(result["plan"]).plan.stack == "ml-team-prod-eus"
+    assert (result["environment"], result["region"], result["params"]["databricks_workspace"]["gpu"]) == ("prod", "eastus", True)
+    sources = {s["key"]: s["source"] for s in result["steps"]}
+    assert sources == {"capabilities": "confirmed", "azure_openai.models": "suggested", "names": "confirmed",
+                       "confirm": "confirmed"}
+
+    # --answers overrides a suggestion
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"azure_openai.models": "gpt-4o"}))
+    chosen = CliRunner().invoke(app, ["provision", "--request", EXAMPLE, "--answers", str(answers), "--dry-run", "--json"])
+    assert chosen.exit_code == 0, chosen.output
+    plan = json.loads(chosen.stdout.strip().splitlines()[-1])
+    assert {s["key"]: s["source"] for s in plan["steps"]}["azure_openai.models"] == "answers"
+    (openai,) = [c for c in validate_plan(plan["plan"]).plan.capabilities if c.name == "azure_openai"]
+    assert [d["model"] for d in openai.params["deployments"]] == ["gpt-4o"]
+
+    # what a request lacks and nobody suggested is the open question (exit 3): the team, or what to provision at all
+    no_team = CliRunner().invoke(app, ["provision", "--request", "open 443 to 10.20.0.0/16 on a prod workspace in East US",
+                                       "--dry-run", "--json"])
+    assert no_team.exit_code == 3, no_team.output
+    assert json.loads(no_team.stdout.strip().splitlines()[-1])["open_question"]["key"] == "team"
+    vague = CliRunner().invoke(app, ["provision", "--request", "I need something", "--dry-run"])
+    assert vague.exit_code == 3 and "open question (capabilities)" in " ".join(vague.output.split())
+    # nothing was saved or triggered by any of it
+    assert not [c for c in StubAirflow.calls if c[1].endswith("/dagRuns")]
+    assert (set(sessions_dir().glob("*")) if sessions_dir().exists() else set()) == before
