@@ -18,6 +18,7 @@ from agents.orchestrator.models import DomainResult
 from include.formatting import pct_rounded
 from include.ops.models import Domain
 
+FLAT_SHARE = 0.10  # a window within 10% of what was expected did not spike
 MAX_DRIVERS = 3
 MAX_FAILED_JOBS = 5
 MAX_SERIES_POINTS = 14
@@ -61,22 +62,30 @@ def cost_facts(result: DomainResult, labels: Labels, baseline_label: str) -> lis
         total, expected = num(first.get("total_window_usd")), num(first.get("total_expected_usd"))
         change = total - expected
         ratio = share(change, expected)
-        out.append(Fact(domain="cost", source="cost_drivers", numbers={
-            "window_usd": round(total, 2), "expected_usd": round(expected, 2), "change_usd": round(change, 2),
-            **({"change_pct": round(100 * ratio, 1)} if ratio is not None else {})},
-            text=f"Total spend in the window was {usd(total)} across all workspaces, against {usd(expected)} expected "
-                 f"from {baseline_label} ({'+' if change >= 0 else '−'}{usd(abs(change))}"
-                 + (f", {'+' if ratio >= 0 else ''}{pct_text(ratio)})." if ratio is not None else ").")))
+        numbers = {"window_usd": round(total, 2), "expected_usd": round(expected, 2), "change_usd": round(change, 2),
+                   **({"change_pct": round(100 * ratio, 1)} if ratio is not None else {})}
+        if change < 0:  # the premise of "why did cost spike" is wrong: say so before anything else
+            text = (f"Spend did not rise: {usd(total)} in the window across all workspaces, "
+                    + (f"{pct_text(-ratio)} below " if ratio is not None else "below ")
+                    + f"the {usd(expected)} expected from {baseline_label}.")
+        elif ratio is not None and ratio < FLAT_SHARE:
+            text = (f"Spend was about as expected: {usd(total)} in the window across all workspaces against "
+                    f"{usd(expected)} from {baseline_label} (+{pct_text(ratio)}).")
+        else:
+            text = (f"Total spend in the window was {usd(total)} across all workspaces, against {usd(expected)} expected "
+                    f"from {baseline_label} (+{usd(change)}" + (f", +{pct_text(ratio)})." if ratio is not None else ")."))
+        out.append(Fact(domain="cost", source="cost_drivers", numbers=numbers, text=text))
         for row in [r for r in drivers.rows if num(r.get("change_usd")) > 0][:MAX_DRIVERS]:
             ref = f"{row['workload_type']}:{row['workload_id']}"
             delta = num(row["change_usd"])
-            part = share(delta, change)
+            part = share(delta, change) if change > 0 else None  # a share of a fall is meaningless
             out.append(Fact(domain="cost", source="cost_drivers", numbers={
                 "window_usd": round(num(row["window_usd"]), 2), "expected_usd": round(num(row["expected_usd"]), 2),
                 "change_usd": round(delta, 2), **({"share_of_change_pct": round(100 * part, 1)} if part is not None else {})},
                 text=f"{labels.of(ref)} in {labels.of('workspace:' + str(row['workspace_id']))} ({row['sku_name']}): "
                      f"{usd(num(row['window_usd']))} vs {usd(num(row['expected_usd']))} expected, +{usd(delta)}"
-                     + (f", {pct_text(part)} of the overall change." if part is not None and part <= 1 else ".")))
+                     + (f", {pct_text(part)} of the overall change." if part is not None and part <= 1
+                        else " (one of the few increases while the total fell)." if change < 0 else ".")))
     series = _daily_series(result, drivers.rows[0]["workspace_id"] if drivers and drivers.rows else None, labels)
     if series:
         out.append(series)

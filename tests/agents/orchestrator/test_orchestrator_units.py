@@ -206,3 +206,34 @@ def test_the_llm_modules_import_in_a_fresh_interpreter() -> None:
             "missing = [m for m in LLM_MODULES if m not in sys.modules]; assert not missing, missing; print('ok')")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def _cost_result(total: float, expected: float, rows: list[dict]) -> object:
+    from agents.orchestrator.models import DomainResult, EvidenceTable
+
+    base = {"workspace_id": "111", "sku_name": "JOBS", "workload_type": "job", "job_name": None,
+            "total_window_usd": total, "total_expected_usd": expected}
+    table = EvidenceTable(name="cost_drivers", domain="cost", description="", status="ok",
+                          rows=[{**base, **r} for r in rows], row_count=len(rows))
+    return DomainResult(domain="cost", status="answered", evidence=[table])
+
+
+@pytest.mark.parametrize(("total", "expected", "first", "absent"), [
+    (778.0, 926.0, "Spend did not rise: $778.00 in the window across all workspaces, 16% below the $926.00 expected",
+     "of the overall change"),
+    (950.0, 926.0, "Spend was about as expected: $950.00", "did not rise"),
+    (2100.0, 926.0, "Total spend in the window was $2,100 across all workspaces, against $926.00 expected", "did not rise"),
+])
+def test_cost_facts_say_when_the_premise_of_a_spike_is_wrong(total: float, expected: float, first: str, absent: str) -> None:
+    """"Why did cost spike?" on a day spend fell: the first fact says it did not, and no increase is called a
+    share of a change that was a fall."""
+    from agents.orchestrator.digest import cost_facts
+    from agents.orchestrator.labels import Labels
+
+    rows = [{"workload_id": "42", "window_usd": 300.0, "expected_usd": 200.0, "change_usd": 100.0},
+            {"workload_id": "43", "window_usd": 100.0, "expected_usd": 348.0, "change_usd": -248.0}]
+    facts = cost_facts(_cost_result(total, expected, rows), Labels(), "the previous 7 days")  # type: ignore[arg-type]
+    texts = [f.text for f in facts]
+    assert texts[0].startswith(first), texts[0]
+    assert not any(absent in t for t in texts), texts
+    assert len([t for t in texts if "+$100.00" in t]) == 1  # the one workload that rose is still named
