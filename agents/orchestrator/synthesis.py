@@ -26,6 +26,7 @@ from include.templating import template_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SHOWN_FINDINGS = 3
+CLOSE_ENOUGH = 2  # "… and 1 more finding" hides what it names: up to this many more are shown instead
 TITLES = {"cost": "cost", "security": "security", "performance": "performance", "reliability": "reliability",
           "data_quality": "data quality", "mlops": "ML / model serving"}
 
@@ -90,8 +91,9 @@ def sections_for(results: list[DomainResult], facts: list[Fact], plan: SweepPlan
         about = [f for f in r.findings if focus is not None and focus.about(f)]
         if about:
             anomalies = about + [f for f in anomalies if f not in about]
-        shown = anomalies[:SHOWN_FINDINGS]
         total = max(0, r.findings_total - len(informational))
+        limit = SHOWN_FINDINGS if total - SHOWN_FINDINGS > CLOSE_ENOUGH else SHOWN_FINDINGS + CLOSE_ENOUGH
+        shown = anomalies[:limit]
         mine = [f for f in facts if f.domain == r.domain]
         lead = about[0].summary if about else (mine[0].text if mine else (shown[0].summary if shown else r.headline))
         note = ""

@@ -237,3 +237,17 @@ def test_cost_facts_say_when_the_premise_of_a_spike_is_wrong(total: float, expec
     assert texts[0].startswith(first), texts[0]
     assert not any(absent in t for t in texts), texts
     assert len([t for t in texts if "+$100.00" in t]) == 1  # the one workload that rose is still named
+
+
+@pytest.mark.parametrize(("total", "shown", "more"), [(3, 3, 0), (4, 4, 0), (5, 5, 0), (6, 3, 3), (9, 3, 6)])
+def test_an_answer_names_the_findings_rather_than_hiding_one_or_two(total: int, shown: int, more: int) -> None:
+    from agents.orchestrator.models import DomainResult
+    from agents.orchestrator.synthesis import sections_for
+    from include.health.analysis import AnalysedFinding
+
+    findings = [AnalysedFinding(finding_id=f"f{i}", check="failure_streak", severity="high", entity_type="job",
+                                entity_id=str(i), metric="consecutive_failures", summary=f"Job {i} failed",
+                                explanation="", recommendation="") for i in range(total)]
+    result = DomainResult(domain="reliability", status="answered", findings=findings, findings_total=total)
+    (section,) = sections_for([result], [], plan_sweeps(None, datetime(2026, 5, 10, tzinfo=UTC)))
+    assert (len(section.findings), section.more) == (shown, more)
