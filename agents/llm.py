@@ -24,7 +24,9 @@ as JSON or URI, parsed by Airflow, or a configured secrets backend).
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr
@@ -147,14 +149,29 @@ def build_chat_model(config: LLMConfig, *, agent: str | None = None, callbacks: 
     return ChatOpenAI(model=config.model, base_url=config.base_url, **common)
 
 
+_ENTRA_PROVIDERS: dict[tuple[str, str, str, str], Any] = {}
+_ENTRA_LOCK = threading.Lock()
+
+
 def _entra_id_token_provider(config: LLMConfig) -> Any:
     """A cached Entra ID token source for Azure OpenAI, asked once now so that a refused secret fails
-    here (the agent then falls back and says why) rather than inside the first chat request."""
+    here (the agent then falls back and says why) rather than inside the first chat request.
+
+    One provider per service principal (tenant, client, authority, secret digest) in the process: it
+    renews its own token, so the several models a question builds share one token request."""
     from include.azure_auth import EntraIdTokenProvider
 
-    provider = EntraIdTokenProvider(config.tenant_id or "", config.client_id or "", config.api_key,
-                                    authority_host=config.authority_host, timeout_s=config.timeout_s)
-    provider()
+    secret = config.api_key.get_secret_value()
+    key = (config.tenant_id or "", config.client_id or "", config.authority_host or "",
+           hashlib.sha256(secret.encode()).hexdigest())
+    with _ENTRA_LOCK:
+        provider = _ENTRA_PROVIDERS.get(key)
+        if provider is None:
+            provider = EntraIdTokenProvider(config.tenant_id or "", config.client_id or "", config.api_key,
+                                            authority_host=config.authority_host, timeout_s=config.timeout_s)
+    provider()  # raises for a refused secret; the provider is kept only once it has worked
+    with _ENTRA_LOCK:
+        _ENTRA_PROVIDERS[key] = provider
     return provider
 
 

@@ -33,7 +33,6 @@ from langchain_core.callbacks import BaseCallbackHandler
 from include.clock import utcnow
 from include.metrics.llm_calls import LLMCall
 from include.metrics.pricing import price_table
-from include.ops.store import OpsStore
 from include.untrusted.redaction import excerpt
 
 if TYPE_CHECKING:
@@ -191,15 +190,6 @@ class LLMUsageRecorder(BaseCallbackHandler):
         except Exception as exc:  # recording must never break the agent that made the call
             self.sink_failures += 1
             log.warning("could not record LLM call %s: %s", call.call_id, exc)
-
-
-def store_sink(store: OpsStore) -> Sink:
-    """A sink that MERGEs each call into `store`'s `llm_calls` table."""
-
-    def write(call: LLMCall) -> None:
-        store.upsert([call])
-
-    return write
 
 
 _STORES: dict[tuple[str, ...], Any] = {}

@@ -15,6 +15,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
+from dateutil.relativedelta import relativedelta
+
 from include.health.settings import HealthSettings
 from include.ops.models import Domain, Finding, Severity
 
@@ -166,8 +168,6 @@ def seasonal_params(s: Sweep) -> dict[str, Any]:
     over `seasonal_baseline_days`, the buckets a whole number of weeks before the window; and for a
     whole-day window, the same dates (± `MONTH_SLACK_DAYS`) of the last `MONTHS_BACK` months
     (`month_<k>_start`/`_end`; an empty range otherwise), read on their own so the scan stays small."""
-    from dateutil.relativedelta import relativedelta
-
     n = s.buckets(max(s.settings.baseline_days, s.settings.seasonal_baseline_days))
     week = 7 * 86400
     season = week // s.window_seconds if week % s.window_seconds == 0 else 0  # buckets per week, if whole

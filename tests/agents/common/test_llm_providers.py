@@ -194,6 +194,12 @@ def test_azure_openai_with_entra_id(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         assert chat["headers"]["authorization"] == f"Bearer {ENTRA_TOKEN}" and "api-key" not in chat["headers"]
         assert SP_SECRET not in json.dumps(chat)
 
+        # a second model for the same service principal (the orchestrator builds several per question)
+        # reuses the token: one more chat request, no second token request
+        server.seen.clear()
+        _answered(_from_connection(monkeypatch, connection))
+        assert [call["path"] for call in server.seen] == ["/openai/deployments/gpt4o-prod/chat/completions"]
+
         # a wrong secret: no chat request; the agent falls back as an auth error and its log names Entra ID's
         # refusal (client, tenant, AADSTS code), never the secret
         server.seen.clear()

@@ -7,24 +7,17 @@
 -- Params: :baseline_start, :window_end, :window_seconds, :baseline_buckets, :recent_buckets, :season_buckets,
 --         :spike_ratio, :min_usd, :month_1_start .. :month_3_end
 {% from "_priced_usage.sql" import priced_usage %}
+{% from "_same_dates.sql" import in_past_months, months_ago %}
 WITH priced AS (
   {{ priced_usage("(u.usage_start_time >= CAST(:baseline_start AS TIMESTAMP)
                     AND u.usage_start_time < CAST(:window_end AS TIMESTAMP))
-                   OR (u.usage_start_time >= CAST(:month_1_start AS TIMESTAMP)
-                       AND u.usage_start_time < CAST(:month_1_end AS TIMESTAMP))
-                   OR (u.usage_start_time >= CAST(:month_2_start AS TIMESTAMP)
-                       AND u.usage_start_time < CAST(:month_2_end AS TIMESTAMP))
-                   OR (u.usage_start_time >= CAST(:month_3_start AS TIMESTAMP)
-                       AND u.usage_start_time < CAST(:month_3_end AS TIMESTAMP))") }}
+                   OR " ~ in_past_months("u.usage_start_time")) }}
 ),
 bucketed AS (
   SELECT workspace_id, sku_name, usd,
          FLOOR((unix_micros(usage_start_time) - unix_micros(CAST(:baseline_start AS TIMESTAMP)))
                / (:window_seconds * 1000000.0)) AS bucket,
-         CASE WHEN usage_start_time >= CAST(:month_1_start AS TIMESTAMP) AND usage_start_time < CAST(:month_1_end AS TIMESTAMP) THEN 1
-              WHEN usage_start_time >= CAST(:month_2_start AS TIMESTAMP) AND usage_start_time < CAST(:month_2_end AS TIMESTAMP) THEN 2
-              WHEN usage_start_time >= CAST(:month_3_start AS TIMESTAMP) AND usage_start_time < CAST(:month_3_end AS TIMESTAMP) THEN 3
-         END AS months_ago
+         {{ months_ago("usage_start_time") }} AS months_ago
   FROM priced
 ),
 per_bucket AS (

@@ -7,6 +7,7 @@
 -- Params: :baseline_start, :window_end, :window_seconds, :baseline_buckets, :recent_buckets, :season_buckets,
 --         :month_1_start .. :month_3_end
 -- optional: endpoint_delete_time
+{% from "_same_dates.sql" import in_past_months, months_ago %}
 WITH entities AS (
   SELECT DISTINCT served_entity_id, endpoint_name, workspace_id FROM system.serving.served_entities
 ),
@@ -24,16 +25,11 @@ retired AS (
 bucketed AS (
   SELECT e.endpoint_name, e.workspace_id,
          FLOOR((unix_micros(u.request_time) - unix_micros(CAST(:baseline_start AS TIMESTAMP))) / (:window_seconds * 1000000.0)) AS bucket,
-         CASE WHEN u.request_time >= CAST(:month_1_start AS TIMESTAMP) AND u.request_time < CAST(:month_1_end AS TIMESTAMP) THEN 1
-              WHEN u.request_time >= CAST(:month_2_start AS TIMESTAMP) AND u.request_time < CAST(:month_2_end AS TIMESTAMP) THEN 2
-              WHEN u.request_time >= CAST(:month_3_start AS TIMESTAMP) AND u.request_time < CAST(:month_3_end AS TIMESTAMP) THEN 3
-         END AS months_ago
+         {{ months_ago("u.request_time") }} AS months_ago
   FROM system.serving.endpoint_usage u
   JOIN entities e ON u.served_entity_id = e.served_entity_id
   WHERE (u.request_time >= CAST(:baseline_start AS TIMESTAMP) AND u.request_time < CAST(:window_end AS TIMESTAMP))
-     OR (u.request_time >= CAST(:month_1_start AS TIMESTAMP) AND u.request_time < CAST(:month_1_end AS TIMESTAMP))
-     OR (u.request_time >= CAST(:month_2_start AS TIMESTAMP) AND u.request_time < CAST(:month_2_end AS TIMESTAMP))
-     OR (u.request_time >= CAST(:month_3_start AS TIMESTAMP) AND u.request_time < CAST(:month_3_end AS TIMESTAMP))
+     OR {{ in_past_months("u.request_time") }}
 ),
 per_bucket AS (
   SELECT endpoint_name, MIN(workspace_id) AS workspace_id, bucket, MAX(months_ago) AS months_ago, COUNT(*) AS requests
