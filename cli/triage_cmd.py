@@ -22,7 +22,6 @@ import typer
 
 if TYPE_CHECKING:
     from agents.llm import LLMConfig
-    from include.remediation.models import FailureContext
     from include.remediation.policy import RemediationPolicy
 
 ENV_DATABRICKS = "AIRFLOW_CONN_DATABRICKS_DEFAULT"
@@ -105,47 +104,29 @@ def _triage_jsonl(source: str, no_llm: bool, policy_path: str | None) -> int:
     return failures
 
 
-def _fetch_failure(run_id: int, conn_id: str) -> FailureContext:
-    import warnings
-
-    from include.connections import databricks_hook
-    from include.remediation.run_context import failed_task_runs, failure_from_run
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from airflow.providers.databricks.hooks.databricks import GET_RUN_ENDPOINT
-
-    get_job_endpoint = ("GET", GET_RUN_ENDPOINT[1].replace("runs/get", "get"))
-
-    hook = databricks_hook(conn_id, retry_limit=2)
-    run = hook.get_run(run_id)
-    # get_run does not ask for the repair history (the attempt number), and the hook has no
-    # public jobs/get; both go through the hook's own request path (auth, retries, URL).
-    history = hook._do_api_call(GET_RUN_ENDPOINT, {"run_id": run_id, "include_history": "true"})
-    run["repair_history"] = history.get("repair_history") or []
-    outputs = {str(t["run_id"]): hook.get_run_output(int(t["run_id"])) for t in failed_task_runs(run)}
-    job = hook._do_api_call(get_job_endpoint, {"job_id": run["job_id"]}) if run.get("job_id") else None
-    return failure_from_run(run, outputs, job=job)
-
-
 def _triage_run(
     run_id: int, conn_id: str, no_llm: bool, record: bool, shadow: bool, policy_path: str | None
 ) -> None:
-    from agents.remediation.agent import remediate
+    from agents.remediation.agent import triager
     from cli.output import banner, json_line
+    from include.connections import databricks_hook
     from include.ops.models import RemediationDecision
     from include.ops.store import LocalOpsStore
+    from include.remediation import service
+    from include.remediation.jobs_client import HookJobsApi
 
     config, mode = _llm(no_llm)
     policy = _policy(policy_path, shadow)
     banner(f"triage run {run_id} · Jobs API via {conn_id} · {mode}{' · shadow' if shadow else ''}")
-    failure = _fetch_failure(run_id, conn_id)
+    failure, _ = service.fetch_failure(HookJobsApi(databricks_hook(conn_id, retry_limit=2)), run_id)
     store = LocalOpsStore()
-    history = store.read(RemediationDecision, {"job_id": failure.job_id})
-    decision = remediate(failure, history, policy, datetime.now(UTC), llm=config)
+    now = datetime.now(UTC)
     if record:
-        store.upsert([decision])
+        decision = service.record_decision(failure, store, policy, now, triage=triager(config))
         banner(f"recorded in {store.full_name(RemediationDecision)}")
+    else:
+        history = store.read(RemediationDecision, {"job_id": failure.job_id})
+        decision = service.remediate(failure, history, policy, now, triage=triager(config))
     json_line({"id": failure.run_id, **decision.model_dump(mode="json")})
 
 

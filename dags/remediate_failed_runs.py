@@ -1,9 +1,9 @@
 """`remediate_failed_runs`: catch failed Databricks runs, decide, act within budgets, notify, learn.
 
-Wiring only: detection is `FailedRunSensor`/`FailedRunTrigger`, deciding
-`agents.remediation.pipeline.decide_failed_run`, acting `include.remediation.acting` (through
-`RemediationActOperator`), mail `include.remediation.notices`, outcomes and learning
-`include.remediation.outcomes` / `learning`, the watermark `include.remediation.watermark`.
+Wiring only: every task calls one function of the remediation service (`include.remediation.service`):
+`scan_plan` (through `FailedRunSensor`/`FailedRunTrigger`), `decide` (with the LLM triage of
+`agents.remediation.agent.triager` when `lakepilot_llm` is set), `act` (through `RemediationActOperator`),
+`notify`, `sweep_pending`, `check_outcomes` and `advance_watermark`.
 """
 
 from __future__ import annotations
@@ -78,16 +78,12 @@ def remediate_failed_runs():
         from lakepilot_airflow.connections import resolve_llm
         from lakepilot_airflow.remediation import runtime
 
-        from agents.remediation.pipeline import decide_failed_run
-        from include.remediation.detection import FailedRunRef
-        from include.remediation.learning import effective_rules
+        from agents.remediation.agent import triager
+        from include.remediation import service
 
         settings = runtime.settings()
-        store = runtime.store()
-        ref = decide_failed_run(
-            FailedRunRef.model_validate(failure), runtime.jobs(settings.conn_id), store, runtime.policy(settings),
-            llm=resolve_llm(), rules=effective_rules(store),
-        )
+        ref = service.decide(failure, runtime.jobs(settings.conn_id), runtime.store(), runtime.policy(settings),
+                             triage=triager(resolve_llm()))
         return ref.model_dump(mode="json")
 
     @task(retries=3, execution_timeout=timedelta(minutes=5))
@@ -97,11 +93,11 @@ def remediate_failed_runs():
 
         from lakepilot_airflow.remediation import runtime
 
-        from include.remediation.notices import notify_decision
+        from include.remediation import service
 
         if not acted.get("run_id") or acted.get("attempt") is None or acted.get("outcome") is None:
             return {"status": "nothing", "detail": acted.get("detail", "")}
-        result = notify_decision(runtime.store(), acted["run_id"], int(acted["attempt"]), runtime.policy(),
+        result = service.notify(runtime.store(), acted["run_id"], int(acted["attempt"]), runtime.policy(),
                                  datetime.now(UTC), smtp=runtime.smtp())
         return result.model_dump(mode="json")
 
@@ -117,12 +113,12 @@ def remediate_failed_runs():
         """Act on backoffs that came due and send notices still owed from earlier runs."""
         from lakepilot_airflow.remediation import runtime
 
-        from include.remediation.sweep import sweep_pending as sweep
+        from include.remediation import service
 
         settings = runtime.settings()
         dag_run = context["dag_run"]
         started = getattr(dag_run, "start_date", None) or getattr(dag_run, "run_after", None)
-        report = sweep(runtime.store(), runtime.jobs(settings.conn_id), runtime.policy(settings),
+        report = service.sweep_pending(runtime.store(), runtime.jobs(settings.conn_id), runtime.policy(settings),
                        smtp=runtime.smtp(), decided_before=started)
         return report.model_dump(mode="json")
 
@@ -133,14 +129,10 @@ def remediate_failed_runs():
 
         from lakepilot_airflow.remediation import runtime
 
-        from include.remediation.learning import learn_rules
-        from include.remediation.outcomes import check_outcomes as check
+        from include.remediation import service
 
-        store = runtime.store()
-        now = datetime.now(UTC)
-        outcomes = check(store, runtime.jobs(runtime.settings().conn_id), now)
-        learned = learn_rules(store, now)
-        return {"outcomes": outcomes.model_dump(mode="json"), "learning": learned.model_dump(mode="json")}
+        checked = service.check_outcomes(runtime.store(), runtime.jobs(runtime.settings().conn_id), datetime.now(UTC))
+        return checked.model_dump(mode="json")
 
     @task(trigger_rule="none_failed")
     def advance_watermark(**context) -> dict:
@@ -150,13 +142,13 @@ def remediate_failed_runs():
         from lakepilot_airflow.remediation import runtime
         from lakepilot_airflow.remediation.sensor import SCAN_XCOM_KEY
 
-        from include.remediation.watermark import advance_watermark as advance
+        from include.remediation import service
 
         scan = context["ti"].xcom_pull(task_ids="detect_failed_runs", key=SCAN_XCOM_KEY) or {}
         if not scan.get("scanned_until_ms"):
             return {"advanced": False, "why": "no scan result"}
         until = datetime.fromtimestamp(scan["scanned_until_ms"] / 1000, UTC)
-        mark = advance(runtime.store(), runtime.settings().conn_id, until, dag_run_id=context["run_id"],
+        mark = service.advance_watermark(runtime.store(), runtime.settings().conn_id, until, dag_run_id=context["run_id"],
                        found=int(scan.get("found") or 0))
         return {"advanced": True, "watermark": mark.watermark.isoformat(), **scan}
 

@@ -153,7 +153,7 @@ def test_run_id_fetches_through_the_hook_and_records(jobs_api, lakepilot_home: P
         decision["params_change"] == {"node_type_id": "i3.2xlarge"} and decision["owner"] == "owner@example.com"
     )
     paths = [p for p, _, _ in jobs_api.seen]
-    assert paths.count("/api/2.2/jobs/runs/get") == 2 and "/api/2.2/jobs/runs/get-output" in paths
+    assert paths.count("/api/2.2/jobs/runs/get") == 1 and "/api/2.2/jobs/runs/get-output" in paths
     assert "/api/2.2/jobs/get" in paths, "the owner comes from the job, not from whoever triggered the run"
     assert {auth for _, _, auth in jobs_api.seen} == {f"Bearer {TOKEN}"}
     assert TOKEN not in result.stdout + result.stderr

@@ -20,12 +20,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agents.remediation.pipeline import decide_failed_run
 from include.remediation.acting import act_on_decision, record_act_error
 from include.remediation.detection import FailedRunRef
 from include.remediation.notices import notify_decision
 from include.remediation.outcomes import check_outcomes
 from include.remediation.policy import RemediationPolicy
+from include.remediation.service import decide_failed_run
 from include.remediation.settings import RemediationSettings
 from include.remediation.watermark import advance_watermark, plan_scan
 

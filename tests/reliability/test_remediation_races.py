@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from agents.remediation.pipeline import decide_failed_run
 from include.emulator.client import EmulatorClient
 from include.emulator.engine import DEFAULT_TOKEN
 from include.notify.outbox import list_outbox
@@ -32,6 +31,7 @@ from include.remediation.detection import ref_of
 from include.remediation.jobs_client import JobsApiError
 from include.remediation.notices import notify_decision
 from include.remediation.policy import RemediationPolicy
+from include.remediation.service import decide_failed_run
 from tests.include.remediation.support import ONCALL, failed_run
 
 

@@ -1,7 +1,7 @@
 """`RemediationActOperator`: act on one recorded decision, deferring (no worker held) for its backoff.
 
 The decision comes from the decide task (`DecisionRef` dict, via XCom). Acting itself is
-`include.remediation.acting.act_on_decision` (retry- and crash-safe; see that module). When the
+`include.remediation.service.act` (retry- and crash-safe; see `include.remediation.acting`). When the
 decision's `not_before` is at most `max_inline_wait_seconds` away, the task defers on a
 `DateTimeTrigger` and acts when it fires; further away, the decision stays `pending` and the
 `act_due` task of a later DAG run acts on it, so a long backoff never holds up detection.
@@ -31,7 +31,7 @@ class RemediationActOperator(BaseOperator):
     def _act(self, context: Any) -> dict[str, Any]:
         from airflow.providers.standard.triggers.temporal import DateTimeTrigger
 
-        from include.remediation.acting import act_on_decision, record_act_error
+        from include.remediation import service
         from lakepilot_airflow.remediation import runtime
 
         ref = dict(self.decision or {})
@@ -43,14 +43,8 @@ class RemediationActOperator(BaseOperator):
         conn_id = self.databricks_conn_id or settings.conn_id
         store = runtime.store()
         now = datetime.now(UTC)
-        try:
-            result = act_on_decision(store, runtime.jobs(conn_id), ref["run_id"], int(ref["attempt"]),
-                                     runtime.policy(settings), now)
-        except Exception as exc:
-            if runtime.is_last_try(context):
-                self.log.error("giving up on run %s: %s", ref["run_id"], exc)
-                record_act_error(store, ref["run_id"], int(ref["attempt"]), exc, now)
-            raise
+        result = service.act(store, runtime.jobs(conn_id), ref["run_id"], int(ref["attempt"]),
+                             runtime.policy(settings), now, last_try=runtime.is_last_try(context))
         if result.status == "waiting" and result.not_before is not None:
             wait = (result.not_before - now).total_seconds()
             if wait <= settings.max_inline_wait_seconds:

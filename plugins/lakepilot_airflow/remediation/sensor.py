@@ -1,7 +1,7 @@
 """`FailedRunSensor`: plan a scan window from the watermark and the ledger, then defer to the trigger.
 
 `execute` (on a worker) reads the detection watermark and the decision ledger, computes the
-window (`include.remediation.watermark.plan_scan`) and defers at once to `FailedRunTrigger`
+window (`include.remediation.service.scan_plan`) and defers at once to `FailedRunTrigger`
 (no worker slot is held while it waits). `execute_complete` returns the new failures as a list of
 small dicts - the DAG maps one decide -> act -> notify chain over it - and pushes the scan's extent
 under the XCom key `scan` for the task that advances the watermark once everything is decided.
@@ -47,7 +47,7 @@ class FailedRunSensor(BaseSensorOperator):
     def plan(self, context: Any, now: datetime) -> tuple[Any, int, Any]:
         """(scan plan, wait seconds, settings) for this run; bad conf fails the task by name."""
         from include.ops.store import get_ops_store
-        from include.remediation.watermark import plan_scan
+        from include.remediation.service import scan_plan
         from lakepilot_airflow.connections import resolve_warehouse
 
         settings = self._settings()
@@ -67,7 +67,7 @@ class FailedRunSensor(BaseSensorOperator):
             if not 0 <= wait <= 3600:
                 raise ValueError(f"dag_run.conf.wait_seconds {wait} must be between 0 and 3600")
         store = get_ops_store(resolve_warehouse())
-        return plan_scan(store, settings, now, since=since), wait, settings
+        return scan_plan(store, settings, now, since=since), wait, settings
 
     def execute(self, context: Any) -> None:
         from lakepilot_airflow.remediation.trigger import FailedRunTrigger

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from agents.remediation.pipeline import decide_failed_run
 from include.ops.models import RemediationDecision
 from include.remediation.acting import act_on_decision, due_decisions, load_decision, update_decision
 from include.remediation.detection import ref_of
 from include.remediation.outcomes import check_outcomes
+from include.remediation.service import decide_failed_run
 from tests.include.remediation.support import JOBS, failed_run, repair_count, wait_terminal
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from agents.remediation.pipeline import decide_failed_run
 from include.notify.message import html_part, text_part
 from include.notify.outbox import list_outbox, load_message
 from include.notify.sink import MailSink
@@ -22,6 +21,7 @@ from include.remediation.acting import act_on_decision, load_decision, update_de
 from include.remediation.detection import ref_of
 from include.remediation.incidents import RemediationIncident
 from include.remediation.notices import notify_decision
+from include.remediation.service import decide_failed_run
 from include.remediation.sweep import sweep_pending
 from tests.include.remediation.support import ONCALL, OWNER, failed_run, repair_count, wait_terminal
 

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agents.remediation.pipeline import decide_failed_run
 from cli.main import app
 from include.emulator.client import EmulatorClient
 from include.ops.models import RemediationDecision
 from include.remediation.acting import act_on_decision, load_decision, update_decision
 from include.remediation.detection import ref_of
 from include.remediation.outcomes import check_outcomes
+from include.remediation.service import decide_failed_run
 from include.untrusted.redaction import find_secrets
 from tests.include.remediation.support import failed_run, wait_terminal
 

@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 from lakepilot_airflow.remediation.trigger import FailedRunTrigger
 
-from agents.remediation.pipeline import decide_failed_run
 from include.ops.models import RemediationDecision
 from include.ops.store import LocalOpsStore
 from include.remediation.detection import FailedRunRef
+from include.remediation.service import decide_failed_run
 from include.remediation.settings import RemediationSettings
 from include.remediation.watermark import advance_watermark, load_watermark, plan_scan
 from tests.include.remediation.support import failed_run
