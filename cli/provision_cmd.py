@@ -136,9 +136,9 @@ def register(app: typer.Typer) -> None:
         from agents.llm import LLMConfig, build_chat_model, llm_mode_label
         from agents.provisioning.conversation import Conversation
         from agents.provisioning.llm_parser import LLMRequestParser
-        from agents.provisioning.plan import PlanValidationError, ProvisioningPlan, validate_plan
         from agents.provisioning.sessions import Session, load_session, save_session
         from cli.output import banner, err, fail
+        from include.provisioning.plan import PlanValidationError, ProvisioningPlan, validate_plan
 
         if target not in ("sandbox", "azure"):
             fail(f"--target {target!r}: use sandbox or azure")

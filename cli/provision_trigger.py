@@ -16,9 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from agents.provisioning.plan import ProvisioningPlan, plan_json, validate_plan
 from include.airflow_api import AirflowClient
 from include.config import state_dir
+from include.provisioning.plan import ProvisioningPlan, plan_json, validate_plan
 
 DAG_ID = "provision_infrastructure"
 

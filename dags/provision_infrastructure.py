@@ -1,6 +1,6 @@
 """Provision infrastructure from a validated plan: per capability plan → approve → (confirm) → apply.
 
-Wiring only: the steps live in `agents.provisioning.pipeline`; task groups come from the
+Wiring only: the steps live in `include.provisioning.pipeline`; task groups come from the
 capability registry at parse time (light imports), so a new capability needs no change here.
 """
 
@@ -14,7 +14,7 @@ from airflow.sdk.definitions.taskgroup import TaskGroup
 # Airflow puts the plugins folder on sys.path in every component.
 from lakepilot_airflow.provisioning import PlanApprovalOperator
 
-from agents.provisioning.registry import get_registry
+from include.provisioning.registry import get_registry
 
 DOC = """
 ### Provision infrastructure
@@ -45,9 +45,9 @@ def validate_plan() -> dict:
     from airflow.sdk.exceptions import AirflowFailException
     from lakepilot_airflow.connections import resolve_warehouse
 
-    from agents.provisioning.plan import PlanValidationError
-    from agents.provisioning.runs import start_run
     from include.ops.store import get_ops_store
+    from include.provisioning.plan import PlanValidationError
+    from include.provisioning.service import start_run
 
     ctx = get_current_context()
     dag_run = ctx["dag_run"]
@@ -66,8 +66,8 @@ def plan(capability: str, validated: dict) -> dict:
     from airflow.sdk.exceptions import AirflowSkipException
     from lakepilot_airflow.provisioning import terraform_env
 
-    from agents.provisioning.plan import ValidatedPlan
-    from agents.provisioning.runs import blocked_by, plan_step
+    from include.provisioning.plan import ValidatedPlan
+    from include.provisioning.service import blocked_by, plan_step
 
     ctx = get_current_context()
     vp = ValidatedPlan.model_validate(validated)
@@ -85,8 +85,8 @@ def apply(capability: str, step: dict) -> dict:
     from airflow.sdk.exceptions import AirflowFailException
     from lakepilot_airflow.provisioning import terraform_env
 
-    from agents.provisioning.pipeline import PlanStep
-    from agents.provisioning.runs import apply_step
+    from include.provisioning.pipeline import PlanStep
+    from include.provisioning.service import apply_step
     from include.terraform.plan_guard import StalePlanError
 
     ctx = get_current_context()
@@ -106,8 +106,8 @@ def record(capabilities: list[str]) -> dict:
     from airflow.sdk.exceptions import AirflowFailException
     from lakepilot_airflow.connections import resolve_warehouse
 
-    from agents.provisioning.runs import finish_run
     from include.ops.store import get_ops_store
+    from include.provisioning.service import finish_run
 
     ctx = get_current_context()
     ti, dag_run = ctx["ti"], ctx["dag_run"]

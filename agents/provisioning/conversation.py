@@ -12,15 +12,15 @@ import logging
 
 from pydantic import BaseModel
 
-from agents.provisioning.capability import Question
 from agents.provisioning.draft import Draft, plan_problems
-from agents.provisioning.facts import RequestFacts
 from agents.provisioning.llm_parser import LLMRequestParser
 from agents.provisioning.parser import parse_request
-from agents.provisioning.plan import PlanValidationError, ValidatedPlan, plan_json, validate_plan
-from agents.provisioning.registry import CapabilityRegistry, get_registry
 from agents.provisioning.sessions import Message, Session, Status
 from agents.provisioning.summary_text import capabilities_text, names_text, plan_text
+from include.provisioning.capability import Question
+from include.provisioning.facts import RequestFacts
+from include.provisioning.plan import PlanValidationError, ValidatedPlan, plan_json, validate_plan
+from include.provisioning.registry import CapabilityRegistry, get_registry
 from include.untrusted.limits import PROVISIONING_REQUEST, Clipped, clip
 from include.untrusted.redaction import redact
 

@@ -10,12 +10,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from agents.provisioning.azure_facts import ENVIRONMENTS, REGIONS
-from agents.provisioning.capability import PlanContext, Question
-from agents.provisioning.facts import RequestFacts
-from agents.provisioning.naming import RESOURCE_GROUP, NameRule, slug, suggest
-from agents.provisioning.plan import ApprovalPolicy, ProvisioningPlan, Target
-from agents.provisioning.registry import CapabilityRegistry, get_registry
+from include.provisioning.azure_facts import ENVIRONMENTS, REGIONS
+from include.provisioning.capability import PlanContext, Question
+from include.provisioning.facts import RequestFacts
+from include.provisioning.naming import RESOURCE_GROUP, NameRule, slug, suggest
+from include.provisioning.plan import ApprovalPolicy, ProvisioningPlan, Target
+from include.provisioning.registry import CapabilityRegistry, get_registry
 from include.untrusted.limits import bounded
 
 
@@ -72,7 +72,7 @@ class Draft(BaseModel):
             else:
                 notes.append(f"environment {facts.environment!r} is not one of {', '.join(ENVIRONMENTS)}")
         if facts.region:
-            from agents.provisioning.azure_facts import region_code
+            from include.provisioning.azure_facts import region_code
 
             code = region_code(facts.region)
             if code is None:

@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field
 
 from agents.provisioning.conversation import Conversation
 from agents.provisioning.llm_parser import LLMRequestParser
-from agents.provisioning.registry import CapabilityRegistry
 from agents.provisioning.sessions import Session
+from include.provisioning.registry import CapabilityRegistry
 
 CONFIRMATIONS = ("capabilities", "names", "confirm")
 MAX_TURNS = 40

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from agents.common.deadline import call_with_deadline
-from agents.provisioning.azure_facts import OPENAI_MODELS, REGIONS
-from agents.provisioning.capability import Question
-from agents.provisioning.facts import RequestFacts
-from agents.provisioning.registry import CapabilityRegistry, get_registry
+from include.provisioning.azure_facts import OPENAI_MODELS, REGIONS
+from include.provisioning.capability import Question
+from include.provisioning.facts import RequestFacts
+from include.provisioning.registry import CapabilityRegistry, get_registry
 from include.templating import template_environment
 
 log = logging.getLogger(__name__)

@@ -13,12 +13,12 @@ import ipaddress
 import re
 from datetime import date, timedelta
 
-from agents.provisioning.azure_facts import ENVIRONMENT_WORDS, NODE_TYPES, REGIONS, region_code
-from agents.provisioning.capabilities.azure_openai import model_names
-from agents.provisioning.capability import environment_of
-from agents.provisioning.facts import RequestFacts
-from agents.provisioning.naming import RESOURCE_GROUP, slug
-from agents.provisioning.registry import CapabilityRegistry, get_registry
+from include.provisioning.azure_facts import ENVIRONMENT_WORDS, NODE_TYPES, REGIONS, region_code
+from include.provisioning.capabilities.azure_openai import model_names
+from include.provisioning.capability import environment_of
+from include.provisioning.facts import RequestFacts
+from include.provisioning.naming import RESOURCE_GROUP, slug
+from include.provisioning.registry import CapabilityRegistry, get_registry
 
 YES = re.compile(r"^\s*(y|yes|yep|yeah|ok|okay|sure|confirm(ed)?|go( ahead)?|do it|looks good|lgtm|approve[d]?|"
                  r"accept(ed)?|correct|right|fine)\b[\s.!]*$", re.I)

@@ -12,9 +12,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agents.provisioning.capability import Question
 from agents.provisioning.draft import Draft
 from include.config import state_dir
+from include.provisioning.capability import Question
 
 Status = Literal["open", "ready", "triggered", "cancelled"]
 _ID = re.compile(r"^[A-Za-z0-9_-]{4,64}$")

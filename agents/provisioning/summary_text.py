@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from agents.provisioning.azure_facts import REGIONS
 from agents.provisioning.draft import Draft
-from agents.provisioning.plan import ValidatedPlan, confirm_threshold_usd
-from agents.provisioning.registry import CapabilityRegistry
+from include.provisioning.azure_facts import REGIONS
+from include.provisioning.plan import ValidatedPlan, confirm_threshold_usd
+from include.provisioning.registry import CapabilityRegistry
 
 
 def capabilities_text(draft: Draft, registry: CapabilityRegistry) -> str:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from airflow.providers.standard.operators.hitl import ApprovalOperator
 
 if TYPE_CHECKING:
-    from agents.provisioning.pipeline import PlanStep
-    from agents.provisioning.plan import ValidatedPlan
+    from include.provisioning.pipeline import PlanStep
+    from include.provisioning.plan import ValidatedPlan
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +41,8 @@ class PlanApprovalOperator(ApprovalOperator):
         self.validate_task_id = validate_task_id
 
     def _inputs(self, context: Any) -> tuple[PlanStep, ValidatedPlan]:
-        from agents.provisioning.pipeline import PlanStep
-        from agents.provisioning.plan import ValidatedPlan
+        from include.provisioning.pipeline import PlanStep
+        from include.provisioning.plan import ValidatedPlan
 
         ti = context["ti"]
         step = PlanStep.model_validate(ti.xcom_pull(task_ids=self.plan_task_id))
@@ -50,7 +50,7 @@ class PlanApprovalOperator(ApprovalOperator):
         return step, validated
 
     def execute(self, context: Any) -> Any:
-        from agents.provisioning.pipeline import ApprovalDecision, approval_request
+        from include.provisioning.pipeline import ApprovalDecision, approval_request
 
         step, validated = self._inputs(context)
         request = approval_request(step, self.stage, validated)  # type: ignore[arg-type]
@@ -75,7 +75,7 @@ class PlanApprovalOperator(ApprovalOperator):
     def _decision(self, context: Any, event: dict[str, Any]) -> dict[str, Any]:
         from airflow.sdk.exceptions import AirflowFailException
 
-        from agents.provisioning.pipeline import decide
+        from include.provisioning.pipeline import decide
         from include.terraform.plan_guard import StalePlanError
 
         step, _ = self._inputs(context)

@@ -18,8 +18,8 @@ _PARSE = r"""
 import json, sys
 from pydantic import BaseModel
 if sys.argv[2] == "extra":
-    from agents.provisioning.capability import Capability
-    from agents.provisioning.registry import get_registry, register_capability
+    from include.provisioning.capability import Capability
+    from include.provisioning.registry import get_registry, register_capability
     get_registry()
     @register_capability
     class StorageAccount(Capability):
@@ -57,7 +57,7 @@ def parsed(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def test_one_task_group_per_capability_in_dependency_order(parsed: dict) -> None:
-    from agents.provisioning.registry import get_registry
+    from include.provisioning.registry import get_registry
 
     tasks = parsed["tasks"]
     assert parsed["errors"] == {}

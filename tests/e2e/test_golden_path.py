@@ -26,8 +26,6 @@ from pathlib import Path
 
 import pytest
 
-from agents.provisioning.facts import RequestFacts
-from agents.provisioning.plan import plan_json
 from include.devstack.local_stack import LocalStack, LocalStackConfig
 from include.devstack.procs import free_port
 from include.emulator.client import EmulatorClient
@@ -42,11 +40,13 @@ from include.ops.models import (
     RemediationDecision,
 )
 from include.ops.store import LocalOpsStore
+from include.provisioning.facts import RequestFacts
+from include.provisioning.plan import plan_json
 from include.simulator.generate import generate_workspace
 from include.simulator.manifest import load_manifest
-from tests.agents.provisioning.conftest import make_plan
 from tests.e2e.conftest import logs_of
 from tests.e2e.hitl import answer_safely
+from tests.include.provisioning.conftest import make_plan
 
 pytestmark = pytest.mark.e2e
 

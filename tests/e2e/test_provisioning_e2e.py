@@ -24,14 +24,14 @@ from pathlib import Path
 
 import pytest
 
-from agents.provisioning.facts import RequestFacts
-from agents.provisioning.plan import ApprovalPolicy, plan_json
 from include.airflow_api import AirflowApiError, AirflowClient
 from include.ops.models import ProvisioningRun
 from include.ops.store import LocalOpsStore
+from include.provisioning.facts import RequestFacts
+from include.provisioning.plan import ApprovalPolicy, plan_json
 from include.terraform.plan_guard import stack_lock
-from tests.agents.provisioning.conftest import make_plan
 from tests.e2e.hitl import answer_safely, wait_parked
+from tests.include.provisioning.conftest import make_plan
 
 pytestmark = pytest.mark.e2e
 DAG = "provision_infrastructure"

@@ -19,8 +19,8 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from agents.provisioning.draft import Draft
-from agents.provisioning.facts import RequestFacts
-from agents.provisioning.plan import plan_json
+from include.provisioning.facts import RequestFacts
+from include.provisioning.plan import plan_json
 from tests.plugins.sample_ops import REPORT_MARKER, write_sample_ops
 
 pytestmark = pytest.mark.e2e

@@ -261,9 +261,9 @@ LABELS = {"nsg_name": ("network security group name",)}  # how the naming rule w
 
 
 def test_provisioning_names(figures) -> None:
-    from agents.provisioning.plan import PlanValidationError, validate_plan
+    from include.provisioning.plan import PlanValidationError, validate_plan
     from include.terraform import stacks
-    from tests.agents.provisioning.conftest import make_plan
+    from tests.include.provisioning.conftest import make_plan
 
     base = json.loads(make_plan().model_dump_json())
     state_root = stacks.state_file("probe", "x").parents[2]

@@ -21,12 +21,18 @@ from typing import Any
 
 import pytest
 
-from agents.provisioning.facts import RequestFacts
-from agents.provisioning.pipeline import ApprovalDecision, PlanStep, apply_capability, decide, plan_capability
-from agents.provisioning.plan import validate_plan
 from include.config import PROJECT_ROOT
+from include.provisioning.facts import RequestFacts
+from include.provisioning.pipeline import (
+    ApprovalDecision,
+    PlanStep,
+    apply_capability,
+    decide,
+    plan_capability,
+)
+from include.provisioning.plan import validate_plan
 from include.terraform import stacks
-from tests.agents.provisioning.conftest import make_plan
+from tests.include.provisioning.conftest import make_plan
 
 CAP = "databricks_workspace"
 

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from agents.provisioning.pipeline import ApprovalDecision, PlanStep, apply_capability
+from include.provisioning.pipeline import ApprovalDecision, PlanStep, apply_capability
 
 
 def main() -> None:

@@ -9,10 +9,10 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from agents.provisioning.conversation import Conversation
-from agents.provisioning.facts import RequestFacts
 from agents.provisioning.llm_parser import LLMRequestParser
-from agents.provisioning.plan import validate_plan
 from agents.provisioning.sessions import Session, load_session, save_session
+from include.provisioning.facts import RequestFacts
+from include.provisioning.plan import validate_plan
 
 EXAMPLE = ("a production workspace for the ML team in East US with GPUs and an OpenAI deployment, "
            "open 443 to our office 10.20.0.0/16")

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agents.provisioning.plan import validate_plan
 from agents.provisioning.sessions import load_session
 from cli.main import app
+from include.provisioning.plan import validate_plan
 from tests.http_stub import send_json
 
 EXAMPLE = ("a production workspace for the ML team in East US with GPUs and an OpenAI deployment, "

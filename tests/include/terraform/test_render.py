@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from agents.provisioning.plan import ValidatedPlan
-from agents.provisioning.registry import get_registry
+from include.provisioning.plan import ValidatedPlan
+from include.provisioning.registry import get_registry
 from include.terraform.render import render_capability, template_files
 from include.terraform.runner import TerraformRunner
 

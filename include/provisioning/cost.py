@@ -73,4 +73,4 @@ def rate(table: str, key: str) -> float:
     try:
         return RATES[table][key]
     except KeyError as exc:
-        raise KeyError(f"no {table} rate for {key!r}; add it to agents/provisioning/cost.py RATES") from exc
+        raise KeyError(f"no {table} rate for {key!r}; add it to include/provisioning/cost.py RATES") from exc

@@ -13,11 +13,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from agents.provisioning.capability import Capability, ModelledResource, PlanContext, Question
-from agents.provisioning.cost import CostEstimate
-from agents.provisioning.facts import RequestFacts
-from agents.provisioning.naming import NameRule
-from agents.provisioning.registry import register_capability
+from include.provisioning.capability import Capability, ModelledResource, PlanContext, Question
+from include.provisioning.cost import CostEstimate
+from include.provisioning.facts import RequestFacts
+from include.provisioning.naming import NameRule
+from include.provisioning.registry import register_capability
 
 ADMIN_PORTS: dict[int, str] = {
     21: "FTP", 22: "SSH", 23: "Telnet", 135: "RPC", 139: "NetBIOS", 445: "SMB", 1433: "SQL Server",

@@ -7,12 +7,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from agents.provisioning.azure_facts import OPENAI_MODELS, OPENAI_REGIONS
-from agents.provisioning.capability import Capability, ModelledResource, PlanContext, Question
-from agents.provisioning.cost import HOURS_PER_MONTH, OPENAI_UTILISATION, CostEstimate, rate
-from agents.provisioning.facts import RequestFacts
-from agents.provisioning.naming import NameRule
-from agents.provisioning.registry import register_capability
+from include.provisioning.azure_facts import OPENAI_MODELS, OPENAI_REGIONS
+from include.provisioning.capability import Capability, ModelledResource, PlanContext, Question
+from include.provisioning.cost import HOURS_PER_MONTH, OPENAI_UTILISATION, CostEstimate, rate
+from include.provisioning.facts import RequestFacts
+from include.provisioning.naming import NameRule
+from include.provisioning.registry import register_capability
 
 DEFAULT_CAPACITY = 10  # thousand tokens per minute
 _DEPLOYMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

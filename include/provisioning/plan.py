@@ -13,9 +13,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from agents.provisioning.capability import PlanContext
-from agents.provisioning.cost import CostEstimate
-from agents.provisioning.registry import CapabilityRegistry, get_registry
+from include.provisioning.capability import PlanContext
+from include.provisioning.cost import CostEstimate
+from include.provisioning.registry import CapabilityRegistry, get_registry
 
 Target = Literal["sandbox", "azure"]
 _STACK = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.provisioning.plan import (
+from include.provisioning.plan import (
     PlanValidationError,
     ProvisioningPlan,
     confirm_threshold_usd,

@@ -8,9 +8,9 @@ from typing import ClassVar
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from agents.provisioning.capability import Capability, ModelledResource, PlanContext
-from agents.provisioning.plan import PlanValidationError, validate_plan
-from agents.provisioning.registry import CapabilityRegistry, UnknownCapabilityError, get_registry
+from include.provisioning.capability import Capability, ModelledResource, PlanContext
+from include.provisioning.plan import PlanValidationError, validate_plan
+from include.provisioning.registry import CapabilityRegistry, UnknownCapabilityError, get_registry
 
 
 def test_shipped_capabilities_are_discovered_in_dependency_order() -> None:

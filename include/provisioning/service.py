@@ -12,17 +12,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from agents.provisioning.pipeline import (
+from include.ops.models import ProvisioningRun
+from include.ops.store import OpsStore, get_ops_store
+from include.provisioning.pipeline import (
     ApplyResult,
     ApprovalDecision,
     PlanStep,
     apply_capability,
     plan_capability,
 )
-from agents.provisioning.plan import PlanValidationError, ValidatedPlan, validate_plan
-from agents.provisioning.records import build_run_record, invalid_run_record
-from include.ops.models import ProvisioningRun
-from include.ops.store import OpsStore, get_ops_store
+from include.provisioning.plan import PlanValidationError, ValidatedPlan, validate_plan
+from include.provisioning.records import build_run_record, invalid_run_record
 from include.untrusted.limits import check_conf
 
 log = logging.getLogger(__name__)

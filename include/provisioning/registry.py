@@ -1,7 +1,7 @@
 """The capability registry: the allow-list of what LakePilot can provision.
 
 Capabilities register with `@register_capability`; `get_registry()` imports every module of
-`agents.provisioning.capabilities` (and any installed `lakepilot.capabilities` entry point) once,
+`include.provisioning.capabilities` (and any installed `lakepilot.capabilities` entry point) once,
 so adding a capability is adding a module. Imports stay light (pydantic only) because the DAG
 builds its task groups from the registry at parse time.
 """
@@ -14,7 +14,7 @@ import pkgutil
 from collections.abc import Iterable
 from importlib.metadata import entry_points
 
-from agents.provisioning.capability import Capability
+from include.provisioning.capability import Capability
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def get_registry() -> CapabilityRegistry:
     global _discovered
     if not _discovered:
         _discovered = True
-        package = importlib.import_module("agents.provisioning.capabilities")
+        package = importlib.import_module("include.provisioning.capabilities")
         for info in pkgutil.iter_modules(package.__path__):
             if not info.name.startswith("_"):
                 importlib.import_module(f"{package.__name__}.{info.name}")

@@ -11,7 +11,7 @@ import re
 
 from pydantic import BaseModel
 
-from agents.provisioning.azure_facts import REGIONS
+from include.provisioning.azure_facts import REGIONS
 
 
 class NameRule(BaseModel):

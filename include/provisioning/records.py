@@ -8,10 +8,10 @@ import hashlib
 import logging
 from typing import Any
 
-from agents.provisioning.pipeline import ApplyResult, ApprovalDecision, PlanStep
-from agents.provisioning.plan import ValidatedPlan
 from include.clock import utcnow
 from include.ops.models import ProvisioningRun
+from include.provisioning.pipeline import ApplyResult, ApprovalDecision, PlanStep
+from include.provisioning.plan import ValidatedPlan
 
 log = logging.getLogger(__name__)
 

@@ -7,12 +7,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from agents.provisioning.azure_facts import CPU_RUNTIME, CPU_SIZES, GPU_RUNTIME, GPU_SIZES, NODE_TYPES
-from agents.provisioning.capability import Capability, ModelledResource, PlanContext
-from agents.provisioning.cost import AUTOSCALE_SHARE, CLUSTER_HOURS, HOURS_PER_MONTH, CostEstimate, rate
-from agents.provisioning.facts import RequestFacts
-from agents.provisioning.naming import NameRule
-from agents.provisioning.registry import register_capability
+from include.provisioning.azure_facts import CPU_RUNTIME, CPU_SIZES, GPU_RUNTIME, GPU_SIZES, NODE_TYPES
+from include.provisioning.capability import Capability, ModelledResource, PlanContext
+from include.provisioning.cost import AUTOSCALE_SHARE, CLUSTER_HOURS, HOURS_PER_MONTH, CostEstimate, rate
+from include.provisioning.facts import RequestFacts
+from include.provisioning.naming import NameRule
+from include.provisioning.registry import register_capability
 
 _NAME = r"[A-Za-z0-9][A-Za-z0-9_-]*[A-Za-z0-9]"
 

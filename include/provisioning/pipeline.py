@@ -19,13 +19,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agents.provisioning.cost import CostEstimate
-from agents.provisioning.plan import (
+from include.provisioning.cost import CostEstimate
+from include.provisioning.plan import (
     ValidatedPlan,
     confirm_threshold_usd,
     effective_approvers,
 )
-from agents.provisioning.registry import get_registry
+from include.provisioning.registry import get_registry
 from include.templating import template_environment
 from include.terraform import stacks
 from include.terraform.plan_guard import (

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from agents.provisioning.capabilities.azure_openai import OpenAIParams
-from agents.provisioning.capabilities.databricks_workspace import WorkspaceParams
-from agents.provisioning.capabilities.firewall_ports import FirewallParams, is_public, port_range
-from agents.provisioning.capability import PlanContext
-from agents.provisioning.cost import RATES, rate
-from agents.provisioning.naming import RESOURCE_GROUP, suggest
-from agents.provisioning.registry import get_registry
+from include.provisioning.capabilities.azure_openai import OpenAIParams
+from include.provisioning.capabilities.databricks_workspace import WorkspaceParams
+from include.provisioning.capabilities.firewall_ports import FirewallParams, is_public, port_range
+from include.provisioning.capability import PlanContext
+from include.provisioning.cost import RATES, rate
+from include.provisioning.naming import RESOURCE_GROUP, suggest
+from include.provisioning.registry import get_registry
 
 CTX = PlanContext(team="ml-team", environment="prod", region="eastus", resource_group="rg-ml-team-prod-eus")
 WS = {"workspace_name": "dbw-a", "managed_resource_group_name": "rg-m", "instance_pool_name": "pool-a",
@@ -150,5 +150,5 @@ def test_openai_cost_and_missing_rates() -> None:
         {"name": "m", "model": "gpt-4o-mini", "capacity": 100}]})
     tokens_m = 100 * 1000 * 60 * 730 * 0.02 / 1e6
     assert cap.estimate(params, CTX).monthly_usd == pytest.approx(tokens_m * 0.2625, abs=0.01)
-    with pytest.raises(KeyError, match="add it to agents/provisioning/cost.py"):
+    with pytest.raises(KeyError, match="add it to include/provisioning/cost.py"):
         rate("vm_usd_per_hour", "Standard_Imaginary")

@@ -10,15 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agents.provisioning.facts import RequestFacts
-from agents.provisioning.pipeline import apply_capability, approval_request, decide, plan_capability
-from agents.provisioning.plan import PlanValidationError, ValidatedPlan, validate_plan
-from agents.provisioning.runs import blocked_by, finish_run, start_run
 from include.ops.models import ProvisioningRun
 from include.ops.store import LocalOpsStore
+from include.provisioning.facts import RequestFacts
+from include.provisioning.pipeline import apply_capability, approval_request, decide, plan_capability
+from include.provisioning.plan import PlanValidationError, ValidatedPlan, validate_plan
+from include.provisioning.service import blocked_by, finish_run, start_run
 from include.terraform import stacks
 from include.terraform.plan_guard import StalePlanError
-from tests.agents.provisioning.conftest import make_plan
+from tests.include.provisioning.conftest import make_plan
 
 FIREWALL = RequestFacts(capabilities=["firewall_ports"], team="sec", environment="dev", region="westeurope",
                         ports=["443"], sources=["10.20.0.0/16"])

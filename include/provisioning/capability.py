@@ -1,6 +1,6 @@
 """What a provisioning capability is: typed parameters, names, cost, risk, dependencies, templates.
 
-A capability is a class in `agents/provisioning/capabilities/` decorated with
+A capability is a class in `include/provisioning/capabilities/` decorated with
 `@register_capability`, plus a folder of templates `include/terraform/<name>/*.<target>.tf.j2`.
 Nothing else changes to add one: the registry discovers it, the conversation asks its
 questions, and the DAG gets a task group for it.
@@ -14,10 +14,10 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from agents.provisioning.azure_facts import ENVIRONMENTS, REGIONS, Environment
-from agents.provisioning.cost import CostEstimate
-from agents.provisioning.facts import RequestFacts
-from agents.provisioning.naming import RESOURCE_GROUP, NameRule, suggest
+from include.provisioning.azure_facts import ENVIRONMENTS, REGIONS, Environment
+from include.provisioning.cost import CostEstimate
+from include.provisioning.facts import RequestFacts
+from include.provisioning.naming import RESOURCE_GROUP, NameRule, suggest
 from include.terraform.render import template_dir
 
 Risk = Literal["low", "medium", "high"]
@@ -154,7 +154,7 @@ class Capability:
 
 
 def environment_of(text: str) -> Environment | None:
-    from agents.provisioning.azure_facts import ENVIRONMENT_WORDS
+    from include.provisioning.azure_facts import ENVIRONMENT_WORDS
 
     word = text.strip().lower()
     return ENVIRONMENT_WORDS.get(word) or (word if word in ENVIRONMENTS else None)
