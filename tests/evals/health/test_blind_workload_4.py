@@ -1,0 +1,45 @@
+"""Detection on the fourth blind workload (blind_workload_4.py: Meridian Freight Lines, a truckload, LTL and
+ocean-freight company; 36 incidents, 45 decoys; the monitored day is Monday 2025-09-01 — US Labor Day, the
+1st of the month and a Monday at once).
+
+Written by a separate agent that saw only the system-table DDL, the table writer and one line per check —
+not the checks, their SQL, the simulator or the other blind sets — after the changes the first three sets
+motivated. Only mechanical lint fixes were made to it (the UTC alias, format strings, import order).
+Measured once, on 2026-12-07, before any change made because of it: **recall 28/36 (78%), precision 28/32
+(88%)** at medium severity and up. Per domain (recall, precision): cost 4/5, 4/4 · security 5/8, 5/5 ·
+performance 4/4, 4/5 · reliability 7/9, 7/7 · data_quality 5/6, 5/6 · mlops 3/4, 3/5.
+
+Below the target (95% / 90% in every domain). Misses: small, sharp login bursts (22 failures in 8 min from a
+contractor's home IP; 18 over 40 min across 3 accounts from a new IP), a moderate reader (24 tables, 14 new),
+two daily jobs that failed twice in a row, a daily table one run overdue (41 h), an inference SKU at ~2.1x,
+and an endpoint at ~2.4x a normal Monday on a holiday. False alarms: the holiday itself (two business-hours
+endpoints at ~30% on Labor Day, as on July 4 — the checks know weeks and months, not public holidays), a
+month-start job that is slow every 1st (the open "month-start duration" case), and a table whose writer
+moved to a new table (the same shape as an incident in this set: a writer that stopped writing a table).
+
+The set is no longer held out once a change is made because of it; the floors below keep the measured
+figures from getting worse silently.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.evals.health import blind_workload_4 as bw
+from tests.evals.health.test_blind_workload import CHECKS, detect, figures
+
+
+@pytest.fixture(scope="module")
+def alarms(tmp_path_factory) -> set[tuple[str, str, str]]:
+    return detect(bw.build(tmp_path_factory.mktemp("blind4") / "lakehouse"), bw.AS_OF, CHECKS)
+
+
+def test_detection_on_the_fourth_blind_set_does_not_fall_below_what_was_measured(alarms) -> None:
+    recall, precision, _ = figures(alarms, bw.INCIDENTS)
+    assert recall >= 28 / 36 and precision >= 28 / 32
+
+
+@pytest.mark.xfail(strict=True, reason="measured 78% recall / 88% precision once; target 95% / 90% in every domain")
+def test_detection_on_the_fourth_blind_set_reaches_the_target_in_every_domain(alarms) -> None:
+    _, _, domains = figures(alarms, bw.INCIDENTS)
+    assert all(r >= 0.95 and p >= 0.90 for r, p in domains.values()), domains
