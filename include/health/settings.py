@@ -76,6 +76,8 @@ class HealthSettings(BaseModel):
 
     # reliability
     streak_min: int = 3
+    # ... or this many, for a job whose cron fires at most twice a day (two days without its output)
+    streak_min_daily: int = Field(2, ge=1)
     failure_rate_min: float = 0.25
     failure_rate_increase: float = 0.2
     failure_rate_min_runs: int = 6

@@ -34,7 +34,9 @@ def _failure_streaks(ctx: Context, settings: HealthSettings) -> None:
             continue
         failed = runs.outcome[idx] > 0
         trailing = len(failed) - (np.nonzero(~failed)[0][-1] + 1) if (~failed).any() else len(failed)
-        if trailing >= settings.streak_min and not ctx.plan.has("reliability", job.job_id):
+        # the check's rule: `streak_min` failures, or `streak_min_daily` for a job running at most twice a day
+        needed = settings.streak_min_daily if job.period_us >= 12 * HOUR else settings.streak_min
+        if trailing >= needed and not ctx.plan.has("reliability", job.job_id):
             ctx.plan.add(Incident(
                 domain="reliability", kind="failure_streak", entity_type="job", entity_id=job.job_id,
                 window_start=from_us(int(runs.start[idx[-trailing]])), window_end=from_us(end),

@@ -16,21 +16,35 @@ RUNS, JOBS = "system.lakeflow.job_run_timeline", "system.lakeflow.jobs"
 
 def _streak_params(s: Sweep) -> dict[str, Any]:
     return {"window_start": s.window_start, "window_end": s.window_end, "history_start": s.before(s.settings.long_baseline_days),
-            "streak_min": s.settings.streak_min}
+            "streak_min": min(s.settings.streak_min, s.settings.streak_min_daily)}
+
+
+def _at_most_twice_a_day(r: Row, since: Any) -> bool:
+    """The job's cron fires at most 14 times in the week from `since` (False when there is no readable cron)."""
+    if not r.get("cron") or since is None:
+        return False
+    try:
+        return fires_between(r["cron"], r.get("timezone"), since, since + timedelta(days=7), limit=15) <= 14
+    except ValueError:
+        return False
 
 
 def _streaks(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     out = []
     for r in rows:
         n = int(r["failed_runs"])
-        codes = sorted(c for c in r["termination_codes"] if c)
+        # a daily job failing twice is two days without its output; an hourly job's two failures may be a blip
+        if n < s.settings.streak_min and not _at_most_twice_a_day(r, r["first_failure"]):
+            continue
+        codes = sorted(c for c in r["termination_codes"] or [] if c)  # none when runs carry no codes
+        how = f" ({', '.join(codes)})" if codes else ""
         since = f"since {r['last_success']:%Y-%m-%d %H:%M} UTC" if r["last_success"] else "with no success in the history"
         # every failed run started by hand ("Run now"): whoever started each one saw it fail — told, not paged
         by_hand = int(num(r.get("manual_runs"))) >= n
         severity: Severity = "low" if by_hand else "critical" if n >= 5 else "high"
         out.append(make_finding(
             s, "failure_streak", severity, "job", r["job_id"], "consecutive_failures", n, 0.0,
-            f"Job {r['job_name'] or r['job_id']} failed its last {n} runs ({', '.join(codes)}), {since}"
+            f"Job {r['job_name'] or r['job_id']} failed its last {n} runs{how}, {since}"
             + ("; every one was started by hand" if by_hand else ""),
             "Triage the latest failed run's error; a streak with the same error will not fix itself by retrying.",
             {"workspace_id": r["workspace_id"], "job_name": r["job_name"], "termination_codes": codes,
@@ -104,7 +118,7 @@ def _rates(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
             continue
         if rate < cfg.failure_rate_min or rate - base < cfg.failure_rate_increase:
             continue
-        codes = sorted(c for c in r["termination_codes"] if c)
+        codes = sorted(c for c in r["termination_codes"] or [] if c)  # none when runs carry no codes
         out.append(make_finding(
             s, "failure_rate_change", "high" if rate >= 0.5 else "medium", "job", r["job_id"], "failure_rate", rate, base,
             f"Job {r['job_name'] or r['job_id']} failed {fails} of {runs} runs ({100 * rate:.0f}%) vs {100 * base:.1f}% before",

@@ -10,7 +10,8 @@ decoys (must not raise a medium-or-higher finding)
 - endpoint `weekday-api`: ~600 requests each weekday, ~15 on Saturdays and Sundays (window: a Saturday);
 - table `main.ops.legacy_export`: written hourly until its job was paused on purpose 4 days ago;
 - job `noisy-stable`: daily, durations 600-1500 s at random, the same spread all along;
-- job `weekly-report`: runs on Mondays only (its gaps are a week, so 5 days of silence is normal).
+- job `weekly-report`: runs on Mondays only (its gaps are a week, so 5 days of silence is normal);
+- job `hourly-sync`: hourly, its last two runs failed (two hours; the next run is due before anyone could act).
 
 incidents (must be found)
 - SKU `PREMIUM_SQL_PRO_COMPUTE`: ~$50 every day, $600 in the window — cost/sku_spike;
@@ -20,7 +21,8 @@ incidents (must be found)
 - table `main.sales.orders_clean`: written daily by job `orders-etl`, which silently stopped 3 days ago (not paused)
   — data_quality/stale_table, and the job itself — reliability/job_not_running;
 - job `nightly-aggregate`: ~900 s a night for a month, 2,300 s in the window — performance/job_duration_regression;
-- job `partner-feed`: daily, silently stopped 3 days ago (no run, no failure, schedule unchanged) — reliability/job_not_running.
+- job `partner-feed`: daily, silently stopped 3 days ago (no run, no failure, schedule unchanged) — reliability/job_not_running;
+- job `invoice-export`: daily, failed on each of the last two days — reliability/failure_streak (two days without its output).
 """
 
 from __future__ import annotations
@@ -42,18 +44,20 @@ WS = "1111222233334444"
 DECOYS = {("cost", "sku_spike", f"{WS}/PREMIUM_JOBS_SERVERLESS_COMPUTE"),
           ("security", "unusual_read_volume", "export-bot@example.com"),
           ("mlops", "endpoint_traffic", "weekday-api"), ("data_quality", "stale_table", "main.ops.legacy_export"),
-          ("performance", "job_duration_regression", "noisy-stable"), ("reliability", "job_not_running", "weekly-report")}
+          ("performance", "job_duration_regression", "noisy-stable"), ("reliability", "job_not_running", "weekly-report"),
+          ("reliability", "failure_streak", "hourly-sync")}
 INCIDENTS = {("cost", "sku_spike", f"{WS}/PREMIUM_SQL_PRO_COMPUTE"),
              ("security", "unusual_read_volume", "mallory@example.com"),
              ("security", "failed_login_burst", "198.51.100.23"),
              ("mlops", "endpoint_traffic", "fraud-scoring"), ("data_quality", "stale_table", "main.sales.orders_clean"),
              ("performance", "job_duration_regression", "nightly-aggregate"),
-             ("reliability", "job_not_running", "partner-feed"), ("reliability", "job_not_running", "orders-etl")}
+             ("reliability", "job_not_running", "partner-feed"), ("reliability", "job_not_running", "orders-etl"),
+             ("reliability", "failure_streak", "invoice-export")}
 CHECKS = {"cost": ["sku_spike"], "security": ["unusual_read_volume", "failed_login_burst"],
           "mlops": ["endpoint_traffic"], "data_quality": ["stale_table"], "performance": ["job_duration_regression"],
           "reliability": ["job_not_running", "failure_streak", "failure_rate_change"]}
 JOB_IDS = {"orders-etl": "9001", "legacy-export": "9002", "noisy-stable": "9003", "nightly-aggregate": "9004",
-           "partner-feed": "9005", "weekly-report": "9006"}
+           "partner-feed": "9005", "weekly-report": "9006", "invoice-export": "9007", "hourly-sync": "9008"}
 
 
 def _write(root: Path, table: str, rows: list[dict[str, Any]]) -> None:
@@ -99,7 +103,8 @@ def _lakeflow(root: Path, rng: np.random.Generator) -> None:
     jobs = [_job("orders-etl", cron="0 0 2 * * ?"), _job("legacy-export", cron="0 0 * * * ?"),
             _job("legacy-export", cron="0 0 * * * ?", paused=True, change=AS_OF - timedelta(days=4)),
             _job("noisy-stable", cron="0 0 3 * * ?"), _job("nightly-aggregate", cron="0 30 1 * * ?"),
-            _job("partner-feed", cron="0 0 5 * * ?"), _job("weekly-report", cron="0 0 8 ? * MON")]
+            _job("partner-feed", cron="0 0 5 * * ?"), _job("weekly-report", cron="0 0 8 ? * MON"),
+            _job("invoice-export", cron="0 0 6 * * ?"), _job("hourly-sync", cron="0 15 * * * ?")]
     runs: list[dict[str, Any]] = []
     n = 0
     for day in _days():
@@ -113,6 +118,13 @@ def _lakeflow(root: Path, rng: np.random.Generator) -> None:
                          2300 if regressed else rng.normal(900, 40)))
         if day.weekday() == 0:
             runs.append(_run("weekly-report", n, day + timedelta(hours=8), rng.uniform(300, 400)))
+        failing = day >= AS_OF - timedelta(days=2)
+        runs.append(_run("invoice-export", n, day + timedelta(hours=6), rng.uniform(300, 400),
+                         "FAILED" if failing else "SUCCEEDED"))
+        for hour in range(24):
+            last_two = day == AS_OF - timedelta(days=1) and hour >= 22
+            runs.append(_run("hourly-sync", n * 100 + hour, day + timedelta(hours=hour, minutes=15), rng.uniform(60, 90),
+                             "FAILED" if last_two else "SUCCEEDED"))
     _write(root, "system.lakeflow.jobs", jobs)
     _write(root, "system.lakeflow.job_run_timeline", runs)
 

@@ -75,7 +75,7 @@ def test_security_window_is_configurable_and_bursts_are_hourly(workspace, wh) ->
 
 def test_thresholds_come_from_settings(workspace, wh) -> None:
     _, manifest = workspace
-    strict = run_domain(wh, "reliability", manifest.end, HealthSettings(streak_min=100), only=["failure_streak"])
+    strict = run_domain(wh, "reliability", manifest.end, HealthSettings(streak_min=100, streak_min_daily=100), only=["failure_streak"])
     assert strict.findings == []
     budgets = {w.workspace_id: 1.0 for w in manifest.workspaces}
     over = run_domain(wh, "cost", manifest.end, HealthSettings(monthly_budget_usd=budgets), only=["budget_forecast"])

@@ -2,8 +2,10 @@
 -- Cancelled and skipped runs neither break nor extend a streak. A job deleted since (its latest
 -- settings have a delete_time before the window's end) was retired: its failures are not a streak.
 -- manual_runs counts the streak's runs started by hand (trigger_type ONETIME/ONETIME_RETRY: "Run now").
+-- cron/timezone: the job's schedule, for the shorter streak of a job that runs at most twice a day
+-- (include/health/checks/reliability.py); :streak_min is the shortest streak of any job.
 -- Params: :window_start, :window_end, :history_start, :streak_min
--- optional: delete_time, trigger_type
+-- optional: delete_time, trigger_type, trigger.schedule.quartz_cron_expression, trigger.schedule.timezone_id
 WITH runs AS (
   SELECT workspace_id, job_id, run_id, MIN(period_start_time) AS started, MAX(period_end_time) AS ended,
          MAX(result_state) AS result_state, MAX(termination_code) AS termination_code,
@@ -35,12 +37,13 @@ last_ok AS (
   GROUP BY workspace_id, job_id
 ),
 names AS (
-  SELECT workspace_id, job_id, name, delete_time
+  SELECT workspace_id, job_id, name, delete_time, trigger.schedule.quartz_cron_expression AS cron,
+         trigger.schedule.timezone_id AS timezone
   FROM system.lakeflow.jobs
   WHERE change_time < CAST(:window_end AS TIMESTAMP)
   QUALIFY ROW_NUMBER() OVER (PARTITION BY workspace_id, job_id ORDER BY change_time DESC) = 1
 )
-SELECT s.*, o.last_success, n.name AS job_name
+SELECT s.*, o.last_success, n.name AS job_name, n.cron, n.timezone
 FROM streaks s
 LEFT JOIN last_ok o ON s.workspace_id = o.workspace_id AND s.job_id = o.job_id
 LEFT JOIN names n ON s.workspace_id = n.workspace_id AND s.job_id = n.job_id
