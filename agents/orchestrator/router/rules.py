@@ -39,14 +39,23 @@ def _rule(name: str, domain: Domain, pattern: str, unless: str | None = None) ->
 
 RULES: tuple[Rule, ...] = (
     _rule("cost_vocabulary", "cost", r"\b(?:dbus?|bills?|billing|billed|invoices?|costs?|costing|costly|expensive|pricey|budgets?|chargeback|showback|dollars?|run-?rate|money|cheaper|finops|charges?|charged|paying|spend(?!\s+(?:waiting|time|\w+ing)\b)|spenders?)\b"),
-    _rule("security_vocabulary", "security", r"\b(?:pats?|personal\s+access\s+tokens?|grants?|granted|revok\w+|permissions?|privileges?|audit\s+(?:logs?|logging|events?)|log-?ins?|logged\s+in|sign-?ins?|signing\s+in|service\s+principals?|admins?|mfa|sso|secrets?|credentials|exfiltrat\w+|brute\s+force|suspicious|pii|ip\s+access\s+list|403|permission_denied|security)\b"),
+    _rule("security_vocabulary", "security", r"\b(?:pats?|personal\s+access\s+tokens?|grants?|granted|revok\w+|permissions?|privileges?|audit\s+(?:logs?|logging|events?)|log-?ins?|logged\s+in|sign-?ins?|signing\s+in|service\s+principals?|admins?|mfa|sso|secrets?|credentials|exfiltrat\w+|brute\s+force|suspicious|ip\s+access\s+list|403|permission_denied|security)\b"),
     _rule("security_tokens", "security", r"\b(?:access|api|revoked|expired|leaked|compromised|stolen)\s+tokens?\b|\btokens?\s+(?:rotation|expiry|lifetimes?|with\s+no\s+expiry)\b"),
     _rule("security_who_can", "security", r"\bwho\s+(?:can|could|is\s+allowed\s+to|has\s+(?:access|permission)|had\s+(?:write\s+)?access)\b|\b(?:read|write)\s+access\b"),
+    # who did something is the audit log's question (a config change, a deletion), whatever was touched
+    _rule("security_who_did", "security", r"\bwho\s+(?:accessed|queried|downloaded|exported|changed|deleted|dropped|modified|removed|disabled|did\s+(?:it|this|that))\b|\b[\w.+-]+@[\w-]+\.[\w.]+\s+(?:changed|deleted|modified|removed|disabled)\b"),
+    # PII as a risk (exposure, access) is security; whether columns carry their PII tags is data quality (below)
+    _rule("security_pii", "security", r"\bpii\b", unless=r"\b(?:tag\w*|untagged|classif\w*|label\w*)\b"),
     _rule("performance_latency", "performance", r"\b(?:latency|p9\d|p50|percentile)\b", unless=_ENDPOINTISH),
+    _rule("performance_utilisation", "performance", r"\b(?:cpu|utili[sz]ation|utili[sz]ed|pegged|memory\s+pressure)\b"),
     _rule("performance_vocabulary", "performance", r"\b(?:slow\w*|queue\w*|spill\w*|skew|shuffle\w*|bytes\s+scanned|cache\s+hit|z-?order|optimize|liquid\s+clustering|small\s+files|speed\s*up|faster|run\s?times?|runtime\s+regression|long(?:er)?-running|take\s+(?:so\s+)?long|how\s+long|as\s+long|concurrency|bottleneck|underutili[sz]ed|performance)\b"),
-    _rule("reliability_job_failure", "reliability", rf"\b{_JOBLIKE}\b[^.?!]{{0,40}}?\b{_FAILLIKE}\b|\b(?:failed|failing|failures?\s+of|broken)\s+(?:\w+\s+){{0,2}}{_JOBLIKE}\b|\b(?:job|run|task)\s+failures?\b"),
+    _rule("reliability_job_failure", "reliability", rf"\b{_JOBLIKE}\b[^.?!]{{0,40}}?\b{_FAILLIKE}\b|\b(?:failed|failing|failures?\s+of|broken)\s+(?:\w+\s+){{0,2}}{_JOBLIKE}\b|\b(?:job|run|task)\s+failures?\b",
+          unless=r"\b(?:re)?train(?:ing|ed)?\b"),  # a training run's failure is the model's (mlops)
+    _rule("reliability_not_running", "reliability", r"\b(?:stopped|stop)\s+running\b|\b(?:didn'?t|did\s+not|hasn'?t|has\s+not|never)\s+(?:run|ran|started|kicked\s+off|triggered)\b|\bmissed\s+(?:its|their|the)\s+(?:run|schedule|window)\b"),
     _rule("reliability_vocabulary", "reliability", r"\b(?:flaky|oom|out[- ]of[- ]memory|preempt\w*|retr(?:y|ies|ied|ying)|reruns?|success\s+rate|terminated\s+unexpectedly|unstable|crash\w*|reliability)\b"),
     _rule("data_quality_vocabulary", "data_quality", r"\b(?:stale|staleness|fresh|freshness|out\s+of\s+date|nulls?|null\s+rate|duplicates?|duplicated|row\s+counts?|record\s+counts?|schema\s+changes?|expectations?|lineage|(?:up|down)stream(?!\s+(?:tasks?|jobs?|models?|consumers?))|data\s+quality|quality\s+checks?|completeness|referential\s+integrity|cardinality|profile\s+metrics|lakehouse\s+monitoring|quarantined)\b"),
+    _rule("data_quality_classification", "data_quality", r"\b(?:pii|sensitive)[- ](?:tag\w*|classif\w*)|\b(?:tagged|classified|labell?ed)\s+as\s+(?:pii|sensitive)\b|\bclassification\s+(?:tags?|coverage)\b|\buntagged\s+(?:columns?|tables?)\b"),
+    _rule("data_quality_not_updated", "data_quality", r"\bdq\b|\bstop(?:ped)?\s+(?:updating|refreshing|landing|arriving)\b|\b(?:haven'?t|hasn'?t|have\s+not|has\s+not|not)\s+(?:been\s+)?(?:updated|refreshed)\b"),
     _rule("mlops_vocabulary", "mlops", r"\b(?:models?|mlflow|inference|serving|served|endpoints?|feature\s+(?:tables?|store|drift|lookups?)|drift\w*|predictions?|retrain\w*|embeddings?|vector\s+(?:search|index)|llm|rag|ai\s+gateway|psi|ks\s+statistic|experiments?|hyperparameter|classifier|champion|ml|machine\s+learning|mlops)\b", unless=r"\bschema\s+drift\b"),
 )
 
