@@ -63,6 +63,10 @@ def _environment(text: str) -> str | None:
     return None
 
 
+_ML_WORKLOAD = (r"\b(?:ml|machine[- ]learning|data[- ]scien\w*|deep[- ]learning|model[- ]training|"
+                r"train(?:ing)?\s+(?:\w+\s+)?models?|fine[- ]tun\w*|computer[- ]vision|mlops)\b")
+
+
 def _workers(text: str, facts: RequestFacts) -> None:
     m = re.search(r"(\d{1,3})\s*(?:-|to|–|and)\s*(\d{1,3})\s*workers?", text, re.I)
     if m:
@@ -197,6 +201,8 @@ def parse_request(text: str, hint: str | None = None, registry: CapabilityRegist
         facts.gpu = not re.search(rf"{_DROP_VERBS}\s+(?:the\s+)?gpus?", lowered)
     elif re.search(r"\b(cpu[- ]only|no gpus?)\b", lowered):
         facts.gpu = False
+    if re.search(_ML_WORKLOAD, lowered):
+        facts.workload = "ml"
     if m := re.search(r"\b(small|medium|large)\b", lowered):
         facts.size = m.group(1)  # type: ignore[assignment]
     for node in NODE_TYPES:

@@ -27,6 +27,8 @@ class RequestFacts(BaseModel):
     environment: str | None = Field(default=None, description="dev, test, staging or prod")
     region: str | None = Field(default=None, description="Azure region, e.g. 'eastus' or 'East US'")
     gpu: bool | None = Field(default=None, description="GPU nodes for ML workloads")
+    workload: Literal["ml"] | None = Field(
+        default=None, description="'ml' when the compute is for machine learning / data science / model training")
     size: Literal["small", "medium", "large"] | None = None
     node_type: str | None = Field(default=None, description="explicit Azure VM size, e.g. Standard_DS3_v2")
     min_workers: int | None = Field(default=None, ge=0, le=1000)

@@ -3,12 +3,13 @@ cluster — CPU or GPU nodes for ML workloads."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from include.provisioning.azure_facts import CPU_RUNTIME, CPU_SIZES, GPU_RUNTIME, GPU_SIZES, NODE_TYPES
-from include.provisioning.capability import Capability, ModelledResource, PlanContext
+from include.provisioning.capability import Capability, ModelledResource, PlanContext, Question
 from include.provisioning.cost import AUTOSCALE_SHARE, CLUSTER_HOURS, HOURS_PER_MONTH, CostEstimate, rate
 from include.provisioning.facts import RequestFacts
 from include.provisioning.naming import NameRule
@@ -71,7 +72,8 @@ class DatabricksWorkspace(Capability):
     description = "resource group, workspace, instance pool and an autoscaling cluster (CPU or GPU)"
     Params = WorkspaceParams
     risk = "medium"
-    keywords = ("workspace", "databricks", "cluster", "gpu", "gpus", "instance pool")
+    keywords = ("workspace", "databricks", "cluster", "gpu", "gpus", "instance pool", "ml platform",
+                "machine learning platform", "data science platform", "analytics platform", "lakehouse")
     name_fields = {
         "workspace_name": _rule("dbw", "workspace", 64, "workspace", "databricks workspace"),
         "managed_resource_group_name": _rule("rg-dbw-managed", "managed resource group", 90, "managed resource group"),
@@ -83,9 +85,12 @@ class DatabricksWorkspace(Capability):
         d = dict(current)
         if facts.gpu is not None:
             d["gpu"] = facts.gpu
+        if facts.workload:
+            d["_workload"] = facts.workload
         gpu = bool(d.get("gpu", False))
         if facts.node_type:
             d["node_type"] = facts.node_type
+            d["_node_given"] = True
         elif facts.size or facts.gpu is not None:
             size = facts.size or d.get("_size") or "small"
             d["node_type"] = (GPU_SIZES if gpu else CPU_SIZES)[size]
@@ -103,6 +108,33 @@ class DatabricksWorkspace(Capability):
         if facts.public_network_access is not None:
             d["public_network_access"] = facts.public_network_access
         return d
+
+    def questions(self, draft: dict[str, Any]) -> list[Question]:
+        """ML work with no word on GPUs: ask, GPU suggested, with what a node of each kind costs."""
+        if draft.get("_workload") != "ml" or "gpu" in draft or draft.get("_node_given"):
+            return []
+        size = draft.get("_size") or "small"
+        gpu_node, cpu_node = GPU_SIZES[size], CPU_SIZES[size]
+
+        def per_hour(node: str) -> str:
+            usd = rate("vm_usd_per_hour", node) + rate("dbu_per_hour", node) * rate("usd_per_dbu", draft.get("sku", "premium"))
+            spec = NODE_TYPES[node]
+            kind = f"{spec.gpus}x {spec.gpu_model}" if spec.gpus else f"{spec.vcpus} vCPU"
+            return f"{node}, {kind}, ~${usd:.2f} per node-hour"
+
+        return [Question(key="databricks_workspace.gpu", default="gpu", text=(
+            "This is for ML work. GPU nodes suit training deep-learning models; CPU nodes suit classical ML and "
+            f"feature engineering at a lower price. GPU ({per_hour(gpu_node)}) or CPU ({per_hour(cpu_node)})?"))]
+
+    def answer_facts(self, key: str, text: str) -> RequestFacts | None:
+        if key != "databricks_workspace.gpu":
+            return None
+        lowered = text.lower()
+        if re.search(r"\b(?:gpus?|yes|y)\b", lowered) and not re.search(r"\bcpus?\b", lowered):
+            return RequestFacts(gpu=True)
+        if re.search(r"\b(?:cpus?|no|n)\b", lowered):
+            return RequestFacts(gpu=False)
+        return None
 
     def build(self, draft: dict[str, Any], ctx: PlanContext, names: dict[str, str]) -> BaseModel:
         values = {k: v for k, v in draft.items() if not k.startswith("_")}

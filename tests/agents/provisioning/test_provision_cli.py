@@ -195,3 +195,40 @@ def test_dry_run_prints_what_a_request_becomes_without_prompts_or_triggers(airfl
     # nothing was saved or triggered by any of it
     assert not [c for c in StubAirflow.calls if c[1].endswith("/dagRuns")]
     assert (set(sessions_dir().glob("*")) if sessions_dir().exists() else set()) == before
+
+
+def _dry_run(request: str, answers: Path | None = None) -> dict:
+    args = ["provision", "--request", request, "--dry-run", "--json"] + (["--answers", str(answers)] if answers else [])
+    run = CliRunner().invoke(app, args)
+    assert run.exit_code == 0, run.output
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_ml_work_is_offered_gpu_nodes_with_the_price_of_each_kind(tmp_path: Path) -> None:
+    """ML / data-science work with no word on GPUs: the conversation asks, GPU suggested, both prices shown;
+    a CPU answer gives CPU nodes; work that is not ML is not asked; an "ML platform" is a workspace."""
+    ml = _dry_run("Create a production workspace for the ML team in East US")
+    steps = {s["key"]: s for s in ml["steps"]}
+    assert steps["databricks_workspace.gpu"]["source"] == "suggested"
+    question = " ".join(json.dumps(ml).split())
+    assert "Standard_NC4as_T4_v3, 1x T4, ~$" in question and "Standard_DS3_v2, 4 vCPU, ~$" in question
+    params = ml["params"]["databricks_workspace"]
+    assert (params["gpu"], params["node_type"]) == (True, "Standard_NC4as_T4_v3")
+
+    answers = tmp_path / "cpu.json"
+    answers.write_text(json.dumps({"databricks_workspace.gpu": "CPU is enough"}))
+    cpu = _dry_run("Create a production workspace for the ML team in East US", answers)
+    assert {s["key"]: s["source"] for s in cpu["steps"]}["databricks_workspace.gpu"] == "answers"
+    params = cpu["params"]["databricks_workspace"]
+    assert (params["gpu"], params["node_type"]) == (False, "Standard_DS3_v2")
+    assert "gpu-ml" not in params["spark_version"]
+
+    platform = _dry_run("Deploy an ML platform for the data science team in West Europe, dev")
+    assert platform["capabilities"] == ["databricks_workspace"]
+    assert platform["params"]["databricks_workspace"]["gpu"] is True
+
+    plain = _dry_run("a dev databricks workspace for the data-platform team in eastus")
+    assert "databricks_workspace.gpu" not in {s["key"] for s in plain["steps"]}
+    assert plain["params"]["databricks_workspace"].get("gpu", False) is False
+    said_cpu = _dry_run("a prod workspace with CPU-only nodes for the ML team in East US")
+    assert "databricks_workspace.gpu" not in {s["key"] for s in said_cpu["steps"]}
