@@ -37,6 +37,8 @@ class HealthSettings(BaseModel):
     idle_min_usd: float = 2.0
     top_contributors: int = 5
     monthly_budget_usd: dict[str, float] = Field(default_factory=dict, description="workspace_id -> USD")
+    workspace_names: dict[str, str] = Field(
+        default_factory=dict, description="workspace_id -> the name people know it by (findings and the report show it)")
     budget_warn_ratio: float = 1.0
 
     # security

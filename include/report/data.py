@@ -260,15 +260,12 @@ def load_report_data(warehouse: Warehouse, store: OpsStore, report_at: datetime)
 
 
 def _workspace_names(warehouse: Warehouse) -> dict[str, str]:
-    """workspace_id -> name from the simulator manifest, when there is one (ids otherwise)."""
-    root = local_root(warehouse)
-    if root is None:
-        return {}
-    from include.simulator.manifest import load_manifest
+    """workspace_id -> name from the health settings (`HealthSettings.workspace_names`: the settings file or
+    Variable; the simulator writes its workspace's names there); ids are shown where no name is known."""
+    from include.health.workspace_settings import resolve_settings
 
     try:
-        manifest = load_manifest(root)
-    except ValueError as exc:  # a damaged manifest must not stop the report
-        log.warning("ignoring unreadable workspace manifest: %s", exc)
+        return resolve_settings(lakehouse=local_root(warehouse)).workspace_names
+    except ValueError as exc:  # a damaged settings file must not stop the report
+        log.warning("ignoring unreadable health settings: %s", exc)
         return {}
-    return {w.workspace_id: w.name for w in manifest.workspaces} if manifest else {}

@@ -147,9 +147,10 @@ class WorkspaceManifest(BaseModel):
 
 
 def health_settings_for(manifest: WorkspaceManifest) -> dict[str, object]:
-    """The health settings an operator of this workspace would write: budgets, monitored and inference tables."""
+    """The health settings an operator of this workspace would write: names, budgets, monitored and inference tables."""
     return {
         "monthly_budget_usd": dict(sorted(manifest.monthly_budget_usd.items())),
+        "workspace_names": {w.workspace_id: w.name for w in manifest.workspaces},
         "inference_tables": {e.endpoint_name: e.inference_table for e in manifest.endpoints if e.inference_table},
         "drift_metrics_tables": {m.table_full_name: m.drift_metrics_table for m in manifest.monitored_tables
                                  if m.drift_metrics_table},

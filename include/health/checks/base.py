@@ -46,6 +46,11 @@ class Sweep:
         rows: list[Row] = query_file(self.warehouse, sql_name, dict(params)).to_pylist()  # pyarrow: untyped
         return rows
 
+    def workspace(self, workspace_id: object) -> str:
+        """How a finding names a workspace: `name (id)` when the settings know its name, else the id."""
+        name = self.settings.workspace_names.get(str(workspace_id))
+        return f"{name} ({workspace_id})" if name else str(workspace_id)
+
     def before(self, days: float) -> datetime:
         """`days` before the window start (baselines end where the window starts)."""
         return self.window_start - timedelta(days=days)

@@ -46,8 +46,8 @@ def _spikes(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
         new = r["baseline_usd"] is None
         out.append(make_finding(
             s, "sku_spike", severity, "workspace_sku", f"{r['workspace_id']}/{r['sku_name']}", "spend_usd", observed, baseline,
-            (f"New spend of ${observed:,.0f} on {r['sku_name']} in workspace {r['workspace_id']} (none in the baseline)" if new else
-             f"{r['sku_name']} spend in workspace {r['workspace_id']} was ${observed:,.0f}, {x:.1f}x its baseline of ${baseline:,.0f}")
+            (f"New spend of ${observed:,.0f} on {r['sku_name']} in workspace {s.workspace(r['workspace_id'])} (none in the baseline)" if new else
+             f"{r['sku_name']} spend in workspace {s.workspace(r['workspace_id'])} was ${observed:,.0f}, {x:.1f}x its baseline of ${baseline:,.0f}")
             + (f"; as on the same date {_months_ago(monthly)} (a monthly pattern)" if monthly else ""),
             "Break the spend down by workload (usage_metadata) for the window and check for runaway jobs, oversized "
             "clusters or warehouses left scaled out.",
@@ -96,7 +96,7 @@ def _budgets(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
         severity: Severity = "critical" if mtd >= budget else ("high" if forecast >= 1.2 * budget else "medium")
         out.append(make_finding(
             s, "budget_forecast", severity, "workspace", r["workspace_id"], "month_end_forecast_usd", forecast, budget,
-            f"Workspace {r['workspace_id']} is forecast to spend ${forecast:,.0f} this month against a ${budget:,.0f} budget "
+            f"Workspace {s.workspace(r['workspace_id'])} is forecast to spend ${forecast:,.0f} this month against a ${budget:,.0f} budget "
             f"(${mtd:,.0f} so far, {100 * (mtd - prorated) / prorated:+.0f}% vs pro-rated)",
             "Review the top contributors of this workspace and either cut spend or raise the budget with its owner.",
             {"workspace_id": r["workspace_id"], "budget_usd": budget, "mtd_usd": mtd, "prorated_budget_usd": prorated,
@@ -164,7 +164,7 @@ def _top(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
         lead = top[0]
         out.append(make_finding(
             s, "top_contributors", "low", "workspace", ws, "spend_usd", total, None,
-            f"Workspace {ws} spent ${total:,.0f}; top contributor {lead['entity_type']} {lead['entity_id']} "
+            f"Workspace {s.workspace(ws)} spent ${total:,.0f}; top contributor {lead['entity_type']} {lead['entity_id']} "
             f"(${lead['usd']:,.0f}, {lead['share_pct']:.0f}%)",
             "Informational: use it to prioritise optimisation.",
             {"top": top}, informational=True,

@@ -200,7 +200,7 @@ def _mttr(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
         worst = sorted(items, key=lambda r: -num(r["mttr_s"]))[:5]
         out.append(make_finding(
             s, "mttr", "low", "workspace", ws, "mttr_minutes", mean / 60, None,
-            f"Workspace {ws}: {outages} job outage(s) recovered in the last {s.settings.long_baseline_days} days, "
+            f"Workspace {s.workspace(ws)}: {outages} job outage(s) recovered in the last {s.settings.long_baseline_days} days, "
             f"mean time to recovery {mean / 60:.0f} min",
             "Informational: track it over time; the slowest recoveries are listed.",
             {"outages": outages, "slowest": [{"job_id": r["job_id"], "mttr_minutes": num(r["mttr_s"]) / 60,

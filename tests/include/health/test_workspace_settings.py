@@ -35,3 +35,20 @@ def test_a_bad_file_is_refused_naming_the_file_and_the_field(tmp_path, monkeypat
     (tmp_path / LAKEHOUSE_FILE).write_text("{not json")
     with pytest.raises(ValueError, match="health_settings.json"):
         resolve_settings(lakehouse=tmp_path)
+
+
+def test_findings_and_the_report_name_workspaces_the_settings_know(workspace, wh) -> None:
+    """The simulator writes its workspaces' names into the settings file, as an operator would: findings
+    say `name (id)`, the report maps ids to names; a workspace the settings do not name stays an id."""
+    from include.health.runner import run_domain
+    from include.report.data import _workspace_names
+
+    root, manifest = workspace
+    names = {w.workspace_id: w.name for w in manifest.workspaces}
+    assert resolve_settings(lakehouse=root).workspace_names == names
+    assert _workspace_names(wh) == names
+    sweep = run_domain(wh, "cost", manifest.end, only=["top_contributors"])
+    texts = [f.summary for f in sweep.findings]
+    assert texts and all(any(f"{n} ({i})" in t for i, n in names.items()) for t in texts), texts
+    unnamed = run_domain(wh, "cost", manifest.end, HealthSettings(workspace_names={"0": "other"}), only=["top_contributors"])
+    assert not any(n in f.summary for f in unnamed.findings for n in names.values())
