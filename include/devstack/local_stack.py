@@ -167,6 +167,13 @@ class LocalStack:
             manifest = load_manifest(c.lakehouse)
             if manifest is not None and not (c.lakehouse / LAKEHOUSE_FILE).is_file():
                 write_health_settings(c.lakehouse, manifest)  # a workspace generated before settings files
+            elif manifest is not None:  # generated before names were settings: add them, keep the operator's edits
+                from include.health.workspace_settings import read_settings_file, write_settings_file
+
+                current = read_settings_file(c.lakehouse / LAKEHOUSE_FILE)
+                if "workspace_names" not in current:
+                    names = {w.workspace_id: w.name for w in manifest.workspaces}
+                    write_settings_file(c.lakehouse, {**current, "workspace_names": names})
             return False
         progress(f"generating the simulated workspace ({c.scale}, {c.days} days, seed {c.seed})")
         from include.simulator.generate import generate_workspace
