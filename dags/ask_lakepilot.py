@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from airflow.sdk import Param, dag, task
+from lakepilot_airflow.notifiers import failure_notifier
 
 from include.untrusted.limits import DAG_CONF
 
@@ -41,7 +42,7 @@ one answer. An ambiguous question gets the clarifying question as its answer.
     max_active_runs=4,
     tags=["lakepilot", "orchestrator", "ask"],
     doc_md=DOC,
-    default_args={"retries": 1, "retry_delay": timedelta(seconds=20), "owner": "lakepilot"},
+    default_args={"on_failure_callback": failure_notifier(), "retries": 1, "retry_delay": timedelta(seconds=20), "owner": "lakepilot"},
     params={
         "question": Param(type="string", minLength=1, maxLength=DAG_CONF.chars,
                           description="The question, in the user's words (cut to 4,000 characters, head and tail)."),

@@ -9,6 +9,7 @@ import os
 from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, task
+from lakepilot_airflow.notifiers import failure_notifier
 
 from include.schedules import schedule_from_env
 
@@ -73,7 +74,7 @@ def _report_at(context) -> datetime:
     max_active_runs=1,
     tags=["lakepilot", "health", "report"],
     doc_md=DOC,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "owner": "lakepilot"},
+    default_args={"on_failure_callback": failure_notifier(), "retries": 2, "retry_delay": timedelta(minutes=5), "owner": "lakepilot"},
 )
 def daily_health_report():
     @task.sensor(poke_interval=30, timeout=timedelta(hours=6), mode="reschedule")
@@ -116,10 +117,9 @@ def daily_health_report():
     def email(summary: dict, **context) -> dict:
         import logging
 
-        from airflow.sdk import BaseHook, Variable
-        from lakepilot_airflow.connections import resolve_warehouse
+        from airflow.sdk import Variable
+        from lakepilot_airflow.connections import resolve_smtp, resolve_warehouse
 
-        from include.notify.smtp import SmtpSettings
         from include.report.service import send_report
 
         log = logging.getLogger(__name__)
@@ -131,14 +131,7 @@ def daily_health_report():
         if not recipients:
             log.info("e-mail disabled (recipients: none); report at %s", summary["path"])
             return extra | {"emailed_to": []}
-        try:
-            conn = BaseHook.get_connection("smtp_default")
-        except Exception:  # not defined: use the local sink and say so
-            conn = None
-        smtp = (
-            SmtpSettings.from_connection_fields(conn.host, conn.port, conn.login, conn.password, conn.extra_dejson)
-            if conn else SmtpSettings.from_env()
-        )
+        smtp = resolve_smtp()
         log.info("sending the report to %s via %s", ", ".join(recipients), smtp.describe())
         resend = bool((context["dag_run"].conf or {}).get("resend"))
         result = send_report(resolve_warehouse(), _report_at(context), recipients, smtp, resend=resend)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, task
+from lakepilot_airflow.notifiers import failure_notifier
 
 from include.schedules import schedule_from_env
 
@@ -60,7 +61,7 @@ def build(domain: str):
         max_active_runs=1,
         tags=["lakepilot", "health", domain],
         doc_md=DOC.format(label=label, domain=domain, schedule=schedule or "manual", env=domain.upper()),
-        default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "owner": "lakepilot"},
+        default_args={"on_failure_callback": failure_notifier(), "retries": 2, "retry_delay": timedelta(minutes=2), "owner": "lakepilot"},
     )
     def health_dag():
         @task(execution_timeout=timedelta(minutes=30))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from airflow.sdk import dag, task
+from lakepilot_airflow.notifiers import failure_notifier
 
 DOC = """
 ### Lakehouse maintenance
@@ -26,7 +27,7 @@ here: predictive optimization / `OPTIMIZE` on the workspace side handles it.
     max_active_runs=1,
     tags=["lakepilot", "maintenance"],
     doc_md=DOC,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "owner": "lakepilot"},
+    default_args={"on_failure_callback": failure_notifier(), "retries": 2, "retry_delay": timedelta(minutes=5), "owner": "lakepilot"},
 )
 def lakehouse_maintenance():
     @task

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import dag, get_current_context, task
 from airflow.sdk.definitions.taskgroup import TaskGroup
+from lakepilot_airflow.notifiers import failure_notifier
 
 # Airflow puts the plugins folder on sys.path in every component.
 from lakepilot_airflow.provisioning import PlanApprovalOperator
@@ -130,7 +131,7 @@ def record(capabilities: list[str]) -> dict:
     max_active_runs=8,
     tags=["lakepilot", "provisioning", "terraform", "hitl"],
     doc_md=DOC,
-    default_args={"retries": 1, "retry_delay": timedelta(seconds=30), "owner": "lakepilot"},
+    default_args={"on_failure_callback": failure_notifier(), "retries": 1, "retry_delay": timedelta(seconds=30), "owner": "lakepilot"},
 )
 def provision_infrastructure():
     registry = get_registry()

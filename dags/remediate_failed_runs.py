@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from airflow.sdk import dag, task, task_group
+from lakepilot_airflow.notifiers import failure_notifier
 
 # Airflow puts the plugins folder on sys.path in every component.
 from lakepilot_airflow.remediation.operators import RemediationActOperator
@@ -67,7 +68,7 @@ failure found was decided.
     max_active_runs=1,
     tags=["lakepilot", "remediation"],
     doc_md=DOC,
-    default_args={"owner": "lakepilot", "retries": 2, "retry_delay": timedelta(seconds=30)},
+    default_args={"on_failure_callback": failure_notifier(), "owner": "lakepilot", "retries": 2, "retry_delay": timedelta(seconds=30)},
 )
 def remediate_failed_runs():
     detect = FailedRunSensor(task_id="detect_failed_runs", pool=POOL, execution_timeout=timedelta(minutes=70))

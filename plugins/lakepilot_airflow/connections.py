@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from agents.llm import LLMConfig
     from include.lakehouse.warehouse import Warehouse
+    from include.notify.smtp import SmtpSettings
 
 log = logging.getLogger(__name__)
 
@@ -45,3 +46,14 @@ def resolve_llm() -> LLMConfig | None:
     except ValueError as exc:
         log.warning("lakepilot_llm is not usable (%s); agents run deterministically", exc)
         return None
+
+
+def resolve_smtp() -> SmtpSettings:
+    """Mail settings from `smtp_default`, or the local loopback sink when it is not defined (said in the log)."""
+    from include.notify.smtp import SmtpSettings
+
+    conn = _connection("smtp_default")
+    mail = (SmtpSettings.from_connection_fields(conn.host, conn.port, conn.login, conn.password, conn.extra_dejson)
+            if conn else SmtpSettings.from_env())
+    log.info("mail goes to %s", mail.describe())
+    return mail

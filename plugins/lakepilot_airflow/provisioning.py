@@ -68,6 +68,10 @@ class PlanApprovalOperator(ApprovalOperator):
         self.body = request.body
         self.response_timeout = timedelta(seconds=request.timeout_s)
         self.assigned_users = [{"id": u, "name": u} for u in request.approvers] or None
+        from lakepilot_airflow.notifiers import ApprovalWaitingNotifier
+
+        self.notifiers = [ApprovalWaitingNotifier(subject=request.subject, summary=request.body,
+                                                  approvers=list(request.approvers), timeout_s=request.timeout_s)]
         log.info("asking %s to %s %s (timeout %ss)", request.approvers or "any permitted user", self.stage,
                  self.capability, request.timeout_s)
         return super().execute(context)

@@ -30,7 +30,8 @@ from include.devstack.local_stack import LocalStack, LocalStackConfig
 from include.devstack.procs import free_port
 from include.emulator.client import EmulatorClient
 from include.lakehouse.delta_store import read_table
-from include.notify.outbox import list_outbox
+from include.notify.message import text_part
+from include.notify.outbox import list_outbox, load_message
 from include.ops.models import (
     DOMAINS,
     ConversationTurn,
@@ -105,7 +106,8 @@ def _stack(tmp_path_factory: pytest.TempPathFactory, name: str, database_url: st
         emulator_speed=1000.0, emulator_scheduler=False, database_url=database_url,
         passwords={"admin": "admin-e2e"}, production=production,
         extra_env={"LAKEPILOT_REMEDIATION_POLL_SECONDS": "2", "LAKEPILOT_REMEDIATION_SCHEDULE": "none",
-                   "LAKEPILOT_REPORT_RECIPIENTS": "platform-team@example.com"},
+                   "LAKEPILOT_REPORT_RECIPIENTS": "platform-team@example.com",
+                   "LAKEPILOT_APPROVER_EMAIL": "approvers@example.com", "LAKEPILOT_FAILURE_EMAIL": "oncall@example.com"},
     )
     stack = LocalStack(config)
     stack.start()
@@ -194,6 +196,21 @@ def test_the_whole_product_through_the_rest_api(product: Product) -> None:
     assert "azurerm_network_security_rule__rule_allow_tcp_443" in applied
     (row,) = [r for r in product.store.read(ProvisioningRun) if r.run_id == "golden"]
     assert row.outcome == "applied" and row.approver == "admin" and row.plan_hash
+    # the approvers were mailed when each step started waiting: its summary and the link to answer it
+    asks = {m.subject: m for m in list_outbox(product.home / "outbox") if "approvers@example.com" in m.to}
+    assert len(asks) == 2 and all(s.startswith("[LakePilot] Approval needed:") for s in asks), sorted(asks)
+    bodies = [text_part(load_message(Path(m.path))) for m in asks.values()]
+    assert any(f"/dags/{dag}/runs/golden/tasks/firewall_ports.approve/required_actions" in b for b in bodies), bodies
+    assert all("443" in b for b in bodies)
+
+    # -- a task that fails for good mails whoever LAKEPILOT_FAILURE_EMAIL names ----------------------
+    bad = product.run(dag, "golden-invalid", conf={"stack": "no such plan"}, timeout=240)
+    assert bad["state"] == "failed"
+    deadline = time.monotonic() + 60
+    while not (failed := [m for m in list_outbox(product.home / "outbox") if "oncall@example.com" in m.to]):
+        assert time.monotonic() < deadline, f"no failure notice\n{product.logs()}"
+        time.sleep(2)
+    assert failed[0].subject == f"[LakePilot] {dag}.validate_plan failed"
 
     # -- every LakePilot table is free of duplicate keys ---------------------------------------------
     for table, key in (("findings", ["finding_id"]), ("remediation_decisions", ["run_id", "attempt"]),

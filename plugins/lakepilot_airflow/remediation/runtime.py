@@ -46,21 +46,9 @@ def policy(current: Any | None = None) -> Any:
 
 
 def smtp() -> Any:
-    from airflow.sdk import BaseHook
+    from lakepilot_airflow.connections import resolve_smtp
 
-    from include.notify.smtp import SmtpSettings
-
-    try:
-        conn = BaseHook.get_connection("smtp_default")
-    except Exception:  # not defined: the local loopback sink (described as such in the logs)
-        conn = None
-    mail = (
-        SmtpSettings.from_connection_fields(conn.host, conn.port, conn.login, conn.password, conn.extra_dejson)
-        if conn
-        else SmtpSettings.from_env()
-    )
-    log.info("mail goes to %s", mail.describe())
-    return mail
+    return resolve_smtp()
 
 
 def is_last_try(context: Any) -> bool:
