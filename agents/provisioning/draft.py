@@ -42,6 +42,7 @@ class Draft(BaseModel):
     stack: str | None = None
     requester: str = Field(default_factory=default_requester)
     approval: ApprovalPolicy = Field(default_factory=ApprovalPolicy)
+    budget_usd: float | None = None  # None: not asked yet; 0: no limit
 
     # -- applying what the user said -----------------------------------------------------------
     def apply(self, facts: RequestFacts, registry: CapabilityRegistry | None = None) -> list[str]:
@@ -80,6 +81,9 @@ class Draft(BaseModel):
             elif code != self.region:
                 self.region = code
                 notes.append(f"region: {REGIONS[code][0]} ({code})")
+        if facts.budget_usd is not None and facts.budget_usd != self.budget_usd:
+            self.budget_usd = facts.budget_usd
+            notes.append(f"budget: ${facts.budget_usd:,.0f}/month" if facts.budget_usd else "budget: no limit")
         for name in self.capabilities:
             before = self.params.get(name, {})
             after = registry.get(name).draft(before, facts)
@@ -127,6 +131,10 @@ class Draft(BaseModel):
                                  default="eastus"))
         for name in registry.order(self.capabilities):
             asks += registry.get(name).questions(self.params.get(name, {}))
+        if self.budget_usd is None and self.capabilities:
+            asks.append(Question(key="budget", default="none", text=(
+                "Is there a monthly budget this must stay within (USD)? An amount such as '2000', or 'none'. "
+                "The plan's estimate is checked against it before anything is triggered.")))
         return asks
 
     # -- names and the plan --------------------------------------------------------------------
@@ -164,7 +172,8 @@ class Draft(BaseModel):
             params = registry.get(name).build(draft, ctx, self.names)
             specs.append({"name": name, "params": params.model_dump(mode="json")})
         return ProvisioningPlan(stack=self.stack_name(), target=self.target, requester=self.requester, context=ctx,
-                                capabilities=specs, approval=self.approval, request=bounded(self.request, 4000))
+                                capabilities=specs, approval=self.approval, request=bounded(self.request, 4000),
+                                budget_usd=self.budget_usd or None)
 
 
 def plan_problems(exc: Exception) -> list[str]:

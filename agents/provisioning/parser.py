@@ -169,7 +169,36 @@ def _hinted(text: str, hint: str) -> RequestFacts | None:
         return RequestFacts(environment=env)
     if hint == "region" and (code := region_code(value)):
         return RequestFacts(region=code)
+    if hint == "budget":
+        if re.fullmatch(r"(?i)(?:none|no|no limit|no budget|unlimited|n/?a|-)", value):
+            return RequestFacts(budget_usd=0)
+        if (amount := _amount(value)) is not None:
+            return RequestFacts(budget_usd=amount)
     return None
+
+
+_MONEY = r"\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*(?:usd|dollars?|\$)?"
+# a budget in a request: the word "budget", or a limit word next to an amount in dollars
+_BUDGET = re.compile(r"(?i)\bbudget\s+(?:of\s+|is\s+|at\s+)?" + _MONEY
+                     + r"|\b(?:under|below|within|max(?:imum)?|at\s+most|no\s+more\s+than|cap(?:ped)?\s+at)\s+"
+                     + r"(?:\$\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?|(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*(?:usd|dollars?))")
+
+
+def _amount(text: str) -> float | None:
+    """A bare amount ('2000', '$2,500', '3k', '1500 usd')."""
+    m = re.fullmatch(r"(?i)\s*" + _MONEY + r"\s*(?:(?:per|a|/)\s*month|monthly)?\s*", text)
+    return float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1) if m else None
+
+
+def _budget(text: str) -> float | None:
+    """A monthly budget stated in a request ('budget of $2,000', 'under $500 a month', 'max 3k usd')."""
+    m = _BUDGET.search(text)
+    if not m:
+        return None
+    groups = m.groups()
+    pairs = [(groups[i], groups[i + 1]) for i in (0, 2, 4)]
+    number, k = next((n, k) for n, k in pairs if n)
+    return float(number.replace(",", "")) * (1000 if k else 1)
 
 
 def parse_request(text: str, hint: str | None = None, registry: CapabilityRegistry | None = None) -> RequestFacts:
@@ -203,6 +232,7 @@ def parse_request(text: str, hint: str | None = None, registry: CapabilityRegist
         facts.gpu = False
     if re.search(_ML_WORKLOAD, lowered):
         facts.workload = "ml"
+    facts.budget_usd = _budget(scrubbed)
     if m := re.search(r"\b(small|medium|large)\b", lowered):
         facts.size = m.group(1)  # type: ignore[assignment]
     for node in NODE_TYPES:

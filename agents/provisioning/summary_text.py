@@ -52,7 +52,8 @@ def plan_text(validated: ValidatedPlan, registry: CapabilityRegistry) -> str:
             second.append(f"over ${threshold:,.0f}/month")
         if second:
             lines.append(f"    needs a second confirmation in Airflow: {'; '.join(second)}")
-    lines.append(f"Estimated total: ${validated.monthly_usd:,.2f}/month (an estimate from list prices, not a quote).")
+    lines.append(f"Estimated total: ${validated.monthly_usd:,.2f}/month (an estimate from list prices, not a quote)"
+                 + (f", within the budget of ${plan.budget_usd:,.2f}/month." if plan.budget_usd else "."))
     approvers = ", ".join(plan.approval.approvers) or "any user allowed to approve in Airflow"
     lines.append(f"After you confirm, Airflow plans each part and waits for approval by {approvers}.")
     lines.append("Provision this? (yes / no / an edit such as 'reduce the cluster to 1-4 workers', 'add port 8443')")

@@ -45,6 +45,8 @@ class RequestFacts(BaseModel):
     drop_sources: list[str] = Field(default_factory=list)
     destination: str | None = None
     expires_on: date | None = None
+    budget_usd: float | None = Field(
+        default=None, ge=0, le=10_000_000, description="monthly budget in USD the plan must stay within; 0 = no limit")
     allow_public_admin: bool | None = Field(default=None, description="explicit override to open admin ports publicly")
     override_reason: str | None = None
     names: dict[str, str] = Field(default_factory=dict, description="name overrides by name key, e.g. resource_group")

@@ -75,6 +75,8 @@ class ProvisioningPlan(BaseModel):
     capabilities: list[CapabilitySpec] = Field(min_length=1, max_length=20)
     approval: ApprovalPolicy = Field(default_factory=ApprovalPolicy)
     request: str = Field(default="", max_length=4000)
+    budget_usd: float | None = Field(default=None, gt=0, le=10_000_000,
+                                     description="monthly budget (USD) the estimate must stay within; None: no limit")
     session_id: str | None = None
     parsed_by: Literal["deterministic", "llm", "plan_file"] = "plan_file"
 
@@ -177,11 +179,14 @@ def validate_plan(data: dict[str, Any] | ProvisioningPlan, registry: CapabilityR
     if allowed and not set(plan.approval.approvers) <= allowed:
         outside = sorted(set(plan.approval.approvers) - allowed)
         problems.append(f"approval.approvers: {outside} are not in {ENV_APPROVERS}")
+    total = round(sum(c.monthly_usd for c in caps.values()), 2)
+    if plan.budget_usd is not None and not problems and total > plan.budget_usd:
+        problems.append(f"budget: the estimate ${total:,.2f}/month is above the budget ${plan.budget_usd:,.2f}/month; "
+                        "make the plan smaller (e.g. fewer workers, a smaller node size) or raise the budget")
     if problems:
         raise PlanValidationError(problems)
     order = registry.order(caps)
-    return ValidatedPlan(plan=plan, order=order, capabilities={n: caps[n] for n in order},
-                         monthly_usd=round(sum(c.monthly_usd for c in caps.values()), 2))
+    return ValidatedPlan(plan=plan, order=order, capabilities={n: caps[n] for n in order}, monthly_usd=total)
 
 
 def approvers_allowed() -> set[str]:

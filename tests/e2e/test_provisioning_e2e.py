@@ -44,6 +44,7 @@ TIMEOUT_S = 60
 ANSWERS = {
     "capabilities": "yes",
     "azure_openai.models": "gpt-4o-mini",
+    "budget": "25000",
     "names": ["call the resource group rg-ml-team-prod", "yes"],
     "confirm": ["reduce the cluster to 1-4 workers", "yes"],
 }

@@ -31,10 +31,11 @@ def test_the_example_conversation_with_an_override_and_edits() -> None:
     conv = Conversation(Session())
     reply = conv.start(EXAMPLE)
     assert reply.question.key == "capabilities" and "Azure OpenAI" in reply.question.text
-    keys = _run(conv, ["yes", "", "call the resource group rg-ml-team-prod", "yes",
+    keys = _run(conv, ["yes", "", "none", "call the resource group rg-ml-team-prod", "yes",
                        "reduce the cluster to 1-4 workers", "add port 8443", "drop the OpenAI part", "yes"])
     # team, environment, region and sources were in the request: never asked
-    assert keys == ["capabilities", "azure_openai.models", "names", "names", "confirm", "confirm", "confirm", "confirm"]
+    assert keys == ["capabilities", "azure_openai.models", "budget", "names", "names", "confirm", "confirm", "confirm",
+                    "confirm"]
     assert conv.session.status == "ready"
     plan = validate_plan(conv.session.plan)
     assert plan.order == ["databricks_workspace", "firewall_ports"]
@@ -47,9 +48,9 @@ def test_the_example_conversation_with_an_override_and_edits() -> None:
 def test_only_missing_facts_are_asked_and_defaults_accept_enter() -> None:
     conv = Conversation(Session())
     conv.start("I need a databricks workspace")
-    keys = _run(conv, ["yes", "data-platform", "dev", ""])
-    assert keys == ["capabilities", "team", "environment", "region"]
-    assert conv.draft.region == "eastus"  # the offered default
+    keys = _run(conv, ["yes", "data-platform", "dev", "", ""])
+    assert keys == ["capabilities", "team", "environment", "region", "budget"]
+    assert conv.draft.region == "eastus" and conv.draft.budget_usd == 0  # the offered defaults (no budget)
     assert conv.session.pending.key == "names"
     assert "rg-data-platform-dev-eus" in conv.session.pending.text
 
@@ -57,7 +58,7 @@ def test_only_missing_facts_are_asked_and_defaults_accept_enter() -> None:
 def test_a_refused_plan_cannot_be_confirmed_until_fixed() -> None:
     conv = Conversation(Session())
     conv.start("a dev workspace for team ops in West Europe, open port 22 to the world")
-    _run(conv, ["yes", "yes"])
+    _run(conv, ["yes", "none", "yes"])
     assert conv.session.pending.key == "confirm"
     assert "administrative port(s) 22 (SSH)" in conv.session.pending.text
     conv.answer("yes")
@@ -77,7 +78,7 @@ def test_a_refused_plan_cannot_be_confirmed_until_fixed() -> None:
 def test_no_at_the_final_question_cancels() -> None:
     conv = Conversation(Session())
     conv.start("a dev workspace for team ops in West Europe")
-    _run(conv, ["yes", "yes", "no"])
+    _run(conv, ["yes", "none", "yes", "no"])
     assert conv.session.status == "cancelled" and conv.session.plan is None
 
 
@@ -124,10 +125,11 @@ def test_llm_facts_are_used_but_cannot_widen_the_allow_list() -> None:
 
 def test_llm_values_still_go_through_validation() -> None:
     model = _fake({"capabilities": ["firewall_ports"], "team": "ops", "environment": "dev", "region": "westeurope",
-                   "ports": ["3389"], "sources": ["Internet"]}, {"answer": "yes"}, {"answer": "yes"}, {"answer": "yes"})
+                   "ports": ["3389"], "sources": ["Internet"]}, {"answer": "yes"}, {"budget_usd": 0}, {"answer": "yes"},
+                  {"answer": "yes"})
     conv = Conversation(Session(), LLMRequestParser(model))
     conv.start("open RDP")
-    _run(conv, ["yes", "yes", "yes"])
+    _run(conv, ["yes", "no budget", "yes", "yes"])
     assert conv.session.status == "open"
     assert "3389 (RDP)" in conv.session.pending.text
 
@@ -147,3 +149,23 @@ def test_llm_failure_falls_back_to_the_deterministic_parser_and_says_so() -> Non
 
 def test_request_facts_schema_is_closed() -> None:
     assert RequestFacts.model_json_schema()["additionalProperties"] is False
+
+
+def test_a_budget_is_asked_once_and_a_plan_above_it_cannot_be_confirmed_until_it_fits() -> None:
+    conv = Conversation(Session())
+    conv.start("a prod databricks workspace for team ops in West Europe, large nodes, up to 20 workers")
+    keys = _run(conv, ["yes", "$1,000", "yes"])
+    assert keys == ["capabilities", "budget", "names"] and conv.draft.budget_usd == 1000
+    assert conv.session.pending.key == "confirm"
+    assert "above the budget $1,000.00/month" in conv.session.pending.text
+    conv.answer("yes")
+    assert conv.session.status == "open"  # refused: over budget
+    conv.answer("budget 20000")  # raising the budget is an edit at any question
+    assert conv.session.pending.key == "confirm" and "above the budget" not in conv.session.pending.text
+    conv.answer("yes")
+    assert conv.session.status == "ready" and conv.session.plan["budget_usd"] == 20000
+    # stated in the request: never asked
+    stated = Conversation(Session())
+    stated.start("a dev databricks workspace for team ops in West Europe, budget of $3k a month")
+    assert _run(stated, ["yes"]) == ["capabilities"] and stated.draft.budget_usd == 3000
+    assert stated.session.pending.key == "names"

@@ -91,6 +91,7 @@ def test_interactive_conversation_up_to_the_trigger(airflow_stub: str) -> None:
         EXAMPLE,                                    # What would you like to provision?
         "yes",                                      # the proposed capabilities
         "gpt-4o",                                   # models (the one thing missing)
+        "5000",                                     # a monthly budget (USD)
         "call the resource group rg-ml-team-prod",  # name override
         "yes",                                      # names
         "reduce the cluster to 1-4 workers",        # an edit at the final question
@@ -106,7 +107,7 @@ def test_interactive_conversation_up_to_the_trigger(airflow_stub: str) -> None:
     conf = _triggered_conf()
     plan = validate_plan({k: v for k, v in conf["conf"].items()})
     assert plan.plan.context.resource_group == "rg-ml-team-prod" and plan.plan.requester == "alice"
-    assert plan.plan.parsed_by == "deterministic"
+    assert plan.plan.parsed_by == "deterministic" and plan.plan.budget_usd == 5000
     assert [r["ports"] for r in plan.capabilities["firewall_ports"].params["rules"]] == [["443"], ["8443"]]
     assert conf["logical_date"] is None and conf["dag_run_id"].startswith("provision-prov-")
     assert ("PATCH", "/api/v2/dags/provision_infrastructure", {"is_paused": False}) in StubAirflow.calls
@@ -118,7 +119,7 @@ def test_interactive_conversation_up_to_the_trigger(airflow_stub: str) -> None:
 
 def test_answers_file_and_resume_after_a_missing_answer(airflow_stub: str, tmp_path: Path) -> None:
     answers = tmp_path / "answers.json"
-    answers.write_text(json.dumps({"capabilities": "yes", "azure_openai.models": "gpt-4o-mini"}))
+    answers.write_text(json.dumps({"capabilities": "yes", "azure_openai.models": "gpt-4o-mini", "budget": "none"}))
     first = CliRunner().invoke(app, ["provision", "--request", EXAMPLE, "--answers", str(answers)])
     assert first.exit_code == 2
     flat = " ".join(first.output.split())
@@ -152,7 +153,8 @@ def test_unreachable_airflow_keeps_the_plan_for_a_retry(monkeypatch, tmp_path: P
     monkeypatch.setenv("LAKEPILOT_AIRFLOW_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("LAKEPILOT_AIRFLOW_PASSWORD", "pw")
     answers = tmp_path / "a.json"
-    answers.write_text(json.dumps({"capabilities": "yes", "region": "westeurope", "names": "yes", "confirm": "yes"}))
+    answers.write_text(json.dumps({"capabilities": "yes", "region": "westeurope", "budget": "none", "names": "yes",
+                                   "confirm": "yes"}))
     result = CliRunner().invoke(app, ["provision", "--request", "a dev workspace for team bi", "--answers", str(answers)])
     flat = " ".join(result.output.split())
     assert result.exit_code == 2 and "could not reach Airflow" in flat
@@ -172,8 +174,8 @@ def test_dry_run_prints_what_a_request_becomes_without_prompts_or_triggers(airfl
     assert validate_plan(result["plan"]).plan.stack == "ml-team-prod-eus"
     assert (result["environment"], result["region"], result["params"]["databricks_workspace"]["gpu"]) == ("prod", "eastus", True)
     sources = {s["key"]: s["source"] for s in result["steps"]}
-    assert sources == {"capabilities": "confirmed", "azure_openai.models": "suggested", "names": "confirmed",
-                       "confirm": "confirmed"}
+    assert sources == {"capabilities": "confirmed", "azure_openai.models": "suggested", "budget": "suggested",
+                       "names": "confirmed", "confirm": "confirmed"}
 
     # --answers overrides a suggestion
     answers = tmp_path / "answers.json"

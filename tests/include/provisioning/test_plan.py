@@ -76,3 +76,10 @@ def test_approvers_and_confirmation_threshold_follow_the_environment(full_plan: 
     lowered = full_plan.model_copy(update={"approval": full_plan.approval.model_copy(update={"confirm_cost_usd": 50})})
     assert confirm_threshold_usd(raised) == 300  # a plan may not raise the operator's threshold
     assert confirm_threshold_usd(lowered) == 50
+
+
+def test_a_plan_above_its_budget_is_refused_naming_both_figures(full_plan) -> None:
+    total = validate_plan(full_plan).monthly_usd
+    assert validate_plan(full_plan.model_copy(update={"budget_usd": total + 1})).monthly_usd == total
+    with pytest.raises(PlanValidationError, match=rf"estimate \${total:,.2f}/month is above the budget \$10.00/month"):
+        validate_plan(full_plan.model_copy(update={"budget_usd": 10.0}))
