@@ -65,6 +65,8 @@ class PlanStep(BaseModel):
     risk: str
     sensitive: list[str] = Field(default_factory=list)
     confirm_reasons: list[str] = Field(default_factory=list)
+    plan_monthly_usd: float | None = None  # the whole plan's estimate, against...
+    budget_usd: float | None = None  # ...the requester's monthly budget
     planned_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -142,6 +144,7 @@ def plan_capability(validated: ValidatedPlan, capability: str, run_id: str,
         requester=plan.requester, workdir=str(workdir), plan_file=str(plan_file),
         plan_hash=sha256_file(plan_file), has_changes=has_changes, summary=summary, cost=vc.cost,
         monthly_usd=vc.monthly_usd, risk=vc.risk, sensitive=vc.sensitive, confirm_reasons=reasons,
+        plan_monthly_usd=validated.monthly_usd, budget_usd=plan.budget_usd,
     )
     (workdir / stacks.SUMMARY_FILE).write_text(step.model_dump_json(indent=2))
     log.info("%s: %d to add, %d to change, %d to destroy; plan sha256 %s", capability, summary.adds,

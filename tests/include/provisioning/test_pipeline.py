@@ -37,7 +37,7 @@ def test_plan_summary_approval_and_apply_of_exactly_that_plan(lakehouse: Path) -
     assert step.has_changes and step.summary.adds == 4 and not step.confirm_reasons  # dev: under $500
     request = approval_request(step, "approve", v)
     assert request.required and "+4 ~0 -0" in request.subject and step.plan_hash in request.body
-    assert "| `databricks_cluster` | 1 | 0 | 0 |" in request.body
+    assert "| `databricks_cluster` | 1 | 0 | 0 |" in request.body and "budget" not in request.body
     assert not approval_request(step, "confirm", v).required
     approval = decide(step, "approve", ["Approve"], "carol", False, "run-1")
     assert approval.approved and approval.plan_hash == step.plan_hash
@@ -191,3 +191,9 @@ def test_any_conf_is_a_valid_plan_or_a_named_refusal_recorded_as_invalid(lakehou
     except PlanValidationError as exc:
         assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
         assert store.read(ProvisioningRun, {"run_id": "run-fuzz"})[0].outcome == "invalid"
+
+
+def test_the_approver_sees_the_plans_budget(lakehouse: Path) -> None:
+    v = validate_plan(make_plan(CHEAP_WS).model_copy(update={"budget_usd": 5000.0}))
+    body = approval_request(plan_capability(v, "databricks_workspace", "run-b"), "approve", v).body
+    assert f"The whole plan: ${v.monthly_usd:.2f}/month within a budget of $5000.00/month." in body
