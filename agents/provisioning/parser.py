@@ -27,6 +27,10 @@ _CIDR = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(/\d{1,2})?(?![\d.])")
 _PORT_LIST = r"(\d{1,5}(?:\s*-\s*\d{1,5})?(?:\s*(?:,|and|&|/|or)\s*\d{1,5}(?:\s*-\s*\d{1,5})?)*)"
 _WORLD = re.compile(r"\b(the world|everyone|everybody|anywhere|the internet|internet|any ?where|0\.0\.0\.0/0)\b", re.I)
 _DROP_VERBS = r"(?:drop|remove|delete|skip|without|no|forget|don'?t (?:need|want))"
+# "restrict the sources to X", "only from X", "change the sources to X": X replaces the sources, not joins them
+_REPLACE_SOURCES = re.compile(r"\b(?:restrict|limit|narrow)\w*\b|\bonly\s+(?:from|to|allow)\b|\b(?:change|set|replace|switch)\w*\s+"
+                              r"(?:the\s+)?(?:sources?|source\s+ranges?|cidrs?|allowed\s+(?:ips|ranges))\s+(?:to|with)\b"
+                              r"|\binstead\b")
 _ADD_VERBS = r"(?:add|include|also|plus|with|need|want|create|set up|provision)"
 
 
@@ -114,6 +118,8 @@ def _network(text: str, facts: RequestFacts) -> None:
         (facts.drop_sources if dropping and re.search(_DROP_VERBS, before) else facts.sources).append(net)
     if (facts.ports or "source" in lowered or "open" in lowered) and _WORLD.search(text) and "0.0.0.0/0" not in facts.sources:
         facts.sources.append("0.0.0.0/0")
+    if facts.sources and _REPLACE_SOURCES.search(lowered):
+        facts.replace_sources = True
     if until := re.search(r"\b(?:expir\w*|until|through)\s+(?:on\s+)?(\d{4}-\d{2}-\d{2})", text, re.I):
         facts.expires_on = date.fromisoformat(until.group(1))
     elif lasting := re.search(r"\bfor\s+(\d{1,3})\s+days?\b", text, re.I):

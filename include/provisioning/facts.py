@@ -43,6 +43,8 @@ class RequestFacts(BaseModel):
     protocol: Literal["Tcp", "Udp", "*"] | None = None
     sources: list[str] = Field(default_factory=list, description="source CIDRs or service tags")
     drop_sources: list[str] = Field(default_factory=list)
+    replace_sources: bool | None = Field(
+        default=None, description="true when the sources given replace the current ones ('restrict the sources to X')")
     destination: str | None = None
     expires_on: date | None = None
     budget_usd: float | None = Field(

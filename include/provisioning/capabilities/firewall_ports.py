@@ -194,6 +194,11 @@ class FirewallPorts(Capability):
         if new_ports:
             inherit = groups[-1]["sources"] if groups else list(d["sources"])
             groups.append({"ports": list(dict.fromkeys(new_ports)), "sources": sources or inherit})
+        elif sources and facts.replace_sources:  # "restrict the sources to X": X is now every group's only source
+            for g in groups:
+                g["sources"] = list(dict.fromkeys(sources))
+            if not groups:
+                d["sources"] = list(dict.fromkeys(sources))
         elif sources:
             lacking = [g for g in groups if not g["sources"]] or groups
             for g in lacking:

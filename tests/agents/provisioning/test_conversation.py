@@ -169,3 +169,25 @@ def test_a_budget_is_asked_once_and_a_plan_above_it_cannot_be_confirmed_until_it
     stated.start("a dev databricks workspace for team ops in West Europe, budget of $3k a month")
     assert _run(stated, ["yes"]) == ["capabilities"] and stated.draft.budget_usd == 3000
     assert stated.session.pending.key == "names"
+
+
+def test_source_edits_do_what_they_say() -> None:
+    """'restrict the sources to X' replaces them, 'add X' adds, 'remove X' removes (the issue's words)."""
+    conv = Conversation(Session())
+    conv.start("open 443 to 10.20.0.0/16 and 192.168.1.0/24 and the internet for team ops in West Europe, dev")
+    _run(conv, ["yes", "none", "yes"])
+
+    def sources() -> list[str]:
+        return [s for g in conv.draft.params["firewall_ports"]["groups"] for s in g["sources"]]
+
+    assert "0.0.0.0/0" in sources()
+    conv.answer("remove 0.0.0.0/0")
+    assert sources() == ["10.20.0.0/16", "192.168.1.0/24"]
+    conv.answer("restrict the sources to 10.0.0.0/8")
+    assert sources() == ["10.0.0.0/8"]
+    conv.answer("add 172.16.0.0/12 as a source")
+    assert sources() == ["10.0.0.0/8", "172.16.0.0/12"]
+    conv.answer("only from 10.1.0.0/16")
+    assert sources() == ["10.1.0.0/16"]
+    conv.answer("yes")
+    assert conv.session.status == "ready"
