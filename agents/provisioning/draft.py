@@ -84,6 +84,7 @@ class Draft(BaseModel):
         if facts.budget_usd is not None and facts.budget_usd != self.budget_usd:
             self.budget_usd = facts.budget_usd
             notes.append(f"budget: ${facts.budget_usd:,.0f}/month" if facts.budget_usd else "budget: no limit")
+        refused_before = {n: registry.get(n).refusals(self.params.get(n, {})) for n in self.capabilities}
         for name in self.capabilities:
             before = self.params.get(name, {})
             after = registry.get(name).draft(before, facts)
@@ -93,6 +94,9 @@ class Draft(BaseModel):
                     notes.append(f"updated {registry.get(name).title}")
         for key, value in facts.names.items():
             notes.append(self._rename(key, value, registry))
+        for name in self.capabilities:  # refused as soon as the offending fact is known, not at the final question
+            cap = registry.get(name)
+            notes += [f"refused: {r}" for r in cap.refusals(self.params.get(name, {})) if r not in refused_before[name]]
         return notes
 
     def _rename(self, key: str, value: str, registry: CapabilityRegistry) -> str:

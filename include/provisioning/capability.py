@@ -107,6 +107,10 @@ class Capability:
         """Read a plain answer to one of this capability's questions (None: parse it generally)."""
         return None
 
+    def refusals(self, draft: dict[str, Any]) -> list[str]:
+        """Policy refusals the draft already runs into (told as soon as the offending fact is known)."""
+        return []
+
     # -- plan hooks ----------------------------------------------------------------------------
     def build(self, draft: dict[str, Any], ctx: PlanContext, names: dict[str, str]) -> BaseModel:
         """Validated parameters from the draft, conventional names and name overrides."""

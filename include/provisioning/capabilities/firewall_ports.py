@@ -213,6 +213,22 @@ class FirewallPorts(Capability):
             d["allow_public_admin_ports"] = facts.allow_public_admin
         return d
 
+    def refusals(self, draft: dict[str, Any]) -> list[str]:
+        if draft.get("allow_public_admin_ports"):
+            return []
+        out = []
+        for g in draft.get("groups") or []:
+            try:
+                rule = FirewallRule(name="draft", priority=100, ports=g["ports"], sources=g["sources"] or ["10.0.0.0/8"])
+            except ValueError:
+                continue  # a malformed port is the plan validation's to name
+            admin, public = rule.admin_ports(), rule.public_sources()
+            if admin and public:
+                out.append(f"opening administrative port(s) {', '.join(admin)} to the whole internet "
+                           f"({', '.join(public)}) is refused; restrict the sources (e.g. 'restrict the sources to "
+                           "10.0.0.0/8'), or give an override with a reason")
+        return out
+
     def questions(self, draft: dict[str, Any]) -> list[Question]:
         groups = draft.get("groups") or []
         if not groups:

@@ -57,8 +57,11 @@ def test_only_missing_facts_are_asked_and_defaults_accept_enter() -> None:
 
 def test_a_refused_plan_cannot_be_confirmed_until_fixed() -> None:
     conv = Conversation(Session())
-    conv.start("a dev workspace for team ops in West Europe, open port 22 to the world")
-    _run(conv, ["yes", "none", "yes"])
+    first = conv.start("a dev workspace for team ops in West Europe, open port 22 to the world")
+    # told at once, not only at the final question (and once: later answers do not repeat it)
+    assert [m for m in first.messages if "refused: opening administrative port(s) 22 (SSH)" in m]
+    assert not [m for m in conv.answer("yes").messages if "refused" in m]
+    _run(conv, ["none", "yes"])
     assert conv.session.pending.key == "confirm"
     assert "administrative port(s) 22 (SSH)" in conv.session.pending.text
     conv.answer("yes")
