@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from include.health.checks.base import Check, PerObject, Row, Sweep, by_ratio, make_finding, num, ratio
+from include.health.checks.base import (
+    MONTHS_BACK,
+    Check,
+    PerObject,
+    Row,
+    Sweep,
+    by_ratio,
+    make_finding,
+    num,
+    ratio,
+    recurring_monthly,
+    seasonal_params,
+)
 from include.ops.models import Finding
 
 RUNS, HISTORY = "system.lakeflow.job_run_timeline", "system.query.history"
@@ -12,7 +24,8 @@ RUNS, HISTORY = "system.lakeflow.job_run_timeline", "system.query.history"
 
 def _regression_params(s: Sweep) -> dict[str, Any]:
     cfg = s.settings
-    return {"window_start": s.window_start, "window_end": s.window_end, "recent_start": s.before(cfg.baseline_days),
+    months = {k: v for k, v in seasonal_params(s).items() if k.startswith("month_")}
+    return {**months, "window_start": s.window_start, "window_end": s.window_end, "recent_start": s.before(cfg.baseline_days),
             "history_start": s.before(cfg.regression_history_days),
             "regression_pct": cfg.regression_pct, "noise_k": cfg.regression_noise_k,
             "min_baseline_runs": cfg.regression_min_baseline_runs, "baseline_runs": cfg.regression_baseline_runs}
@@ -26,16 +39,21 @@ def _regressions(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding
             continue  # relatively large, absolutely small: seconds of wall time nobody waits for
         pct, pct_recent = 100 * (now / base - 1), 100 * (now / recent - 1)
         runs = int(r["baseline_runs"])
+        # as slow on the same dates of past months: a month-start run (a close, a full-month rebuild) — told, not paged
+        monthly = recurring_monthly(now, [r.get(f"month_{k}_s") for k in range(1, MONTHS_BACK + 1)])
         out.append(make_finding(
-            s, "job_duration_regression", by_ratio(now / base, high=2.0, critical=4.0), "job", r["job_id"],
-            "execution_seconds", now, base,
+            s, "job_duration_regression", "low" if monthly else by_ratio(now / base, high=2.0, critical=4.0), "job",
+            r["job_id"], "execution_seconds", now, base,
             f"Job {r['job_name'] or r['job_id']} now runs {now / 60:.1f} min (median), {pct:+.0f}% vs its last {runs} runs "
-            f"and {pct_recent:+.0f}% vs the week before; its slowest usual runs took {num(r['baseline_p95_s']) / 60:.1f} min",
+            f"and {pct_recent:+.0f}% vs the week before; its slowest usual runs took {num(r['baseline_p95_s']) / 60:.1f} min"
+            + (f"; as long on the same date in {len(monthly)} of the last {MONTHS_BACK} months (a monthly run)"
+               if monthly else ""),
             "Compare a slow run with a normal one (Spark UI: input size, skew, spills, cluster size); check upstream data "
             "volume and recent code or config changes.",
             {"workspace_id": r["workspace_id"], "job_name": r["job_name"], "pct_vs_baseline": pct, "pct_vs_recent": pct_recent,
              "baseline_runs": runs, "recent_s": recent, "baseline_p25_s": r["baseline_p25_s"],
-             "baseline_p75_s": r["baseline_p75_s"], "baseline_p95_s": r["baseline_p95_s"], "window_runs": r["window_runs"]},
+             "baseline_p75_s": r["baseline_p75_s"], "baseline_p95_s": r["baseline_p95_s"], "window_runs": r["window_runs"],
+             "same_date_months_ago": monthly},
         ))
     return out
 

@@ -72,5 +72,5 @@ def alarms(tmp_path_factory) -> set[tuple[str, str, str]]:
 
 def test_detection_on_the_first_blind_set_does_not_fall_below_its_tuned_figures(alarms) -> None:
     recall, precision, domains = figures(alarms, bw.INCIDENTS)
-    assert recall == 1.0 and precision >= 24 / 26
+    assert recall == 1.0 and precision >= 24 / 25  # 24/26 before month-start durations were read
     assert all(r == 1.0 for r, _ in domains.values()), domains

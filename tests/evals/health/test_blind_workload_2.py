@@ -41,7 +41,7 @@ def alarms(tmp_path_factory) -> set[tuple[str, str, str]]:
 
 def test_detection_on_the_second_blind_set_does_not_fall_below_what_was_measured(alarms) -> None:
     recall, precision, _ = figures(alarms, bw.INCIDENTS)
-    assert recall == 1.0 and precision >= 36 / 39
+    assert recall == 1.0 and precision >= 36 / 38  # 36/39 before month-start durations were read
 
 
 @pytest.mark.xfail(strict=True, reason="36/36, 36/39 after tuning (security precision 8/10, performance 4/5); target 95% / 90% in every domain")

@@ -7,9 +7,12 @@
 -- baseline's upper Tukey fence (p75 + :noise_k x IQR) and above 1.1 x its p95 (what it has done
 -- before), with at least :min_baseline_runs baseline runs. Execution time = execution_duration_seconds
 -- of the final slice when the table has it, else wall-clock time of the run.
+-- month_<k>_s: the longest successful run around the same date k months ago (a month-start job that is
+-- always slow on the 1st), from the same history scan.
 -- Params: :window_start, :window_end, :recent_start, :history_start, :regression_pct, :noise_k, :min_baseline_runs,
---         :baseline_runs
+--         :baseline_runs, :month_1_start .. :month_3_end
 -- optional: execution_duration_seconds
+{% from "_same_dates.sql" import months_ago %}
 WITH runs AS (
   SELECT workspace_id, job_id, run_id,
          MIN(period_start_time) AS started, MAX(period_end_time) AS ended,
@@ -20,7 +23,7 @@ WITH runs AS (
   GROUP BY workspace_id, job_id, run_id
 ),
 ok AS (
-  SELECT workspace_id, job_id, started, period,
+  SELECT workspace_id, job_id, started, period, {{ months_ago("started") }} AS months_ago,
          CAST(COALESCE(execution_s, timestampdiff(SECOND, started, ended)) AS DOUBLE) AS seconds,
          ROW_NUMBER() OVER (PARTITION BY workspace_id, job_id, period ORDER BY started DESC) AS recency
   FROM (
@@ -41,7 +44,10 @@ stats AS (
          percentile(CASE WHEN period = 'baseline' AND recency <= :baseline_runs THEN seconds END, 0.25) AS baseline_p25_s,
          percentile(CASE WHEN period = 'baseline' AND recency <= :baseline_runs THEN seconds END, 0.75) AS baseline_p75_s,
          percentile(CASE WHEN period = 'baseline' AND recency <= :baseline_runs THEN seconds END, 0.95) AS baseline_p95_s,
-         COUNT(CASE WHEN period = 'baseline' AND recency <= :baseline_runs THEN 1 END) AS baseline_runs
+         COUNT(CASE WHEN period = 'baseline' AND recency <= :baseline_runs THEN 1 END) AS baseline_runs,
+         MAX(CASE WHEN months_ago = 1 THEN seconds END) AS month_1_s,
+         MAX(CASE WHEN months_ago = 2 THEN seconds END) AS month_2_s,
+         MAX(CASE WHEN months_ago = 3 THEN seconds END) AS month_3_s
   FROM ok
   GROUP BY workspace_id, job_id
 ),
