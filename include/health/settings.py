@@ -37,6 +37,9 @@ class HealthSettings(BaseModel):
     idle_min_usd: float = 2.0
     top_contributors: int = 5
     monthly_budget_usd: dict[str, float] = Field(default_factory=dict, description="workspace_id -> USD")
+    holiday_calendars: dict[str, str] = Field(
+        default_factory=dict, description="workspace_id (or '*' for all) -> public-holiday calendar: a country code, "
+        "optionally with a subdivision ('US', 'NL', 'US-TX'); a traffic drop on such a holiday is told, not paged")
     workspace_names: dict[str, str] = Field(
         default_factory=dict, description="workspace_id -> the name people know it by (findings and the report show it)")
     budget_warn_ratio: float = 1.0

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
+import holidays
 from dateutil.relativedelta import relativedelta
 
 from include.health.settings import HealthSettings
@@ -50,6 +51,21 @@ class Sweep:
         """How a finding names a workspace: `name (id)` when the settings know its name, else the id."""
         name = self.settings.workspace_names.get(str(workspace_id))
         return f"{name} ({workspace_id})" if name else str(workspace_id)
+
+    def holiday(self, workspace_id: object) -> str | None:
+        """The public holiday the window's day is in the workspace's calendar (`holiday_calendars`), if any."""
+        calendars = self.settings.holiday_calendars
+        code = calendars.get(str(workspace_id)) or calendars.get("*")
+        if not code or self.window_seconds != 86400:
+            return None
+        country, _, subdiv = code.partition("-")
+        day = self.window_start.date()
+        try:
+            names = holidays.country_holidays(country, subdiv=subdiv or None, years=day.year)
+        except NotImplementedError as exc:
+            raise ValueError(f"HealthSettings.holiday_calendars: no public-holiday calendar {code!r}") from exc
+        name = names.get(day)
+        return str(name) if name else None
 
     def before(self, days: float) -> datetime:
         """`days` before the window start (baselines end where the window starts)."""
@@ -198,15 +214,17 @@ def recurring_monthly(observed: float, month_peaks: list[Any], ratio: float = 1.
     return months if len(months) >= 2 else []
 
 
-def seasonal_baseline(values: list[float | None], first_bucket: int, buckets: int, season: int) -> tuple[float, int] | None:
-    """(median, weeks) of the same-weekday buckets since the series began, empty ones counting as 0.
+def seasonal_baseline(values: list[float | None], first_bucket: int, buckets: int, season: int,
+                      shift: int = 0) -> tuple[float, int] | None:
+    """(median, weeks) of the same-weekday buckets since the series began, empty ones counting as 0
+    (`shift` buckets earlier in the week: another weekday, e.g. the Sundays before a holiday Monday).
 
     None without a whole-week season or with fewer than `MIN_SEASONS` such buckets: the caller then
     uses the recent median alone.
     """
     if season <= 0:
         return None
-    slots = [k for k in range(int(first_bucket), buckets) if (buckets - k) % season == 0]
+    slots = [k for k in range(int(first_bucket), buckets) if (buckets - k) % season == shift % season]
     seen = [float(v) for v in values if v is not None]
     if len(slots) < MIN_SEASONS:
         return None

@@ -92,7 +92,9 @@ def _errors(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
 
 
 def _traffic_params(s: Sweep) -> dict[str, Any]:
-    return seasonal_params(s)
+    # the Sundays of past weeks, days before the window's weekday (Monday: 1); -1 = none (not a whole day)
+    rest_day = (s.window_start.weekday() + 1) % 7 if s.window_seconds == 86400 else -1
+    return {**seasonal_params(s), "rest_day_shift": rest_day}
 
 
 def _traffic(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
@@ -102,7 +104,7 @@ def _traffic(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     a quiet Saturday is not a drop; a real drop is below both.
     """
     cfg, out = s.settings, []
-    params = seasonal_params(s)
+    params = _traffic_params(s)
     for r in rows:
         now, recent = num(r["window_requests"]), num(r["baseline_requests"])
         if int(r["baseline_buckets_seen"]) < 3:
@@ -110,25 +112,37 @@ def _traffic(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
         seasonal = seasonal_baseline(r.get("seasonal_requests") or [], int(num(r["first_bucket"])),
                                      params["baseline_buckets"], params["season_buckets"])
         bases = [recent] + ([seasonal[0]] if seasonal else [])
+        # a public holiday in the workspace's calendar: a drop must also be one against its Sundays
+        holiday = s.holiday(r["workspace_id"])
+        rest = seasonal_baseline(r.get("rest_day_requests") or [], int(num(r["first_bucket"])),
+                                 params["baseline_buckets"], params["season_buckets"], params["rest_day_shift"]
+                                 ) if holiday and params["rest_day_shift"] >= 0 else None
+        drop_bases = bases + ([rest[0]] if rest else [])
         ratios = [now / max(b, 1.0) for b in bases]
         # the size of the move, not of the endpoint, makes it worth telling (a quiet endpoint going dark counts)
         surge = all(x >= cfg.traffic_ratio for x in ratios) and now - max(bases) >= cfg.traffic_min_change
-        drop = all(x <= 1 / cfg.traffic_ratio for x in ratios) and min(bases) - now >= cfg.traffic_min_change
+        drop = (all(now / max(b, 1.0) <= 1 / cfg.traffic_ratio for b in drop_bases)
+                and min(drop_bases) - now >= cfg.traffic_min_change)
+        if not drop and rest and all(x <= 1 / cfg.traffic_ratio for x in ratios):
+            continue  # as quiet as its Sundays on a public holiday: the callers are off, not broken
         if not (surge or drop) or (drop and int(num(r.get("deleted"))) == 1):
             continue  # a deleted endpoint's callers moved on
         base = min(bases, key=lambda b: abs(now - b))  # the baseline closest to the window: the conservative one
         x = now / max(base, 1.0)
         monthly = recurring_monthly(now, [r.get(f"month_{k}_requests") for k in range(1, MONTHS_BACK + 1)]) if surge else []
         out.append(make_finding(
-            s, "endpoint_traffic", "low" if monthly else "high", "endpoint", r["endpoint_name"], "requests", now, base,
+            s, "endpoint_traffic", "low" if monthly else "high", "endpoint", r["endpoint_name"], "requests",
+            now, base,
             f"Serving endpoint {r['endpoint_name']} received {now:,.0f} requests, {x:.1f}x its usual {base:,.0f}"
             + (" (surge)" if surge else " (drop)")
-            + (f"; as many on the same date in {len(monthly)} of the last {MONTHS_BACK} months (a monthly batch)" if monthly else ""),
+            + (f"; as many on the same date in {len(monthly)} of the last {MONTHS_BACK} months (a monthly batch)" if monthly else "")
+            + (f"; below its Sundays too on a public holiday ({holiday})" if drop and rest else ""),
             ("Confirm the new load is expected (a new client or a retry storm) and that scale-out limits and rate limits fit it."
              if surge else "Check the callers: a drop usually means a broken client, a routing change or an upstream outage."),
             {"workspace_id": r["workspace_id"], "ratio": x, "direction": "surge" if surge else "drop",
              "recent_median": recent, "same_weekday_median": seasonal[0] if seasonal else None,
-             "weeks_compared": seasonal[1] if seasonal else 0, "same_date_months_ago": monthly},
+             "weeks_compared": seasonal[1] if seasonal else 0, "same_date_months_ago": monthly, "holiday": holiday,
+             "rest_day_median": rest[0] if rest else None},
         ))
     return out
 

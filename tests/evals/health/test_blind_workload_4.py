@@ -45,3 +45,23 @@ def test_detection_on_the_fourth_blind_set_does_not_fall_below_what_was_measured
 def test_detection_on_the_fourth_blind_set_reaches_the_target_in_every_domain(alarms) -> None:
     _, _, domains = figures(alarms, bw.INCIDENTS)
     assert all(r >= 0.95 and p >= 0.90 for r, p in domains.values()), domains
+
+
+def test_a_holiday_calendar_compares_the_holiday_with_sundays(tmp_path_factory) -> None:
+    """Configured with the company's calendar (US), Labor Day is compared with Sundays too: the two
+    business-hours endpoints at their Sunday level are quiet, the 24x7 endpoint that stalled still alarms.
+    The EU endpoint broken on its normal workday is then missed (its Sundays are quiet as well): a
+    calendar is per workspace, and this company serves both regions from one (tuned, not evidence)."""
+    from include.health.runner import run_domain
+    from include.health.settings import HealthSettings
+    from include.lakehouse.warehouse import LocalWarehouse
+
+    wh = LocalWarehouse(bw.build(tmp_path_factory.mktemp("blind4-holiday") / "lakehouse"))
+    sweep = run_domain(wh, "mlops", bw.AS_OF, HealthSettings(holiday_calendars={"*": "US"}), only=["endpoint_traffic"])
+    assert sweep.errors == []
+    alarmed = {f.entity_id for f in sweep.findings if f.severity != "low"}
+    assert not alarmed & {"dispatch-copilot", "lane-rate-quote"} and {"route-anomaly-detector", "eta-predictor-prod"} <= alarmed
+    drop = next(f for f in sweep.findings if f.entity_id == "route-anomaly-detector")
+    assert "below its Sundays too on a public holiday (Labor Day)" in drop.summary
+    wrong = run_domain(wh, "mlops", bw.AS_OF, HealthSettings(holiday_calendars={"*": "XX"}), only=["endpoint_traffic"])
+    assert [e.check for e in wrong.errors] == ["endpoint_traffic"] and "no public-holiday calendar 'XX'" in wrong.errors[0].error

@@ -4,6 +4,8 @@
 -- deleted = every served entity of the endpoint, as last changed, has an endpoint_delete_time before the
 -- window's end (a retired endpoint's traffic going to zero is its replacement's, not a drop).
 -- month_<k>_requests: the busiest bucket around the same date k months ago (read from those days only).
+-- rest_day_requests: the Sundays before the window (:rest_day_shift days earlier in the week), what a
+-- public holiday is compared with.
 -- Params: :baseline_start, :window_end, :window_seconds, :baseline_buckets, :recent_buckets, :season_buckets,
 --         :month_1_start .. :month_3_end
 -- optional: endpoint_delete_time
@@ -45,6 +47,9 @@ SELECT p.endpoint_name, MIN(p.workspace_id) AS workspace_id, MAX(COALESCE(r.dele
        collect_list(CASE WHEN bucket >= 0 AND bucket < :baseline_buckets AND :season_buckets > 0
                           AND MOD(CAST(:baseline_buckets - bucket AS BIGINT), :season_buckets) = 0
                          THEN CAST(requests AS DOUBLE) END) AS seasonal_requests,
+       collect_list(CASE WHEN bucket >= 0 AND bucket < :baseline_buckets AND :season_buckets > 0
+                          AND MOD(CAST(:baseline_buckets - bucket AS BIGINT), :season_buckets) = :rest_day_shift
+                         THEN CAST(requests AS DOUBLE) END) AS rest_day_requests,
        MIN(CASE WHEN bucket >= 0 THEN bucket END) AS first_bucket,
        MAX(CASE WHEN months_ago = 1 THEN requests END) AS month_1_requests,
        MAX(CASE WHEN months_ago = 2 THEN requests END) AS month_2_requests,
