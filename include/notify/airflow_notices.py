@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import Environment
 from pydantic import BaseModel
 
-from include.notify.message import build_message
+from include.notify.message import addresses, build_message
 from include.templating import template_environment
 from include.untrusted.redaction import excerpt
 
@@ -31,17 +31,6 @@ ERROR_CHARS = 600
 @lru_cache(maxsize=1)
 def _env() -> Environment:
     return template_environment(TEMPLATES, "mixed", trim_blocks=False, keep_trailing_newline=True)
-
-
-def addresses(*values: str | None) -> list[str]:
-    """E-mail addresses among comma-separated values, in order, once each."""
-    found: list[str] = []
-    for value in values:
-        for part in (value or "").split(","):
-            part = part.strip()
-            if "@" in part and part not in found:
-                found.append(part)
-    return found
 
 
 def approver_recipients(approvers: list[str]) -> list[str]:

@@ -19,6 +19,12 @@ _MIME = re.compile(r"^[a-z0-9.+-]+/[a-z0-9.+-]+$")
 _CID = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
+
+def addresses(*values: str | None) -> list[str]:
+    """The e-mail addresses among comma-separated values, in order, once each (anything else is dropped)."""
+    parts = (part.strip() for value in values for part in (value or "").split(","))
+    return [p for p in dict.fromkeys(parts) if p and "@" in parseaddr(p)[1]]
+
 class Attachment(BaseModel):
     """A file to send with a message; `inline` images are referenced from the HTML as `cid:<content_id>`."""
 

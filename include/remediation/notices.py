@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -32,7 +31,7 @@ from pydantic import BaseModel, Field
 
 from include.clock import as_utc
 from include.config import state_dir
-from include.notify.message import build_message
+from include.notify.message import addresses, build_message
 from include.notify.smtp import SendResult, SmtpSettings, send_message
 from include.ops.models import RemediationDecision
 from include.remediation.acting import STARTED_OUTCOMES, load_decision, update_decision
@@ -110,16 +109,12 @@ def notice_kind(d: RemediationDecision) -> NoticeKind | None:
     return None
 
 
-def _addresses(values: list[str]) -> list[str]:
-    return [v for v in dict.fromkeys(v.strip() for v in values) if v and "@" in parseaddr(v)[1]]
-
-
 def recipients_for(d: RemediationDecision, kind: NoticeKind, oncall: list[str]) -> list[str]:
     """Who gets it: the decision's recipients for notifications, else the owner; on-call as fallback."""
     wanted = list(d.recipients) if kind in ("action_needed", "escalation") else [d.owner or ""]
     if kind == "escalation":
         wanted = [*oncall, *wanted]
-    return _addresses(wanted) or _addresses(oncall)
+    return addresses(*wanted) or addresses(*oncall)
 
 
 def render_notice(d: RemediationDecision, kind: NoticeKind) -> tuple[str, str, str]:

@@ -8,6 +8,7 @@ report a state rather than an anomaly mark their findings `evidence["information
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -58,13 +59,11 @@ class Sweep:
         code = calendars.get(str(workspace_id)) or calendars.get("*")
         if not code or self.window_seconds != 86400:
             return None
-        country, _, subdiv = code.partition("-")
         day = self.window_start.date()
         try:
-            names = holidays.country_holidays(country, subdiv=subdiv or None, years=day.year)
+            name = _holiday_calendar(code, day.year).get(day)
         except NotImplementedError as exc:
             raise ValueError(f"HealthSettings.holiday_calendars: no public-holiday calendar {code!r}") from exc
-        name = names.get(day)
         return str(name) if name else None
 
     def before(self, days: float) -> datetime:
@@ -212,6 +211,13 @@ def recurring_monthly(observed: float, month_peaks: list[Any], ratio: float = 1.
     the month, so not a surprise. Empty otherwise."""
     months = [k for k, peak in enumerate(month_peaks, start=1) if peak is not None and num(peak) * ratio >= observed]
     return months if len(months) >= 2 else []
+
+
+@functools.lru_cache(maxsize=32)
+def _holiday_calendar(code: str, year: int) -> Any:
+    """The public holidays of one calendar ('US', 'US-TX') and year, built once (checks ask per entity)."""
+    country, _, subdiv = code.partition("-")
+    return holidays.country_holidays(country, subdiv=subdiv or None, years=year)
 
 
 def seasonal_baseline(values: list[float | None], first_bucket: int, buckets: int, season: int,
