@@ -16,19 +16,14 @@ SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "lo
 
 
 def default_as_of(lakehouse: str | None) -> tuple[datetime, str]:
-    """Now, or the end of a simulated workspace's data when that lies in the past (with a note saying so)."""
+    """Now, or where a local lakehouse's data ends when that lies in the past (with a note saying so)."""
     from include.config import lakehouse_root
-    from include.simulator.manifest import load_manifest
+    from include.lakehouse.about import data_ends_before
 
     now = datetime.now(UTC)
-    try:
-        manifest = load_manifest(lakehouse_root(lakehouse))
-    except ValueError:
-        manifest = None
-    if manifest is not None:
-        end = manifest.end if manifest.end.tzinfo else manifest.end.replace(tzinfo=UTC)
-        if end < now:
-            return end, f"as of {end:%Y-%m-%d %H:%M} UTC (end of the simulated workspace's data)"
+    end = data_ends_before(lakehouse_root(lakehouse), now)
+    if end is not None:
+        return end, f"as of {end:%Y-%m-%d %H:%M} UTC (where the local lakehouse's data ends)"
     return now, f"as of {now:%Y-%m-%d %H:%M} UTC (now)"
 
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from include.config import lakehouse_root, outbox_dir, state_dir, warehouse_mode
-from include.simulator.manifest import load_manifest
+from include.lakehouse.about import read_about
 
 
 def llm_mode() -> str:
@@ -63,13 +63,14 @@ def _emulator_answers(port: int) -> bool:
 def describe_runtime(lakehouse: str | Path | None = None) -> dict[str, str]:
     """Facts a user needs to know which mode is in use."""
     root = lakehouse_root(lakehouse)
-    manifest = load_manifest(root)
-    if manifest:
-        data = f"simulated workspace (seed {manifest.seed}, {manifest.scale}, {manifest.start:%Y-%m-%d}..{manifest.end:%Y-%m-%d})"
-    elif (root / "system").is_dir():
-        data = "exported system tables (no simulator manifest)"
-    else:
-        data = "empty: run `lakepilot workspace generate`"
+    try:
+        about = read_about(root)
+        data = about.description if about else ""
+    except ValueError as exc:
+        data = str(exc)
+    if not data:
+        data = ("system tables (no description file: read as running up to now)" if (root / "system").is_dir()
+                else "empty: run `lakepilot workspace generate`")
     return {
         "sql_engine": sql_engine_mode(),
         "lakehouse": str(root),

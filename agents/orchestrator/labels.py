@@ -34,13 +34,8 @@ class Labels:
                 self.names.setdefault(f"job:{job}", str(name))
 
     @classmethod
-    def build(cls, manifest: Any, results: Iterable[DomainResult] = ()) -> Labels:
-        names: dict[str, str] = {}
-        if manifest is not None:
-            names.update({f"workspace:{w.workspace_id}": w.name for w in manifest.workspaces})
-            names.update({f"job:{j.job_id}": j.name for j in manifest.jobs})
-            names.update({f"warehouse:{w.warehouse_id}": w.name for w in manifest.warehouses})
-            names.update({f"cluster:{c.cluster_id}": c.cluster_name for c in manifest.clusters})
+    def build(cls, names: dict[str, str] | None = None, results: Iterable[DomainResult] = ()) -> Labels:
+        """Known names (the inventory's, the settings' workspace names), then job names the evidence carries."""
         labels = cls(names)
         for result in results:
             for table in result.evidence:

@@ -36,6 +36,8 @@ from agents.orchestrator.sources import SweepFn, data_marker
 from agents.orchestrator.synthesis import assemble, clarification_text, deterministic_body, frame, window_text
 from include.clock import as_utc, utcnow
 from include.health.settings import HealthSettings
+from include.health.workspace_settings import workspace_names
+from include.lakehouse.about import data_ends_before
 from include.ops.store import OpsStore
 from include.untrusted.limits import QUESTION, clip
 from include.untrusted.redaction import redact
@@ -85,28 +87,24 @@ def _models(llm: Any, stages: frozenset[Stage]) -> _Models:
                    synthesis=llm if "synthesis" in stages else None, label=f"llm (injected {type(llm).__name__})")
 
 
-def _manifest(warehouse: Any) -> Any:
-    root = getattr(warehouse, "root", None)
-    if root is None:
-        return None
-    from include.simulator.manifest import load_manifest
-
-    try:
-        return load_manifest(root)
-    except ValueError as exc:
-        log.warning("workspace manifest unreadable: %s", exc)
-        return None
-
-
-def _now(now: datetime | None, manifest: Any, notes: list[str]) -> datetime:
+def _now(now: datetime | None, warehouse: Any, notes: list[str]) -> datetime:
+    """The question's "now": the caller's, else the wall clock — or where a local lakehouse's data ends, if
+    that lies in the past (`include/lakehouse/about.py`), said in a note."""
     if now is not None:
         return as_utc(now)
-    current = utcnow()
-    if manifest is not None and as_utc(manifest.end) < current:
-        end = as_utc(manifest.end)
-        notes.append(f"times are read as of {end:%Y-%m-%d %H:%M} UTC, where the simulated workspace's data ends")
+    end = data_ends_before(getattr(warehouse, "root", None))
+    if end is not None:
+        notes.append(f"times are read as of {end:%Y-%m-%d %H:%M} UTC, where the local lakehouse's data ends")
         return end
-    return current
+    return utcnow()
+
+
+def known_names(warehouse: Any) -> dict[str, str]:
+    """`kind:id` -> name: workspaces from the health settings, everything else from the system tables."""
+    names = {f"workspace:{wid}": name for wid, name in workspace_names(getattr(warehouse, "root", None)).items()}
+    for ref, name in inventory(warehouse, data_marker(warehouse)).items():
+        names.setdefault(ref, name)
+    return names
 
 
 def _low_confidence(routed: RouteResult, minimum: float) -> RouteResult:
@@ -196,16 +194,14 @@ def ask(
         from include.ops.store import get_ops_store
 
         store = get_ops_store(warehouse)
-    manifest = _manifest(warehouse)
-    when = _now(now, manifest, notes)
+    when = _now(now, warehouse, notes)
     models = _models(llm, opts.llm_stages)
     convo = Conversation(store, session)
     turn, previous = convo.next_turn(request_id)
     routed = _low_confidence(route(question, when, llm=models.route, context=convo.context_of(previous)),
                              opts.min_route_confidence)
-    known = Labels.build(manifest)
-    for ref, name in inventory(warehouse, data_marker(warehouse)).items():
-        known.names.setdefault(ref, name)
+    names = known_names(warehouse)
+    known = Labels.build(names)
     routed, named = _entity_route(routed, known)
     base = {"session_id": session, "turn": turn, "question": routed.question, "now": when, "route_path": routed.path,
             "route_confidence": round(routed.confidence, 4), "time_window": routed.time_window,
@@ -233,7 +229,7 @@ def ask(
                         sweep_fn=opts.sweep_fn, use_cache=opts.use_cache, deadline_s=opts.deadline_s,
                         question=routed.question, labels=known)
     results = gather(routed.domain_names(), ctx)
-    labels = Labels.build(manifest, results)
+    labels = Labels.build(names, results)
     focus = find_focus(routed.question, [f for r in results for f in r.findings], labels)
     if focus.note():
         notes.append(focus.note())

@@ -30,6 +30,7 @@ from include.health.records import HealthDomainRun
 from include.health.runner import run_domain
 from include.health.service import load_stored_sweep
 from include.health.settings import HealthSettings
+from include.lakehouse.about import read_about
 from include.ops.models import Domain, OpsRecord, register_ops_model
 from include.ops.store import OpsStore
 
@@ -65,17 +66,12 @@ class ObtainedSweep:
 
 
 def data_marker(warehouse: Any) -> str:
-    """Identifies the generated data behind a local lakehouse (its manifest's generation time)."""
-    root = getattr(warehouse, "root", None)
-    if root is None:
-        return ""
-    from include.simulator.manifest import load_manifest
-
+    """Identifies the data behind a local lakehouse (when its producer generated it; `include/lakehouse/about.py`)."""
     try:
-        manifest = load_manifest(root)
+        about = read_about(getattr(warehouse, "root", None))
     except ValueError:
         return ""
-    return manifest.generated_at.isoformat() if manifest else ""
+    return about.generated_at.isoformat() if about and about.generated_at else ""
 
 
 def chunk_settings(base: HealthSettings | None, chunk: SweepChunk) -> HealthSettings:

@@ -162,9 +162,12 @@ class LocalStack:
         c = self.config
         if (c.lakehouse / MANIFEST_FILE).is_file() or (c.lakehouse / "system").is_dir():
             from include.health.workspace_settings import LAKEHOUSE_FILE
-            from include.simulator.manifest import load_manifest, write_health_settings
+            from include.lakehouse.about import ABOUT_FILE
+            from include.simulator.manifest import load_manifest, write_about_file, write_health_settings
 
             manifest = load_manifest(c.lakehouse)
+            if manifest is not None and not (c.lakehouse / ABOUT_FILE).is_file():
+                write_about_file(c.lakehouse, manifest)  # a workspace generated before description files
             if manifest is not None and not (c.lakehouse / LAKEHOUSE_FILE).is_file():
                 write_health_settings(c.lakehouse, manifest)  # a workspace generated before settings files
             elif manifest is not None:  # generated before names were settings: add them, keep the operator's edits

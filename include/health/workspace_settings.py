@@ -57,6 +57,16 @@ def resolve_settings(explicit: HealthSettings | None = None, *, lakehouse: Path 
     return HealthSettings.model_validate(merged)
 
 
+def workspace_names(lakehouse: Path | None) -> dict[str, str]:
+    """workspace_id -> name from the settings in effect; {} (ids shown as they are) when a damaged settings
+    file cannot be read — a name is never worth stopping a report or a question for."""
+    try:
+        return resolve_settings(lakehouse=lakehouse).workspace_names
+    except ValueError as exc:
+        log.warning("ignoring unreadable health settings: %s", exc)
+        return {}
+
+
 def write_settings_file(root: Path, settings: dict[str, Any]) -> Path:
     """Write a lakehouse's settings file (validated first)."""
     HealthSettings.model_validate(settings)

@@ -262,10 +262,6 @@ def load_report_data(warehouse: Warehouse, store: OpsStore, report_at: datetime)
 def _workspace_names(warehouse: Warehouse) -> dict[str, str]:
     """workspace_id -> name from the health settings (`HealthSettings.workspace_names`: the settings file or
     Variable; the simulator writes its workspace's names there); ids are shown where no name is known."""
-    from include.health.workspace_settings import resolve_settings
+    from include.health.workspace_settings import workspace_names
 
-    try:
-        return resolve_settings(lakehouse=local_root(warehouse)).workspace_names
-    except ValueError as exc:  # a damaged settings file must not stop the report
-        log.warning("ignoring unreadable health settings: %s", exc)
-        return {}
+    return workspace_names(local_root(warehouse))

@@ -33,7 +33,13 @@ from include.simulator.gen_queries import generate_queries
 from include.simulator.gen_serving import generate_serving
 from include.simulator.ids import DAY, from_us, to_us
 from include.simulator.incidents import PlanningError, plan_incidents
-from include.simulator.manifest import MANIFEST_FILE, TRUTH_FILE, WorkspaceManifest, write_health_settings
+from include.simulator.manifest import (
+    MANIFEST_FILE,
+    TRUTH_FILE,
+    WorkspaceManifest,
+    write_about_file,
+    write_health_settings,
+)
 from include.simulator.runs import simulate_runs, task_runs
 from include.simulator.scales import scale_profile
 from include.simulator.world import build_world
@@ -157,6 +163,7 @@ def generate_workspace(
         )
         manifest.save(staging)
         write_health_settings(staging, manifest)  # what the checks read; they never read the manifest
+        write_about_file(staging, manifest)  # the span of the data, for "yesterday" and default sweeps
         truth = staging / TRUTH_FILE
         truth.parent.mkdir(parents=True, exist_ok=True)
         incidents = sorted(plan.incidents, key=lambda i: (i.domain, i.kind, i.entity_id))

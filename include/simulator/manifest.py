@@ -1,10 +1,10 @@
 """The simulated workspace's manifest: what exists in it, beyond the system tables.
 
 `lakepilot workspace generate` writes it to `<lakehouse>/_workspace.json`; the Jobs API emulator
-reads the jobs (with their cluster specs and failure behaviour) from it, and health checks read
-where per-object tables (inference payloads, drift metrics) live and what the budgets are.
-A directory of real exported system tables has no manifest; everything that reads one must
-work without it (health checks then skip what needs it and say so).
+reads the jobs (with their cluster specs and failure behaviour) from it. The product never reads it:
+what the health checks need (budgets, names, per-object tables) goes to the lakehouse's settings file
+(`include/health/workspace_settings.py`), and the span the data covers to its description file
+(`include/lakehouse/about.py`), both written here as an operator or an export would write them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from include.lakehouse.about import LakehouseAbout, write_about
 
 MANIFEST_FILE = "_workspace.json"
 TRUTH_FILE = "_truth/incidents.json"
@@ -162,6 +164,19 @@ def write_health_settings(root: Path, manifest: WorkspaceManifest) -> Path:
     from include.health.workspace_settings import write_settings_file
 
     return write_settings_file(Path(root), health_settings_for(manifest))
+
+
+def about_for(manifest: WorkspaceManifest) -> LakehouseAbout:
+    """How the product describes this workspace's lakehouse: simulated, and the span its data covers."""
+    return LakehouseAbout(
+        source="simulated", data_start=manifest.start, data_end=manifest.end, generated_at=manifest.generated_at,
+        description=f"simulated workspace (seed {manifest.seed}, {manifest.scale}, "
+                    f"{manifest.start:%Y-%m-%d}..{manifest.end:%Y-%m-%d})")
+
+
+def write_about_file(root: Path, manifest: WorkspaceManifest) -> Path:
+    """Write the lakehouse's description beside its tables (`include/lakehouse/about.py`)."""
+    return write_about(Path(root), about_for(manifest))
 
 
 def load_manifest(root: Path) -> WorkspaceManifest | None:

@@ -70,7 +70,12 @@ def _pick(options: list[str], key: str) -> str:
 def _workspace(tmp_path_factory: pytest.TempPathFactory, seed: int) -> tuple[Path, list[tuple[str, str, set[str]]]]:
     root = tmp_path_factory.mktemp(f"entity-eval-{seed}") / "lakehouse"
     generate_workspace(root, days=14, scale="small", seed=seed, end=END)
-    labels = Labels.build(load_manifest(root))
+    manifest = load_manifest(root)  # the question writer knows the workspace's names; the product reads its tables
+    assert manifest is not None
+    labels = Labels({**{f"workspace:{w.workspace_id}": w.name for w in manifest.workspaces},
+                     **{f"job:{j.job_id}": j.name for j in manifest.jobs},
+                     **{f"warehouse:{w.warehouse_id}": w.name for w in manifest.warehouses},
+                     **{f"cluster:{c.cluster_id}": c.cluster_name for c in manifest.clusters}})
     warehouse = LocalWarehouse(root)
     by_entity: dict[tuple[str, str], set[str]] = {}
     for domain in DOMAINS:
