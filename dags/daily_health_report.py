@@ -35,7 +35,8 @@ never duplicates) and under the reports directory, and e-mails it.
 * **Covers** the last complete UTC day before the run (a 07:00 run reports on yesterday).
 * **Waits for that day's sweeps** (`wait_for_sweeps`, a rescheduling sensor): it renders once every domain
   has a sweep in the 24 hours before the report, or `LAKEPILOT_REPORT_WAIT_MINUTES` (default 30) after the
-  report time (or after the run started, if later), whichever is first. A report missing domains says so in its subject and first line; a day
+  report time (or after the run started, if later), whichever is first. A domain already swept after the
+  report time is not waited for (sweeps move forward: a DAG unpaused today runs its latest interval only). A report missing domains says so in its subject and first line; a day
   with no sweep at all is mailed as "NOT CHECKED", never as "no findings". The mail is the stored report
   (rendered from the data snapshot stored with it).
 * **Recipients**: env `LAKEPILOT_REPORT_RECIPIENTS` or Variable `lakepilot_report_recipients`
@@ -85,18 +86,19 @@ def daily_health_report():
         from airflow.sdk import PokeReturnValue
         from lakepilot_airflow.connections import resolve_warehouse
 
-        from include.report.service import domains_not_swept
+        from include.report.service import sweeps_for_report
 
         report_at = _report_at(context)
-        missing = domains_not_swept(resolve_warehouse(), report_at)
+        sweeps = sweeps_for_report(resolve_warehouse(), report_at)
         # Counted from when this run started, not from the report time: a run created late (a DAG just
         # unpaused, a catch-up) still gives the sweeps started with it the time to finish.
         started = context["dag_run"].start_date or datetime.now(UTC)
         deadline = max(report_at, started) + timedelta(minutes=int(os.environ.get("LAKEPILOT_REPORT_WAIT_MINUTES") or 30))
-        done = not missing or datetime.now(UTC) >= deadline
-        logging.getLogger(__name__).info("sweeps in the report window: %s missing%s", ", ".join(missing) or "none",
-                                         "; rendering now" if done else f"; waiting until {deadline:%H:%M} UTC at most")
-        return PokeReturnValue(is_done=done, xcom_value={"missing": missing})
+        done = not sweeps.waiting or datetime.now(UTC) >= deadline
+        passed = f" ({', '.join(sweeps.passed)} swept only after the report time: none will come)" if sweeps.passed else ""
+        logging.getLogger(__name__).info("sweeps in the report window: %s missing%s%s", ", ".join(sweeps.missing) or "none",
+                                         passed, "; rendering now" if done else f"; waiting until {deadline:%H:%M} UTC at most")
+        return PokeReturnValue(is_done=done, xcom_value={"missing": sweeps.missing})
 
     @task(execution_timeout=timedelta(minutes=30))
     def render(**context) -> dict:

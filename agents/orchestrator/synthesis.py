@@ -95,7 +95,10 @@ def sections_for(results: list[DomainResult], facts: list[Fact], plan: SweepPlan
         limit = SHOWN_FINDINGS if total - SHOWN_FINDINGS > CLOSE_ENOUGH else SHOWN_FINDINGS + CLOSE_ENOUGH
         shown = anomalies[:limit]
         mine = [f for f in facts if f.domain == r.domain]
-        lead = about[0].summary if about else (mine[0].text if mine else (shown[0].summary if shown else r.headline))
+        # A named thing ("daily_fraud_etl") leads its domain's section; a kind of thing ("did jobs fail?") only
+        # orders the findings — the domain's own fact (e.g. "spend did not rise") answers the question first.
+        named = about if focus is not None and focus.mentions else []
+        lead = named[0].summary if named else (mine[0].text if mine else (shown[0].summary if shown else r.headline))
         note = ""
         if r.window_start and r.window_end and (
             abs(r.window_start - plan.start) > timedelta(minutes=1) or abs(r.window_end - plan.end) > timedelta(minutes=1)

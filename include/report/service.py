@@ -54,8 +54,22 @@ class ReportSummary(BaseModel):
     emailed_to: list[str] = []
 
 
-def domains_not_swept(warehouse: Any, report_at: datetime, store: OpsStore | None = None) -> list[str]:
-    """Domains with no sweep in the report's window yet (the report waits for them, up to a deadline)."""
+class SweepWait(BaseModel):
+    """Which domains the report for a moment still lacks, and which of those it is worth waiting for."""
+
+    missing: list[str]  # no sweep in the report's window
+    # Of those, swept only after the report time: sweeps move forward, so no sweep of the report's window
+    # will come (a DAG unpaused today runs its latest interval, e.g. the hourly security sweep of 22:00,
+    # not the one before this morning's report). Waiting for them would only delay the report.
+    passed: list[str] = []
+
+    @property
+    def waiting(self) -> list[str]:
+        return [d for d in self.missing if d not in self.passed]
+
+
+def sweeps_for_report(warehouse: Any, report_at: datetime, store: OpsStore | None = None) -> SweepWait:
+    """The domains with no sweep in the report's window yet (the report waits for them, up to a deadline)."""
     from include.health.records import HealthDomainRun
     from include.ops.filters import Since
     from include.ops.models import DOMAINS
@@ -63,8 +77,16 @@ def domains_not_swept(warehouse: Any, report_at: datetime, store: OpsStore | Non
     store = store or get_ops_store(warehouse)
     _, since = report_window(report_at)
     until = as_utc(report_at)
-    swept = {r.domain for r in store.read(HealthDomainRun, {"as_of": Since(since)}) if since < as_utc(r.as_of) <= until}
-    return [d for d in DOMAINS if d not in swept]
+    runs = store.read(HealthDomainRun, {"as_of": Since(since)})
+    swept = {r.domain for r in runs if as_utc(r.as_of) <= until}
+    later = {r.domain for r in runs if as_utc(r.as_of) > until}
+    missing = [d for d in DOMAINS if d not in swept]
+    return SweepWait(missing=missing, passed=[d for d in missing if d in later])
+
+
+def domains_not_swept(warehouse: Any, report_at: datetime, store: OpsStore | None = None) -> list[str]:
+    """Domains with no sweep in the report's window."""
+    return sweeps_for_report(warehouse, report_at, store).missing
 
 
 def _charts(data: ReportData) -> list[ChartImage]:

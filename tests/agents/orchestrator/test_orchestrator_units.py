@@ -251,3 +251,27 @@ def test_an_answer_names_the_findings_rather_than_hiding_one_or_two(total: int, 
     result = DomainResult(domain="reliability", status="answered", findings=findings, findings_total=total)
     (section,) = sections_for([result], [], plan_sweeps(None, datetime(2026, 5, 10, tzinfo=UTC)))
     assert (len(section.findings), section.more) == (shown, more)
+
+
+def test_a_kind_of_thing_orders_findings_but_the_domains_fact_leads_a_named_thing_leads() -> None:
+    """"Why did cost spike yesterday and did jobs fail?" on a day spend fell: the cost section leads with
+    "spend did not rise", not with the first finding about some job ("jobs" belongs to the second half)."""
+    from agents.orchestrator.digest import cost_facts
+    from agents.orchestrator.focus import Focus, Mention
+    from agents.orchestrator.labels import Labels
+    from agents.orchestrator.synthesis import sections_for
+    from include.health.analysis import AnalysedFinding
+
+    result = _cost_result(778.0, 926.0, [{"workload_id": "42", "window_usd": 30.0, "expected_usd": 20.0, "change_usd": 10.0}])
+    untagged = AnalysedFinding(finding_id="f1", check="untagged_spend", severity="medium", entity_type="job",
+                               entity_id="42", metric="untagged_usd", summary="$7.64 spent by job 42 without tags",
+                               explanation="", recommendation="")
+    budget = untagged.model_copy(update={"finding_id": "f2", "entity_type": "workspace", "entity_id": "111",
+                                         "summary": "Workspace 111 is forecast over budget"})
+    result = result.model_copy(update={"findings": [budget, untagged], "findings_total": 2})  # type: ignore[attr-defined]
+    facts = cost_facts(result, Labels(), "the previous 7 days")  # type: ignore[arg-type]
+    plan = plan_sweeps(None, datetime(2026, 5, 10, tzinfo=UTC))
+    (kind,) = sections_for([result], facts, plan, Focus(kinds={"job"}))  # type: ignore[list-item]
+    assert kind.lead.startswith("Spend did not rise") and kind.findings[0] is untagged
+    (named,) = sections_for([result], facts, plan, Focus([Mention(key="job:42", name="42", said="42", exact=True)]))  # type: ignore[list-item]
+    assert named.lead == untagged.summary

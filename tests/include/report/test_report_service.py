@@ -178,3 +178,20 @@ def test_the_report_knows_which_domains_it_still_waits_for(env) -> None:
     assert domains_not_swept(warehouse, REPORT_AT, store) == ["mlops"]
     # A day later none of these sweeps is inside the window any more.
     assert len(domains_not_swept(warehouse, REPORT_AT + timedelta(days=1), store)) == 6
+
+
+def test_a_domain_swept_only_after_the_report_time_is_not_waited_for(env) -> None:
+    """Unpausing an hourly DAG at 22:00 runs the 22:00 sweep, never the one before the 07:00 report."""
+    from include.health.records import HealthDomainRun
+    from include.report.service import sweeps_for_report
+
+    warehouse, store = env
+    assert sweeps_for_report(warehouse, REPORT_AT, store).waiting == ["mlops"]
+    later = REPORT_AT + timedelta(hours=15)
+    store.upsert([HealthDomainRun(domain="mlops", as_of=later, window_start=later - timedelta(hours=1), window_end=later,
+                                  checks_run=["x"], analysed=True, headline="0 findings")])
+    wait = sweeps_for_report(warehouse, REPORT_AT, store)
+    assert (wait.missing, wait.passed, wait.waiting) == (["mlops"], ["mlops"], [])
+    # The report for the next morning counts that sweep as its own.
+    assert sweeps_for_report(warehouse, REPORT_AT + timedelta(days=1), store).missing == [
+        "cost", "security", "performance", "reliability", "data_quality"]
