@@ -45,7 +45,11 @@ class HealthSettings(BaseModel):
     budget_warn_ratio: float = 1.0
 
     # security
-    failed_login_burst: int = 20
+    failed_login_burst: int = 20  # failed sign-ins from one address within any 60 minutes
+    # A slow spray: fewer per hour, but this many failures against this many accounts over the window, from an
+    # address that never signed anyone in (known addresses — offices, VPNs — have days like that).
+    spray_min_failures: int = Field(10, ge=1)
+    spray_min_users: int = Field(3, ge=2)
     # A burst from an address that signed people in on this many days of the history, where this share of
     # the failing accounts then signed in from it within the hour, is told at low severity (an office NAT
     # after a password rotation), not paged.

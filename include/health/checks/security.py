@@ -19,7 +19,8 @@ AUDIT = "system.access.audit"
 
 def _burst_params(s: Sweep) -> dict[str, Any]:
     return {"window_start": s.window_start, "window_end": s.window_end, "history_start": s.before(s.settings.new_ip_history_days),
-            "burst_threshold": s.settings.failed_login_burst}
+            "burst_threshold": s.settings.failed_login_burst, "spray_min_failures": s.settings.spray_min_failures,
+            "spray_min_users": s.settings.spray_min_users}
 
 
 def _bursts(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
@@ -27,26 +28,33 @@ def _bursts(s: Sweep, rows: list[Row], _: PerObject | None) -> list[Finding]:
     for r in rows:
         failures, users = int(r["failures"]), int(r["users"])
         known = bool(r["ip_seen_ok_before"])
+        spray = r.get("kind") == "spray"
+        if spray and known:
+            continue  # a known address with a slow trickle of failures over the day: an office, not an attack
         recovered, ok_days = int(num(r.get("users_recovered"))), int(num(r.get("ok_days")))
         # A shared address people sign in from every day (an office NAT), where nearly every account that
         # failed signed in within the hour: a password rotation or an outage, told but not paged.
         office = (known and ok_days >= s.settings.regular_ip_days and users >= 3
                   and recovered >= s.settings.recovered_share * users)
-        hour = r["hour_start"].astimezone(UTC)
-        severity: Severity = "low" if office else "critical" if not known and users >= 3 else "high"
+        first, last = r["first_seen"].astimezone(UTC), r["last_seen"].astimezone(UTC)
+        severity: Severity = "low" if office else "critical" if not known and users >= 3 and not spray else "high"
+        how = (f"{failures} failed sign-ins from {r['source_ip_address']} against {users} account(s) between "
+               f"{first:%H:%M} and {last:%H:%M} UTC")
+        if spray:
+            how += f" — below {s.settings.failed_login_burst} in any hour, a slow spray across accounts"
         out.append(make_finding(
             s, "failed_login_burst", severity, "ip", r["source_ip_address"],
-            "failed_logins_per_hour", failures, float(s.settings.failed_login_burst),
-            f"{failures} failed sign-ins from {r['source_ip_address']} against {users} account(s) between "
-            f"{r['first_seen']:%H:%M} and {r['last_seen']:%H:%M} UTC" + ("" if known else "; the address never signed anyone in before")
+            "failed_logins" if spray else "failed_logins_per_hour", failures,
+            float(s.settings.spray_min_failures if spray else s.settings.failed_login_burst),
+            how + ("" if known else "; the address never signed anyone in before")
             + (f"; {recovered} of them signed in from it within the hour, and it signs people in on {ok_days} days of the history"
                if office else ""),
             "Block the address at the IdP/IP access list, check the targeted accounts for lockouts or later successful "
             "sign-ins, and enforce SSO/MFA.",
             {"workspace_id": r["workspace_id"], "users": users, "emails": sorted(e for e in (r["emails"] or []) if e)[:20], "user_agent": r["user_agent"],
              "ip_seen_ok_before": known, "first_seen": r["first_seen"], "last_seen": r["last_seen"],
-             "users_recovered": recovered, "ok_days": ok_days},
-            window=(hour, hour + timedelta(hours=1)),
+             "users_recovered": recovered, "ok_days": ok_days, "kind": "spray" if spray else "burst"},
+            window=(first, last + timedelta(seconds=1)) if spray else (first, first + timedelta(hours=1)),
         ))
     return out
 

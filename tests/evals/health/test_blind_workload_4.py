@@ -20,7 +20,10 @@ moved to a new table (the same shape as an incident in this set: a writer that s
 The set is no longer held out. One change it motivated — a job whose cron fires at most twice a day is a
 failure streak after two failed runs, not three — gives recall 30/36, precision 30/34; a second — a duration
 as long on the same dates of past months is a monthly run, told at low — 30/36, 30/33 (tuned, not evidence;
-it also removed the month-start false alarms of sets 1 and 2). The floors below keep those figures from getting worse silently.
+it also removed the month-start false alarms of sets 1 and 2); a third — sign-ins counted over any 60 minutes
+instead of clock hours, `oidcBrowserLogin` and the other sign-in actions real audit logs carry counted at all,
+and a slow spray (10+ failures against 3+ accounts over the day from an address that never signed anyone in)
+reported below the hourly threshold — 32/36, 32/35. The floors below keep those figures from getting worse silently.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ def alarms(tmp_path_factory) -> set[tuple[str, str, str]]:
 
 def test_detection_on_the_fourth_blind_set_does_not_fall_below_what_was_measured(alarms) -> None:
     recall, precision, _ = figures(alarms, bw.INCIDENTS)
-    assert recall >= 30 / 36 and precision >= 30 / 33
+    assert recall >= 32 / 36 and precision >= 32 / 35
 
 
 @pytest.mark.xfail(strict=True, reason="measured 78% recall / 88% precision once; target 95% / 90% in every domain")

@@ -62,15 +62,16 @@ def test_same_as_of_gives_the_same_findings_and_no_duplicates_when_stored(sweeps
     assert len(store.read(Finding)) == len(findings)
 
 
-def test_security_window_is_configurable_and_bursts_are_hourly(workspace, wh) -> None:
+def test_security_window_is_configurable_and_a_burst_is_its_densest_sixty_minutes(workspace, wh) -> None:
     _, manifest = workspace
     sweep = run_domain(wh, "security", manifest.end, HealthSettings(security_window_hours=6, security_window_anchor="sliding"))
     assert sweep.window_end - sweep.window_start == timedelta(hours=6)
     daily = run_domain(wh, "security", manifest.end, only=["failed_login_burst"])
     assert daily.checks_run == ["failed_login_burst"]
-    for finding in daily.findings:
+    assert daily.findings
+    for finding in daily.findings:  # any 60 minutes from its first failure in them, not a clock hour
         assert finding.window_end - finding.window_start == timedelta(hours=1)
-        assert finding.window_start.minute == 0
+        assert finding.window_start.isoformat() == finding.evidence["first_seen"] and finding.evidence["kind"] == "burst"
 
 
 def test_thresholds_come_from_settings(workspace, wh) -> None:

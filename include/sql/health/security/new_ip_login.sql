@@ -1,12 +1,12 @@
 -- Successful sign-ins by people from an address they never signed in from during the history.
 -- People with too little history are left out (a new joiner has only new addresses).
 -- Params: :window_start, :window_end, :history_start, :min_history_logins
+{% from "_audit.sql" import sign_in_actions %}
 WITH logins AS (
   SELECT user_identity.email AS email, source_ip_address AS ip, event_time, workspace_id
   FROM system.access.audit
   WHERE event_time >= CAST(:history_start AS TIMESTAMP) AND event_time < CAST(:window_end AS TIMESTAMP)
-    AND action_name IN ('login', 'aadTokenLogin', 'aadBrowserLogin', 'tokenLogin', 'samlLogin', 'mfaLogin',
-                        'oidcTokenAuthorization', 'passwordVerifyAuthentication')
+    AND action_name IN ({{ sign_in_actions() }})
     AND response.status_code = 200
     AND user_identity.email LIKE '%@%'
 ),
