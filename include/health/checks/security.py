@@ -2,7 +2,7 @@
 privileged actions outside business hours, unusual read volume per identity.
 
 Security windows are `security_window_hours` long (24 by default, so a daily sweep covers the
-day); bursts are counted per clock hour inside it, so an hourly sweep can set the window to 1.
+day); a burst is an address's densest 60 minutes inside it (not a clock hour), a slow spray its whole window.
 """
 
 from __future__ import annotations
