@@ -32,6 +32,7 @@ RESULTS = ROOT / "bench" / "results.json"
 PLAN: list[tuple[str, dict[str, Any], int]] = [
     ("bench_generate", {}, 1),
     ("bench_sweeps", {}, 3),
+    ("bench_history", {}, 1),
     ("bench_report", {}, 3),
     ("bench_ask", {}, 1),
     ("bench_triage", {}, 3),

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from include.clock import utcnow
+from include.remediation.models import Action, Category, DecidedBy, Outcome
 
 Domain = Literal["cost", "security", "performance", "reliability", "data_quality", "mlops"]
 DOMAINS: tuple[Domain, ...] = ("cost", "security", "performance", "reliability", "data_quality", "mlops")
@@ -104,18 +105,18 @@ class RemediationDecision(OpsRecord):
     job_name: str = ""
     workspace_id: str = ""
     fingerprint: str
-    category: str
-    action: str
+    category: Category
+    action: Action
     confidence: float
     reason: str
     error_excerpt: str = ""
-    decided_by: str = "pattern"
+    decided_by: DecidedBy = "pattern"
     shadow: bool = False
     params_change: dict[str, Any] = Field(default_factory=dict)
     repair_id: str | None = None
     idempotency_token: str | None = None
     notified: list[str] = Field(default_factory=list)
-    outcome: str = "pending"
+    outcome: Outcome = "pending"
     outcome_at: datetime | None = None
     feedback: str | None = None
     decided_at: datetime = Field(default_factory=utcnow)

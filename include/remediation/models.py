@@ -40,6 +40,9 @@ DecidedBy = Literal[
     "llm",  # no pattern matched; the LLM's category was used
     "disagreement",  # they disagreed and neither was confident: a human decides
 ]
+# What came of a decision (docs/remediation.md "Acting"): pending -> acted -> succeeded | failed for runs
+# LakePilot started; notified, ignored, skipped (a guard held it back) or error otherwise; shadow rows never act.
+Outcome = Literal["pending", "acted", "succeeded", "failed", "notified", "ignored", "skipped", "error", "shadow"]
 RuleField = Literal["error", "termination_code", "result_state"]
 
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 import sqlglot
 
 from include.lakehouse.delta_store import read_table
@@ -150,3 +151,16 @@ def test_databricks_store_adds_columns_a_newer_model_has() -> None:
     order = [text.split()[0] for text, _ in wh.statements]
     assert order == ["CREATE", "ALTER", "MERGE"]
     sqlglot.parse_one(alters[0], read="databricks")
+
+
+@pytest.mark.parametrize(("field", "value"), [("action", "REBOOT"), ("category", "cosmic_rays"),
+                                              ("decided_by", "intuition"), ("outcome", "done")])
+def test_the_ledger_keeps_its_closed_sets_closed(field: str, value: str) -> None:
+    """Action, category, who decided and the outcome are the remediation Literals, not free text."""
+    from pydantic import ValidationError
+
+    good = {"run_id": "77", "attempt": 1, "job_id": "5", "fingerprint": "f", "category": "network", "action": "RETRY",
+            "confidence": 0.9, "reason": "transient"}
+    assert RemediationDecision(**good).outcome == "pending"
+    with pytest.raises(ValidationError, match=field):
+        RemediationDecision(**{**good, field: value})
