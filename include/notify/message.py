@@ -125,7 +125,9 @@ def build_message(
     for item in attachments or []:
         if not item.inline:
             maintype, subtype = item.mime_type.split("/", 1)
-            msg.add_attachment(item.content, maintype=maintype, subtype=subtype, filename=item.filename)
+            # Text files are UTF-8 (the report's "·", "—", "×"): without the charset a mail client reads them as ASCII.
+            params = {"charset": "utf-8"} if maintype == "text" else {}
+            msg.add_attachment(item.content, maintype=maintype, subtype=subtype, filename=item.filename, params=params)
     return msg
 
 

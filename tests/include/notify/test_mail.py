@@ -201,3 +201,14 @@ def test_tls_relays_with_auth_over_implicit_tls_and_starttls(tmp_path, monkeypat
         assert len(relay.messages) == 1
     finally:
         relay.controller.stop()
+
+
+def test_a_text_attachment_arrives_as_the_same_unicode_text(sink: MailSink) -> None:
+    """The stored report is UTF-8 ("·", "—", "×"); the mailed file must read back as exactly that text."""
+    report = "<html><meta charset='utf-8'><p>Cost · budget — usage × price: €1 …</p></html>"
+    message = build_message("r", "platform-team@example.com", "<p>see attached</p>", "see attached",
+                            [Attachment(filename="report.html", content=report.encode(), mime_type="text/html")])
+    send_message(message, SmtpSettings(host="127.0.0.1", port=sink.port, local_sink=True))
+    (stored,) = [load_message(p) for p in outbox_dir().glob("*.eml")]
+    (part,) = list(stored.iter_attachments())
+    assert part.get_content_charset() == "utf-8" and part.get_content() == report
