@@ -14,8 +14,9 @@ records when each of these first showed its result, counted from the start of `m
 - `ask`: `lakepilot ask` answered;
 - `provision`: `lakepilot provision` triggered a run, the approval was answered, Terraform applied.
 
-It is not part of `make bench` (it takes a quarter of an hour and owns the default ports' worth of processes);
-results go to `bench/first_day.json` with the machine they ran on. Exit 1 when a milestone is missed.
+It is not part of `make bench` (it takes up to a quarter of an hour and runs the whole product on free ports);
+results go to `bench/first_day.json` with the machine they ran on. Exit 1 when a milestone is missed or over the
+target, or when anything it started still listens on its port after the Ctrl-C.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from rich.table import Table
 
 from bench.run import machine
 from include.airflow_api import AirflowClient
-from include.devstack.procs import free_port
+from include.devstack.procs import free_port, port_is_free
 from include.notify.outbox import list_outbox, load_message
 from include.ops.models import HealthReport, RemediationDecision
 from include.ops.store import LocalOpsStore
@@ -102,12 +103,18 @@ class Run:
                               capture_output=True, text=True, timeout=timeout)
 
     def stop(self) -> None:
+        """Ctrl-C, as the README says; then whether everything it started let go of its port."""
+        started = time.monotonic()
         if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGINT)  # Ctrl-C, as the README says
+            os.killpg(self.proc.pid, signal.SIGINT)
             try:
-                self.proc.wait(timeout=120)
+                self.proc.wait(timeout=300)
             except subprocess.TimeoutExpired:
+                self.detail["stop_error"] = "not stopped 300 s after Ctrl-C: killed"
                 os.killpg(self.proc.pid, signal.SIGKILL)
+        self.detail["stop_s"] = round(time.monotonic() - started, 1)
+        time.sleep(2)
+        self.detail["ports_still_open"] = [name for name, port in self.ports.items() if not port_is_free(port)]
         self.log.close()
 
 
@@ -241,7 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     missed = [m for m in milestones if run.times.get(m) is None or run.times[m] > args.target]
     if missed:
         console.print(f"[red]over target or missed:[/red] {', '.join(missed)}")
-    return 1 if missed else 0
+    if run.detail["ports_still_open"]:
+        console.print(f"[red]still listening after Ctrl-C:[/red] {', '.join(run.detail['ports_still_open'])}")
+    return 1 if missed or run.detail["ports_still_open"] else 0
 
 
 if __name__ == "__main__":
