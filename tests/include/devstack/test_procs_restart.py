@@ -60,3 +60,30 @@ def test_a_process_without_restart_is_reported_dead_and_left_alone(tmp_path: Pat
         assert _wait(lambda: group.dead() == [once])
         time.sleep(0.5)
         assert once.restarts == 0 and once.returncode == 2
+
+
+def test_stopping_asks_every_service_at_once(tmp_path: Path, monkeypatch) -> None:
+    """Each child, asked to stop, waits until all three were asked before it exits: stopped one by one,
+    the first would wait for the others and be killed at the deadline; asked at once, all exit cleanly."""
+    monkeypatch.setattr(procs, "STOP_TIMEOUT_S", 5.0, raising=False)
+    code = (
+        "import pathlib, signal, sys, time\n"
+        f"root = pathlib.Path({str(tmp_path)!r})\n"
+        "def stop(*_):\n"
+        "    (root / (sys.argv[1] + '.asked')).touch()\n"
+        "    while len(list(root.glob('*.asked'))) < 3:\n"
+        "        time.sleep(0.05)\n"
+        "    sys.exit(0)\n"
+        "signal.signal(signal.SIGTERM, stop)\n"
+        "(root / (sys.argv[1] + '.up')).touch()\n"
+        "while True:\n"
+        "    time.sleep(0.1)\n"
+    )
+    children = [ManagedProcess(name=f"svc{i}", argv=[sys.executable, "-c", code, f"svc{i}"], env=dict(os.environ),
+                               log_path=tmp_path / f"svc{i}.log") for i in range(3)]
+    group = ProcessGroup()
+    for child in children:
+        group.add(child)
+    assert _wait(lambda: len(list(tmp_path.glob("*.up"))) == 3)
+    group.stop()
+    assert [c.returncode for c in children] == [0, 0, 0], [c.tail() for c in children]
