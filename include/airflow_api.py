@@ -212,6 +212,27 @@ class AirflowClient:
         cleared: list[dict[str, Any]] = (data or {}).get("task_instances", [])
         return cleared
 
+    def create_pool(self, name: str, slots: int, description: str = "") -> dict[str, Any] | None:
+        """Create a pool unless it exists (an existing one is left as configured; None). A busy answer to the
+        POST is retried only after asking whether the pool landed: at a first start the metadata DB is busiest."""
+        def landed() -> dict[str, Any] | None:
+            try:
+                found: dict[str, Any] = self.request("GET", f"/api/v2/pools/{name}")
+                return found
+            except AirflowApiError as exc:
+                if exc.status == 404:
+                    return None
+                raise
+
+        try:
+            created: dict[str, Any] = self.request("POST", "/api/v2/pools", landed=landed,
+                                                   json={"name": name, "slots": slots, "description": description})
+            return created
+        except AirflowApiError as exc:
+            if exc.status == 409:
+                return None
+            raise
+
     def import_errors(self) -> list[dict[str, Any]]:
         errors: list[dict[str, Any]] = self.request("GET", "/api/v2/importErrors").get("import_errors", [])
         return errors

@@ -70,7 +70,7 @@ def start_airflow(config: AirflowConfig, group: ProcessGroup, *, timeout: float 
 
 def ensure_pools(config: AirflowConfig) -> None:
     """Create LakePilot's pools through the REST API (an existing pool is left as configured)."""
-    from include.airflow_api import AirflowApiError, AirflowClient
+    from include.airflow_api import AirflowClient
 
     admins = [u for u, role in config.users.items() if role == "admin" and u in config.passwords]
     if not admins:
@@ -79,8 +79,4 @@ def ensure_pools(config: AirflowConfig) -> None:
     client = AirflowClient(config.base_url, admins[0], config.passwords[admins[0]])
     for name, (env, default, description) in POOLS.items():
         slots = int(os.environ.get(env) or config.extra_env.get(env) or default)
-        try:
-            client.request("POST", "/api/v2/pools", json={"name": name, "slots": slots, "description": description})
-        except AirflowApiError as exc:
-            if exc.status != 409:
-                raise
+        client.create_pool(name, slots, description)

@@ -160,3 +160,20 @@ def test_a_dropped_connection_is_transient_for_idempotent_calls() -> None:
 
     assert rest.is_transient(requests.ConnectionError("reset")) and rest.is_transient(requests.ReadTimeout("slow"))
     assert not rest.is_transient(AirflowApiError("x", 404)) and rest.is_transient(AirflowApiError("x", 503))
+
+
+def test_creating_a_pool_through_a_busy_database_asks_whether_it_landed_first() -> None:
+    """`lakepilot up` failed its first start on a 500 "Database error" to POST /api/v2/pools (SQLite, busy)."""
+    busy = (500, {"detail": {"reason": "Database error"}})
+    pool = {"name": "lakepilot_sql", "slots": 4}
+    server, calls = _serve([busy, (404, {"detail": "not found"}), (201, pool),  # did not land: sent again
+                            busy, (200, pool),                                  # landed: not sent again
+                            (409, {"detail": "exists"})])                       # already there: left alone
+    try:
+        client = AirflowClient(f"http://127.0.0.1:{server.server_port}", "u", "p", timeout=5)
+        assert client.create_pool("lakepilot_sql", 4) == pool
+        assert client.create_pool("lakepilot_sql", 4) == pool
+        assert client.create_pool("lakepilot_sql", 4) is None
+    finally:
+        server.shutdown()
+    assert calls.count("POST /api/v2/pools") == 4 and calls.count("GET /api/v2/pools/lakepilot_sql") == 2
