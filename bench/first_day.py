@@ -207,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clone", help="clone this repository into a temporary directory and `make run` there")
     parser.add_argument("--budget", type=float, default=1200, help="seconds to wait for every milestone")
     parser.add_argument("--target", type=float, default=900, help="seconds within which each must show")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"where the figures go (default {OUT.relative_to(ROOT)})")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="lakepilot-first-day-"))
     if args.clone:
@@ -237,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
               "mode": "fresh clone, make run" if args.clone else "warm venv, fresh state",
               "target_s": args.target, "seconds": {m: run.times.get(m) for m in milestones},
               "detail": run.detail, "log": str(run.home / "first-day.log")}
-    OUT.write_text(json.dumps(result, indent=2, default=str) + "\n")
+    args.out.write_text(json.dumps(result, indent=2, default=str) + "\n")
     table = Table(title=f"first day ({result['mode']}; target {args.target:.0f} s)")
     table.add_column("milestone")
     table.add_column("seconds", justify="right")

@@ -16,8 +16,9 @@ def register(app: typer.Typer) -> None:
         scale: str = typer.Option("small", help="Simulated workspace size if one must be generated."),
         days: int = typer.Option(45, help="Days of history to generate if absent."),
         seed: int = typer.Option(7, help="Seed of the generated workspace."),
-        demo: bool = typer.Option(True, "--demo/--real-time", help="Demo: DAGs start unpaused and the emulated jobs' "
-                                  "cron clock runs 60x, so failures, repairs and notices show within minutes. "
+        demo: bool = typer.Option(True, "--demo/--real-time", help="Demo: DAGs start unpaused, each kind of failing job "
+                                  "runs once at start and the emulated jobs' cron clock runs 60x, so failures, repairs "
+                                  "and notices show within minutes. "
                                   "--real-time: DAGs paused, jobs on their real schedules."),
         production: bool = typer.Option(False, "--production", help="Production mode on this machine: the emulator "
                                         "serves TLS, databricks_default is a service principal (OAuth M2M), and every "
@@ -28,7 +29,7 @@ def register(app: typer.Typer) -> None:
         from include.devstack.local_stack import LocalStack, LocalStackConfig
         from include.runtime import describe_runtime
 
-        stack = LocalStack(LocalStackConfig(scale=scale, days=days, seed=seed, unpause_dags=demo,
+        stack = LocalStack(LocalStackConfig(scale=scale, days=days, seed=seed, unpause_dags=demo, demo_failures=demo,
                                             schedule_speed=60.0 if demo else 1.0, production=production))
         try:
             stack.start(progress=lambda msg: err.print(f"[cyan]▸[/cyan] {msg}"))

@@ -27,6 +27,7 @@ from include.devstack.airflow_env import (
 )
 from include.devstack.airflow_stack import start_airflow
 from include.devstack.procs import ManagedProcess, ProcessGroup, port_is_free, wait_http
+from include.emulator.client import EmulatorClient
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,9 @@ class LocalStackConfig:
     unpause_dags: bool = False
     # How fast the emulator's cron clock runs (60: an hour of schedules per minute, for a demo).
     schedule_speed: float = 1.0
+    # `lakepilot up` in demo mode: each kind of failing job runs once as soon as Airflow is up
+    # (include/devstack/demo.py), so repairs and notices show within minutes.
+    demo_failures: bool = False
     # Production mode on this machine: the emulator serves TLS, `databricks_default` is a service
     # principal, and every task reads and writes through the SQL Statement Execution API
     # (LAKEPILOT_WAREHOUSE=databricks) instead of the local engine and Delta store.
@@ -221,9 +225,27 @@ class LocalStack:
             _wait_port(c.smtp_port, smtp)
             progress(f"starting Airflow on {self.airflow.base_url} (first start migrates its database)")
             start_airflow(self.airflow, self.group, user=c.run_user)
+            if c.demo_failures:
+                progress(self.run_failing_jobs())
         except BaseException:
             self.stop()
             raise
+
+    def run_failing_jobs(self) -> str:
+        """Demo: start one run of each kind of failing job now; what was started, for the progress line."""
+        from include.devstack.demo import run_failing_jobs
+        from include.simulator.manifest import load_manifest
+
+        manifest = load_manifest(self.config.lakehouse)
+        if manifest is None:
+            return "demo: no simulated workspace, no jobs to run"
+        scheme = "https" if self.config.production else "http"
+        client = EmulatorClient(f"{scheme}://127.0.0.1:{self.config.emulator_port}", self.config.emulator_token,
+                                verify=str(self.ca_file) if self.config.production else True)
+        started = run_failing_jobs(client, manifest)
+        names = ", ".join(f"{job.name} ({job.failure_behaviour})" for job, _ in started)
+        return (f"demo: ran each kind of failing job once ({names}); remediation picks them up within minutes"
+                if started else "demo: the workspace has no failing jobs")
 
     def warm_router(self) -> str:
         """Train (or load) the router model into the shared cache, so no first question waits for it.
