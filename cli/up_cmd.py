@@ -27,7 +27,10 @@ def register(app: typer.Typer) -> None:
         """Generate the workspace if absent, start the emulator, mail sink and Airflow; Ctrl-C stops all."""
         from cli.output import err, fail
         from include.devstack.local_stack import LocalStack, LocalStackConfig
+        from include.devstack.procs import ignore_stop_signals, stop_on_signals
         from include.runtime import describe_runtime
+
+        stop_on_signals()  # Ctrl-C, kill and a closed terminal all stop everything started below
 
         stack = LocalStack(LocalStackConfig(scale=scale, days=days, seed=seed, unpause_dags=demo, demo_failures=demo,
                                             schedule_speed=60.0 if demo else 1.0, production=production))
@@ -35,6 +38,9 @@ def register(app: typer.Typer) -> None:
             stack.start(progress=lambda msg: err.print(f"[cyan]▸[/cyan] {msg}"))
         except (RuntimeError, TimeoutError, ValueError) as exc:
             fail(str(exc))
+        except KeyboardInterrupt:  # stopped while starting: start() has stopped what it started
+            err.print("stopped before everything was up")
+            raise typer.Exit(130) from None
         # From here on the services run: a Ctrl-C anywhere below (even during the banner) stops them.
         try:
             facts = describe_runtime(stack.config.lakehouse)
@@ -61,6 +67,7 @@ def register(app: typer.Typer) -> None:
                     err.print(f"[red]stopped unexpectedly:[/red] {', '.join(dead)}; shutting down")
                     break
         except KeyboardInterrupt:
-            err.print("stopping…")
+            err.print("stopping… (every service at once, at most about 25 s)")
         finally:
+            ignore_stop_signals()
             stack.stop()

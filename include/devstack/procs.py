@@ -128,6 +128,28 @@ class ManagedProcess:
             return ""
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C, `kill` (SIGTERM: systemd, docker stop) and a closed terminal (SIGHUP) all end a foreground
+    stack the same way: KeyboardInterrupt, so its `finally` stops every service. Installed even when the
+    parent left SIGINT ignored (a background job of a script): otherwise only SIGKILL would end it, and its
+    services would outlive it."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _interrupt)
+
+
+def ignore_stop_signals() -> None:
+    """While the services are being stopped (bounded by STOP_TIMEOUT_S), a second Ctrl-C must not abort it."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+
+
 MAX_RESTARTS = 5
 STOP_TIMEOUT_S = 20.0  # how long the services of a group get, together, to stop after SIGTERM
 SUPERVISE_INTERVAL_S = 1.0

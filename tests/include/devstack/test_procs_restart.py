@@ -87,3 +87,43 @@ def test_stopping_asks_every_service_at_once(tmp_path: Path, monkeypatch) -> Non
     assert _wait(lambda: len(list(tmp_path.glob("*.up"))) == 3)
     group.stop()
     assert [c.returncode for c in children] == [0, 0, 0], [c.tail() for c in children]
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_ctrl_c_kill_or_a_closed_terminal_stop_the_services_even_when_sigint_was_ignored(tmp_path: Path, sig: str) -> None:
+    """`lakepilot up` started from a script's background job inherits SIGINT ignored; `kill` sends SIGTERM.
+    Either way its services must be stopped, not orphaned (a first-day run left an api-server behind)."""
+    import signal
+    import subprocess
+
+    script = (
+        "import os, signal, sys, time\n"
+        "from pathlib import Path\n"
+        "from include.devstack.procs import ManagedProcess, ProcessGroup, ignore_stop_signals, stop_on_signals\n"
+        "signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a background job of a non-interactive shell\n"
+        "stop_on_signals()\n"
+        f"root = Path({str(tmp_path)!r})\n"
+        "group = ProcessGroup()\n"
+        "child = group.add(ManagedProcess('svc', [sys.executable, '-c', 'import time; time.sleep(600)'],\n"
+        "                                 dict(os.environ), root / 'svc.log'))\n"
+        "(root / 'child.pid').write_text(str(child.pid))\n"
+        "try:\n"
+        "    while True:\n"
+        "        time.sleep(0.1)\n"
+        "except KeyboardInterrupt as stop:\n"
+        "    print('stopping on', stop, flush=True)\n"
+        "finally:\n"
+        "    ignore_stop_signals()\n"
+        "    group.stop()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
+    proc = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert _wait(lambda: (tmp_path / "child.pid").is_file())
+        child = int((tmp_path / "child.pid").read_text())
+        proc.send_signal(getattr(signal, sig))
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0 and f"stopping on {sig}" in out, out
+    assert _wait(lambda: not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2])
