@@ -104,7 +104,7 @@ def test_metrics_are_scraped_from_the_api_server(ui_airflow) -> None:
     assert m["lakepilot_findings_open"][("lakepilot_findings_open", ("domain", "cost"), ("severity", "critical"))] == 1
     assert sum(m["lakepilot_findings_open"].values()) == sum(sample.open_findings.values())
     assert m["lakepilot_remediation_decisions"][
-        ("lakepilot_remediation_decisions", ("action", "escalate"), ("outcome", "escalated"))] == 1
+        ("lakepilot_remediation_decisions", ("action", "ESCALATE"), ("outcome", "notified"))] == 1
     sweep = m["lakepilot_sweep_duration_seconds"]
     assert sweep[("lakepilot_sweep_duration_seconds_count", ("domain", "cost"))] == 2
     assert sweep[("lakepilot_sweep_duration_seconds_sum", ("domain", "cost"))] == pytest.approx(50.0)
@@ -169,7 +169,7 @@ def test_a_user_signs_in_and_sees_lakepilot(ui_airflow, shots: Path) -> None:
             # Remediation ledger.
             page.goto(f"{base}/lakepilot/remediation")
             expect(page.locator("table.ledger tbody")).to_have_count(3)
-            expect(page.locator("table.ledger")).to_contain_text("retry_with_params")
+            expect(page.locator("table.ledger")).to_contain_text("RETRY_WITH_NEW_PARAMS")
             page.screenshot(path=str(shots / "03-remediation.png"), full_page=True)
 
             # The real provisioning approval waiting in Airflow, with its plan and a link to answer it.

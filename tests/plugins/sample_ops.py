@@ -86,15 +86,15 @@ def write_sample_ops(root: Path | str | None, now: datetime) -> SampleOps:
                                emailed_to=["platform-team@example.com"])])
     store.upsert([
         RemediationDecision(run_id="9001", attempt=1, job_id="77", job_name="nightly_etl", workspace_id="1234567890",
-                            fingerprint="f1", category="driver_oom", action="retry_with_params", confidence=0.92,
+                            fingerprint="f1", category="resource", action="RETRY_WITH_NEW_PARAMS", confidence=0.92,
                             reason="Driver OOM; memory raised within the allow-list", outcome="succeeded",
                             params_change={"spark.driver.memory": "16g"}, decided_at=now - timedelta(hours=5)),
         RemediationDecision(run_id="9002", attempt=1, job_id="78", job_name="billing_export", fingerprint="f2",
-                            category="permission_denied", action="escalate", confidence=0.99,
-                            reason="Permission denied on a table: needs a human", outcome="escalated",
+                            category="permission", action="ESCALATE", confidence=0.99,
+                            reason="Permission denied on a table: needs a human", outcome="notified",
                             decided_at=now - timedelta(hours=3)),
         RemediationDecision(run_id="9003", attempt=2, job_id="77", job_name="nightly_etl", fingerprint="f3",
-                            category="transient_network", action="retry", confidence=0.7,
+                            category="network", action="RETRY", confidence=0.7,
                             reason="Transient network error", outcome="pending", decided_at=now - timedelta(minutes=30)),
     ])
     store.upsert([ProvisioningRun(run_id=sample.provisioning_run_id, stack="analytics-sandbox", requester="dana",

@@ -129,10 +129,10 @@ def test_remediation_ledger_links_and_filters(client, sample) -> None:
     assert oom["databricks_run_url"] == (
         "https://adb-1234567890123456.7.azuredatabricks.net/jobs/77/runs/9001?o=1234567890")
     assert oom["params_change"] == {"spark.driver.memory": "16g"}
-    assert body["by_action_outcome"] == {"retry_with_params": {"succeeded": 1}, "escalate": {"escalated": 1},
-                                         "retry": {"pending": 1}}
-    assert [r["run_id"] for r in client.get("/api/remediation?outcome=escalated").json()["items"]] == ["9002"]
-    assert [r["run_id"] for r in client.get("/api/remediation?action=retry").json()["items"]] == ["9003"]
+    assert body["by_action_outcome"] == {"RETRY_WITH_NEW_PARAMS": {"succeeded": 1}, "ESCALATE": {"notified": 1},
+                                         "RETRY": {"pending": 1}}
+    assert [r["run_id"] for r in client.get("/api/remediation?outcome=notified").json()["items"]] == ["9002"]
+    assert [r["run_id"] for r in client.get("/api/remediation?action=RETRY").json()["items"]] == ["9003"]
     assert {r["run_id"] for r in client.get("/api/remediation?q=NIGHTLY").json()["items"]} == {"9001", "9003"}
 
 
@@ -201,7 +201,7 @@ def test_overview_counts(client, sample, scripted_runtime) -> None:
     scripted_runtime.pending = [PendingApproval(dag_id="d", dag_run_id="r", task_id="t", subject="s", created_at=NOW)]
     body = client.get("/api/overview").json()
     assert body["open_findings_by_severity"] == {"critical": 1, "high": 2, "medium": 0, "low": 1}
-    assert body["decisions_by_outcome"] == {"succeeded": 1, "escalated": 1, "pending": 1}
+    assert body["decisions_by_outcome"] == {"succeeded": 1, "notified": 1, "pending": 1}
     assert body["pending_approvals"] == 1
     assert body["latest_report"]["report_date"] == sample.report_date.isoformat()
     assert body["llm_calls_7d"] == 3 and body["llm_cost_usd_7d"] == pytest.approx(sample.llm_cost_usd)

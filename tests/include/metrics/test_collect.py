@@ -57,9 +57,9 @@ def test_open_findings_by_domain_and_severity(scraped) -> None:
 def test_remediation_decisions_by_action_and_outcome(scraped) -> None:
     _, m = scraped
     assert m["lakepilot_remediation_decisions"] == {
-        ("lakepilot_remediation_decisions", ("action", "escalate"), ("outcome", "escalated")): 1.0,
-        ("lakepilot_remediation_decisions", ("action", "retry"), ("outcome", "pending")): 1.0,
-        ("lakepilot_remediation_decisions", ("action", "retry_with_params"), ("outcome", "succeeded")): 1.0,
+        ("lakepilot_remediation_decisions", ("action", "ESCALATE"), ("outcome", "notified")): 1.0,
+        ("lakepilot_remediation_decisions", ("action", "RETRY"), ("outcome", "pending")): 1.0,
+        ("lakepilot_remediation_decisions", ("action", "RETRY_WITH_NEW_PARAMS"), ("outcome", "succeeded")): 1.0,
     }
 
 
