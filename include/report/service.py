@@ -78,7 +78,7 @@ def sweeps_for_report(warehouse: Any, report_at: datetime, store: OpsStore | Non
     _, since = report_window(report_at)
     until = as_utc(report_at)
     runs = store.read(HealthDomainRun, {"as_of": Since(since)})
-    swept = {r.domain for r in runs if as_utc(r.as_of) <= until}
+    swept = {r.domain for r in runs if since < as_utc(r.as_of) <= until}
     later = {r.domain for r in runs if as_utc(r.as_of) > until}
     missing = [d for d in DOMAINS if d not in swept]
     return SweepWait(missing=missing, passed=[d for d in missing if d in later])

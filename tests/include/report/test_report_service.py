@@ -192,6 +192,10 @@ def test_a_domain_swept_only_after_the_report_time_is_not_waited_for(env) -> Non
                                   checks_run=["x"], analysed=True, headline="0 findings")])
     wait = sweeps_for_report(warehouse, REPORT_AT, store)
     assert (wait.missing, wait.passed, wait.waiting) == (["mlops"], ["mlops"], [])
+    # A sweep exactly at the start of the window belongs to the report before (its window ends there).
+    store.upsert([HealthDomainRun(domain="mlops", as_of=REPORT_AT - timedelta(days=1), window_start=REPORT_AT - timedelta(days=1, hours=1),
+                                  window_end=REPORT_AT - timedelta(days=1), checks_run=["x"], analysed=True, headline="0")])
+    assert sweeps_for_report(warehouse, REPORT_AT, store).missing == ["mlops"]
     # The report for the next morning counts that sweep as its own.
     assert sweeps_for_report(warehouse, REPORT_AT + timedelta(days=1), store).missing == [
         "cost", "security", "performance", "reliability", "data_quality"]
