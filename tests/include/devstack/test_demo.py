@@ -36,3 +36,14 @@ def test_each_run_starts_through_the_jobs_api_and_fails_as_its_job_does(lakehous
     finally:
         server.stop()
     assert ended["permission"] == ended["syntax"] == ended["missing_table"] == "FAILED"
+
+
+def test_an_unreachable_emulator_is_told_and_never_stops_the_start(tmp_path: Path) -> None:
+    from include.devstack.local_stack import LocalStack, LocalStackConfig
+    from include.devstack.procs import free_port
+
+    stack = LocalStack(LocalStackConfig(home=tmp_path, emulator_port=free_port(), demo_failures=True))
+    stack.config.lakehouse.mkdir(parents=True)
+    make_manifest().save(stack.config.lakehouse)
+    said = stack.run_failing_jobs()
+    assert said.startswith("demo: the failing jobs could not be started") and "on their schedules" in said
