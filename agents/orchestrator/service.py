@@ -99,10 +99,10 @@ def _now(now: datetime | None, warehouse: Any, notes: list[str]) -> datetime:
     return utcnow()
 
 
-def known_names(warehouse: Any) -> dict[str, str]:
+def known_names(warehouse: Any, marker: str) -> dict[str, str]:
     """`kind:id` -> name: workspaces from the health settings, everything else from the system tables."""
     names = {f"workspace:{wid}": name for wid, name in workspace_names(getattr(warehouse, "root", None)).items()}
-    for ref, name in inventory(warehouse, data_marker(warehouse)).items():
+    for ref, name in inventory(warehouse, marker).items():
         names.setdefault(ref, name)
     return names
 
@@ -200,7 +200,8 @@ def ask(
     turn, previous = convo.next_turn(request_id)
     routed = _low_confidence(route(question, when, llm=models.route, context=convo.context_of(previous)),
                              opts.min_route_confidence)
-    names = known_names(warehouse)
+    marker = data_marker(warehouse)  # which generated data this is: one read of the lakehouse's description
+    names = known_names(warehouse, marker)
     known = Labels.build(names)
     routed, named = _entity_route(routed, known)
     base = {"session_id": session, "turn": turn, "question": routed.question, "now": when, "route_path": routed.path,
@@ -225,7 +226,7 @@ def ask(
         return answer
     notes += plan.notes
     ctx = GatherContext(plan=plan, window=routed.time_window, warehouse=warehouse, store=store, llm=models.agents_config,
-                        model=models.agents_model, settings=opts.settings, marker=data_marker(warehouse),
+                        model=models.agents_model, settings=opts.settings, marker=marker,
                         sweep_fn=opts.sweep_fn, use_cache=opts.use_cache, deadline_s=opts.deadline_s,
                         question=routed.question, labels=known)
     results = gather(routed.domain_names(), ctx)

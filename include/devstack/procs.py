@@ -96,11 +96,6 @@ class ManagedProcess:
     def poll(self) -> int | None:
         return self._popen.poll() if self._popen else 0
 
-    def stop(self, timeout: float = 20.0) -> None:
-        """SIGTERM the group, then SIGKILL what is left after `timeout`."""
-        self.terminate()
-        self.reap(time.monotonic() + timeout)
-
     def terminate(self) -> None:
         """Ask the group to stop (SIGTERM); `reap` waits for it."""
         if self._popen and self._popen.poll() is None:
