@@ -25,7 +25,10 @@ DOC = """
 Runs LakePilot's deterministic **{label}** checks over the Databricks system tables as of the end of
 the data interval, stores the findings in `lakepilot.ops.findings` (MERGE on a stable id, so a re-run
 of the same interval never duplicates) with a run record in `lakepilot.ops.health_domain_runs`, then
-lets the {label} agent explain them: from templates with no LLM, or with the `lakepilot_llm`
+tells people at once about critical findings (`escalate`: mail to `LAKEPILOT_ESCALATION_EMAIL` or
+`LAKEPILOT_ONCALL_EMAIL`, and Slack/Teams/PagerDuty when `lakepilot_slack`/`lakepilot_teams`/
+`lakepilot_pagerduty` exist; once per issue until `renotify_hours` pass, recorded in
+`lakepilot.ops.escalations`), and lets the {label} agent explain them: from templates with no LLM, or with the `lakepilot_llm`
 connection (falling back to the templates on any failure; the path taken is recorded).
 
 * **Schedule**: `{schedule}` — override with the env var `LAKEPILOT_SCHEDULE_{env}` (cron, `@daily`,
@@ -48,6 +51,16 @@ def _as_of(context) -> datetime:
     return context.get("data_interval_end") or context["dag_run"].run_after
 
 
+def _settings():
+    """`HealthSettings` from the Variable, or None (the defaults over the workspace's settings file)."""
+    from airflow.sdk import Variable
+
+    from include.health.settings import HealthSettings
+
+    raw = Variable.get(SETTINGS_VARIABLE, default=None)
+    return HealthSettings.model_validate_json(raw) if raw else None
+
+
 def build(domain: str):
     findings_asset = Asset(f"lakepilot://ops/findings/{domain}", group="lakepilot")
     label = domain.replace("_", " ")
@@ -66,15 +79,30 @@ def build(domain: str):
     def health_dag():
         @task(execution_timeout=timedelta(minutes=30))
         def sweep(**context) -> dict:
-            from airflow.sdk import Variable
             from lakepilot_airflow.connections import resolve_warehouse
 
             from include.health.service import sweep_and_store
-            from include.health.settings import HealthSettings
 
-            raw = Variable.get(SETTINGS_VARIABLE, default=None)
-            settings = HealthSettings.model_validate_json(raw) if raw else None
-            _, outcome = sweep_and_store(resolve_warehouse(), domain, _as_of(context), settings=settings)
+            _, outcome = sweep_and_store(resolve_warehouse(), domain, _as_of(context), settings=_settings())
+            return outcome.model_dump(mode="json")
+
+        @task(execution_timeout=timedelta(minutes=10))
+        def escalate(swept: dict, **context) -> dict:
+            import logging
+
+            from lakepilot_airflow.alerts import deliver_alert, findings_url
+            from lakepilot_airflow.connections import resolve_warehouse
+
+            from include.health.service import escalate_stored
+
+            link = findings_url(context)
+            outcome = escalate_stored(resolve_warehouse(), domain, datetime.fromisoformat(swept["as_of"]),
+                                      deliver=lambda alert, **kw: deliver_alert(alert, link=link, **kw),
+                                      settings=_settings())
+            logging.getLogger(__name__).info(
+                "%s escalation: %s; told %d issue(s) by %s, held back %d (told within the re-notify interval)",
+                domain, outcome.status, len(outcome.told), ", ".join(outcome.channels) or "no channel",
+                len(outcome.held_back))
             return outcome.model_dump(mode="json")
 
         @task(execution_timeout=timedelta(minutes=20))
@@ -106,6 +134,7 @@ def build(domain: str):
             return extra
 
         swept = sweep()
+        escalate(swept)  # beside the analysis: a critical finding never waits for a model
         publish(swept, analyse(swept))
 
     return health_dag()

@@ -66,6 +66,10 @@ class FindingState(OpsRecord):
     reason: str = ""
     snoozed_until: datetime | None = None
     reopened: int = 0
+    # Set by include.health.escalation when people were told about it: when, at what severity, how often.
+    notified_at: datetime | None = None
+    notified_severity: Severity | None = None
+    notified_count: int = 0
 
 
 @register_ops_model

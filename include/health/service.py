@@ -5,6 +5,8 @@ window start) and the domain run on (domain, as_of), so re-running an interval u
 instead of adding them. The analysis starts from the checks' own recommendations (kept on
 the run record), so a retried analysis gives the same result as the first.
 
+Critical issues are told at once (`escalate_stored`, beside the analysis, never after it).
+
 The analysis itself is the caller's `analyst` (`agents.domains.analyst(domain, llm=...)`): this
 module never imports the agents, which are the only part that talks to a model.
 """
@@ -22,10 +24,12 @@ from pydantic import BaseModel
 
 from include.clock import as_utc, utcnow
 from include.health.analysis import DomainAnalysis
+from include.health.escalation import EscalationOutcome, EscalationPolicy, escalate
 from include.health.lifecycle import record_sweep
 from include.health.models import CheckError, DomainSweep
 from include.health.records import HealthDomainRun
 from include.health.runner import is_informational, run_domain
+from include.lakehouse.warehouse import local_root
 from include.ops.filters import In
 from include.ops.models import Finding
 from include.ops.store import OpsStore, get_ops_store
@@ -206,3 +210,26 @@ def analyse_stored(
         findings=len(analysis.findings),
         tool_calls=analysis.tool_calls,
     )
+
+
+def escalate_stored(
+    warehouse: Any,
+    domain: str,
+    as_of: datetime,
+    *,
+    deliver: Callable[..., Any],
+    settings: Any = None,
+    store: OpsStore | None = None,
+) -> EscalationOutcome:
+    """Tell people at once about the stored sweep's due critical issues (`include.health.escalation`).
+
+    `deliver(alert, renotify_hours=...)` sends through the configured channels
+    (`plugins/lakepilot_airflow/alerts.py`); `settings` as for the sweep (over the workspace's file).
+    """
+    from include.health.workspace_settings import resolve_settings
+
+    store = store or get_ops_store(warehouse)
+    policy = EscalationPolicy.from_settings(resolve_settings(settings, lakehouse=local_root(warehouse)))
+    _, sweep = load_stored_sweep(store, domain, as_of)
+    return escalate(store, sweep, policy=policy,
+                    deliver=lambda alert: deliver(alert, renotify_hours=policy.renotify_hours))

@@ -44,6 +44,11 @@ class HealthSettings(BaseModel):
         default_factory=dict, description="workspace_id -> the name people know it by (findings and the report show it)")
     budget_warn_ratio: float = 1.0
 
+    # escalation (include/health/escalation.py): findings at or above this severity are told at once
+    escalate_min_severity: Literal["critical", "high", "medium", "low"] = "critical"
+    renotify_hours: float = Field(24.0, ge=0, description="an issue still open is told again after this long")
+    escalate_max_age_hours: float = Field(48.0, gt=0, description="sweeps of older intervals (backfills) tell nobody")
+
     # security
     failed_login_burst: int = 20  # failed sign-ins from one address within any 60 minutes
     # A slow spray: fewer per hour, but this many failures against this many accounts over the window, from an

@@ -118,7 +118,8 @@ def test_structure_and_schedules(tmp_path: Path) -> None:
     assert dags["daily_health_report"]["cron"] == "0 7 * * *"
     for d in DOMAINS:
         s = dags[f"health_{d}"]
-        assert s["tasks"] == {"sweep": ["analyse", "publish"], "analyse": ["publish"], "publish": []}
+        assert s["tasks"] == {"sweep": ["analyse", "escalate", "publish"], "analyse": ["publish"], "escalate": [],
+                                  "publish": []}
         assert s["outlets"] == {"publish": [f"lakepilot://ops/findings/{d}"]}
         assert s["max_active_runs"] == 1
     assert dags["daily_health_report"]["tasks"] == {"wait_for_sweeps": ["render"], "render": ["email"], "email": []}
@@ -172,7 +173,8 @@ def test_health_dag_sweeps_stores_analyses_and_publishes_idempotently(airflow_ho
     env = _env(airflow_home, lp_home)
     args = [str(SWEEPS), "health_reliability", "2026-03-11T00:00:00+00:00"]
     first = _run(_DAG_TEST, args, env)
-    assert first["tasks"] == {"sweep": "success", "analyse": "success", "publish": "success"}, first
+    assert first["tasks"] == {"sweep": "success", "escalate": "success", "analyse": "success", "publish": "success"}, first
+    assert first["xcom"]["escalate"]["status"] == "backfill"  # an interval from March tells nobody today
     swept = first["xcom"]["sweep"]
     assert swept["as_of"] == "2026-03-11T00:00:00Z"  # the end of the data interval
     assert swept["findings"] > 0 and swept["engine"]
