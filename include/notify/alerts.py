@@ -85,6 +85,23 @@ def teams_card(alert: Alert, findings_url: str = "") -> dict[str, Any]:
     return {"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]}
 
 
+def slack_notice(title: str, text: str, link: str = "") -> str:
+    """A plain notice (a plan waiting, a task failed) for Slack; `text` may be untrusted (an error) and is escaped."""
+    body = f"*{slack_escape(_cut(title, 200))}*\n{slack_escape(_cut(text, 1500))}"
+    return body + (f"\n<{link}|Open in Airflow>" if link else "")
+
+
+def teams_notice(title: str, text: str, link: str = "") -> dict[str, Any]:
+    """The same notice as a Teams Adaptive Card."""
+    card: dict[str, Any] = {"type": "AdaptiveCard", "version": "1.4",
+                            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                            "body": [{"type": "TextBlock", "text": _cut(title, 200), "weight": "Bolder", "wrap": True},
+                                     {"type": "TextBlock", "text": _cut(text, 1500), "wrap": True}]}
+    if link:
+        card["actions"] = [{"type": "Action.OpenUrl", "title": "Open in Airflow", "url": link}]
+    return {"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]}
+
+
 def pagerduty_events(alert: Alert) -> list[dict[str, Any]]:
     """One trigger event per issue, deduplicated by the issue key (PagerDuty keeps one incident per issue)."""
     return [{"summary": _cut(f"{i.check} on {i.entity_id}: {i.summary}", 1000), "severity": PAGERDUTY_SEVERITY[i.severity],

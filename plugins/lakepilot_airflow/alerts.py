@@ -6,6 +6,8 @@
   its password), through the Slack provider's `SlackWebhookHook`.
 - **Microsoft Teams** when `lakepilot_teams` exists (type `http`: host `https://…`, the webhook's path and
   query — its secret part — in the password), an Adaptive Card posted through the HTTP provider's `HttpHook`.
+- Approval requests and task failures (`notifiers.py`) go to Slack and Teams too (`post_notice`); PagerDuty
+  only pages for critical findings.
 - **PagerDuty** when `lakepilot_pagerduty` exists (type `pagerduty_events`: the integration key in its
   password), one event per issue deduplicated by the issue key, through the PagerDuty provider's hook.
 
@@ -51,15 +53,19 @@ def _slack(alert: Alert, link: str) -> None:
     SlackWebhookHook(slack_webhook_conn_id=SLACK_CONN).send_text(slack_text(alert, link))
 
 
-def _teams(alert: Alert, link: str) -> None:
+def _post_teams(payload: dict[str, Any]) -> None:
     from airflow.providers.http.hooks.http import HttpHook
 
     from include.connections import get_connection
-    from include.notify.alerts import teams_card
 
     conn = get_connection(TEAMS_CONN)
-    HttpHook(method="POST", http_conn_id=TEAMS_CONN).run(endpoint=(conn.password or "") if conn else "",
-                                                         json=teams_card(alert, link))
+    HttpHook(method="POST", http_conn_id=TEAMS_CONN).run(endpoint=(conn.password or "") if conn else "", json=payload)
+
+
+def _teams(alert: Alert, link: str) -> None:
+    from include.notify.alerts import teams_card
+
+    _post_teams(teams_card(alert, link))
 
 
 def _pagerduty(alert: Alert, link: str) -> None:
@@ -75,6 +81,34 @@ def _pagerduty(alert: Alert, link: str) -> None:
 CHATS: dict[str, tuple[str, Callable[[Alert, str], None]]] = {
     "slack": (SLACK_CONN, _slack), "teams": (TEAMS_CONN, _teams), "pagerduty": (PAGERDUTY_CONN, _pagerduty),
 }
+
+
+def post_notice(title: str, text: str, link: str = "") -> list[str]:
+    """A notice (a plan waiting for approval, a task that failed) to Slack and Teams when their connections exist.
+
+    Returns the channels that took it; a failing channel is logged, never raised (a notice must not fail
+    the task it is about).
+    """
+    from airflow.providers.slack.hooks.slack_webhook import SlackWebhookHook
+
+    from include.connections import get_connection
+    from include.notify.alerts import slack_notice, teams_notice
+    from include.untrusted.redaction import excerpt
+
+    sends: dict[str, Callable[[], None]] = {
+        "slack": lambda: SlackWebhookHook(slack_webhook_conn_id=SLACK_CONN).send_text(slack_notice(title, text, link)),
+        "teams": lambda: _post_teams(teams_notice(title, text, link)),
+    }
+    told = []
+    for name, send in sends.items():
+        try:
+            if get_connection(CHATS[name][0]) is None:
+                continue
+            send()
+            told.append(name)
+        except Exception as exc:
+            log.warning("could not post the notice to %s: %s", name, excerpt(f"{type(exc).__name__}: {exc}", 300))
+    return told
 
 
 def deliver_alert(alert: Alert, *, link: str = "", renotify_hours: float = 24.0) -> Delivery:

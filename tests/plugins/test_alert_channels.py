@@ -137,3 +137,27 @@ def test_the_findings_link_comes_from_the_task_log_url() -> None:
     ti = SimpleNamespace(log_url="http://af.example.com:8080/dags/health_security/runs/r/tasks/escalate?try_number=1")
     assert findings_url({"ti": ti}) == "http://af.example.com:8080/lakepilot/findings"
     assert findings_url({}) == ""
+
+
+def test_approvals_and_failures_are_posted_to_slack_and_teams(sink: MailSink, hooks: Hooks, monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from lakepilot_airflow.notifiers import ApprovalWaitingNotifier, TaskFailedNotifier
+
+    _connect(monkeypatch, hooks)
+    monkeypatch.setenv("LAKEPILOT_FAILURE_EMAIL", "oncall@example.com")
+    ti = SimpleNamespace(dag_id="provision_infrastructure", run_id="r1", task_id="firewall_ports.approve", try_number=1,
+                         log_url="http://af:8080/dags/provision_infrastructure/runs/r1/tasks/firewall_ports.approve?try_number=1")
+    ApprovalWaitingNotifier(subject="approve firewall_ports", summary="open 443/tcp from 10.20.0.0/16",
+                            approvers=["admin"]).notify({"ti": ti})
+    error = RuntimeError("<!channel> token=dapi0123456789abcdef0123456789abcdef refused")
+    TaskFailedNotifier().notify({"ti": ti, "exception": error})
+    slack = [body["text"] for path, body in hooks.posts if path.startswith("/services/")]
+    teams = [body["attachments"][0]["content"] for path, body in hooks.posts if path.startswith("/workflows/")]
+    assert len(slack) == 2 and len(teams) == 2
+    assert "Approval needed: approve firewall_ports" in slack[0] and "/required_actions|Open in Airflow>" in slack[0]
+    assert "provision_infrastructure.firewall_ports.approve failed" in slack[1]
+    assert "<!channel>" not in slack[1] and "dapi0123456789abcdef" not in slack[1]  # escaped and redacted
+    assert "dapi0123456789abcdef" not in json.dumps(teams[1])
+    assert {m.subject for m in list_outbox(sink.outbox)} == {
+        "[LakePilot] provision_infrastructure.firewall_ports.approve failed"}  # no approver address: no approval mail
