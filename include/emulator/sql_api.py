@@ -6,8 +6,10 @@ table is read with the columns it really has, so a query naming a field an older
 fails as it would on Databricks. Served: named typed parameters, `wait_timeout` (`0s` = async,
 `5s`-`50s`), `on_wait_timeout` CONTINUE/CANCEL, polling, cancel, `row_limit`, result chunks, INLINE
 disposition with JSON_ARRAY format, and failures in Databricks' shape (`status.state = FAILED`,
-`status.error {error_code, message}`). Queries (SELECT, WITH, DESCRIBE) and the writes LakePilot's ops
-store sends (include/emulator/sql_dml.py); other statements fail with NOT_IMPLEMENTED, saying so. Warehouse ids: `local` and every id in `system.compute.warehouses`.
+`status.error {error_code, message}`). Queries (SELECT, WITH, DESCRIBE, SHOW TABLES IN c.s) and the
+writes LakePilot's ops store sends (include/emulator/sql_dml.py); other statements fail with
+NOT_IMPLEMENTED, saying so. Warehouse ids: `local` and every id in `system.compute.warehouses`.
+Every accepted statement is counted (`SqlService.submitted`): what a real warehouse would have run.
 """
 
 from __future__ import annotations
@@ -100,6 +102,9 @@ class _Statement:
         self.truncated = False
 
 
+_SHOW_TABLES = re.compile(r"^\s*SHOW\s+TABLES\s+(?:IN|FROM)\s+`?([A-Za-z0-9_]+)`?\.`?([A-Za-z0-9_]+)`?\s*;?\s*$", re.I)
+
+
 class SqlService:
     """Statements in flight and their results, for one emulator."""
 
@@ -109,6 +114,7 @@ class SqlService:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="emulator-sql")
         self._statements: OrderedDict[str, _Statement] = OrderedDict()
         self._lock = threading.Lock()
+        self.submitted = 0  # statements accepted since start: what a real warehouse would have run (and billed)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -157,6 +163,7 @@ class SqlService:
         item = _Statement(uuid.uuid4().hex, row_limit if row_limit and row_limit > 0 else None)
         item.future = self._pool.submit(self._run, statement, params)
         with self._lock:
+            self.submitted += 1
             self._statements[item.id] = item
             while len(self._statements) > _KEEP_STATEMENTS:
                 self._statements.popitem(last=False)
@@ -176,6 +183,8 @@ class SqlService:
 
         from include.lakehouse.warehouse import LocalWarehouse
 
+        if shown := _SHOW_TABLES.match(statement):
+            return self._show_tables(shown.group(1), shown.group(2))
         try:
             tree = sqlglot.parse_one(statement, read="databricks")
         except sqlglot.errors.ParseError:
@@ -184,11 +193,18 @@ class SqlService:
             return sql_dml.run(self.lakehouse, tree, params)
         if tree is not None and not isinstance(tree, (exp.Query, exp.Describe)):
             raise NotImplementedError(
-                f"the local emulator's SQL API serves queries (SELECT, WITH, DESCRIBE) and the ops store's "
+                f"the local emulator's SQL API serves queries (SELECT, WITH, DESCRIBE, SHOW TABLES) and the ops store's "
                 f"CREATE TABLE / ALTER TABLE ADD COLUMNS / MERGE; {type(tree).__name__.upper()} statements are not supported")
         if isinstance(tree, exp.Describe):
             return self._describe(tree)
         return LocalWarehouse(self.lakehouse, conform=False).query(statement, params, name="statement")
+
+    def _show_tables(self, catalog: str, schema: str) -> pa.Table:
+        """`SHOW TABLES IN catalog.schema` as Databricks answers it: database, tableName, isTemporary."""
+        folder = self.lakehouse / catalog / schema
+        names = sorted(p.name for p in folder.iterdir() if (p / "_delta_log").is_dir()) if folder.is_dir() else []
+        return pa.table({"database": [schema] * len(names), "tableName": names, "isTemporary": [False] * len(names)},
+                        schema=pa.schema([("database", pa.string()), ("tableName", pa.string()), ("isTemporary", pa.bool_())]))
 
     def _describe(self, tree: Any) -> pa.Table:
         from include.lakehouse.warehouse import LocalWarehouse

@@ -150,16 +150,23 @@ def collect(
     read("provisioning", "provisioning_runs", provisioning)
     read("reports", "health_reports", reports)
 
-    if approvals is None:
-        snap.sources["approvals"] = SourceStatus(up=False, error=approvals_error or "not read")
-    else:
-        snap.sources["approvals"] = SourceStatus(up=True)
-        snap.approvals_pending = len(approvals)
-        by_dag: dict[str, int] = {}
-        for item in approvals:
-            by_dag[item.dag_id] = by_dag.get(item.dag_id, 0) + 1
-        snap.approvals_pending_by_dag = [Sample(labels={"dag_id": d}, value=n) for d, n in sorted(by_dag.items())]
-        oldest = min((a.created_at for a in approvals), default=None)
-        snap.approval_oldest_wait_s = max((now - oldest).total_seconds(), 0.0) if oldest else 0.0
+    with_approvals(snap, approvals, approvals_error, now)
     snap.collect_seconds = round(time.perf_counter() - t0, 6)
+    return snap
+
+
+def with_approvals(snap: MetricsSnapshot, approvals: list[PendingApproval] | None, error: str | None,
+                   now: datetime) -> MetricsSnapshot:
+    """Set the approval metrics (read from Airflow, never from the warehouse) on `snap`, in place."""
+    if approvals is None:
+        snap.sources["approvals"] = SourceStatus(up=False, error=error or "not read")
+        return snap
+    snap.sources["approvals"] = SourceStatus(up=True)
+    snap.approvals_pending = len(approvals)
+    by_dag: dict[str, int] = {}
+    for item in approvals:
+        by_dag[item.dag_id] = by_dag.get(item.dag_id, 0) + 1
+    snap.approvals_pending_by_dag = [Sample(labels={"dag_id": d}, value=n) for d, n in sorted(by_dag.items())]
+    oldest = min((a.created_at for a in approvals), default=None)
+    snap.approval_oldest_wait_s = max((now - oldest).total_seconds(), 0.0) if oldest else 0.0
     return snap

@@ -98,6 +98,11 @@ class _SnapshotCollector:
         yield up
         yield GaugeMetricFamily("lakepilot_metrics_collect_seconds", "Time spent reading the metrics' sources.",
                                 value=s.collect_seconds)
+        if s.stored_age_s is not None:
+            yield GaugeMetricFamily("lakepilot_metrics_snapshot_age_seconds",
+                                    "Age of the stored snapshot the ops metrics come from (Databricks mode: written "
+                                    "by the last task that wrote LakePilot's tables; a scrape never queries the warehouse).",
+                                    value=s.stored_age_s)
 
 
 def render(snap: MetricsSnapshot) -> bytes:

@@ -69,3 +69,5 @@ class MetricsSnapshot(BaseModel):
     llm_latency: list[HistogramSample] = Field(default_factory=list)
     report_last_timestamp: float | None = None
     sources: dict[str, SourceStatus] = Field(default_factory=dict)
+    # Served from a stored snapshot (Databricks mode, include/metrics/stored.py): how old its ops values are.
+    stored_age_s: float | None = None

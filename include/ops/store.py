@@ -56,6 +56,14 @@ class OpsStore(Protocol):
     def describe(self) -> str: ...
 
 
+_WRITES = {"n": 0}
+
+
+def writes() -> int:
+    """How many upserts this process made (include/metrics/stored.py refreshes the metrics after any)."""
+    return _WRITES["n"]
+
+
 def _dedupe(records: Sequence[OpsRecord]) -> list[OpsRecord]:
     """Last record wins per natural key; all records must be of one model."""
     if not records:
@@ -98,6 +106,7 @@ class LocalOpsStore:
         rows = _dedupe(records)
         if not rows:
             return UpsertResult(table="", inserted=0, updated=0)
+        _WRITES["n"] += 1
         model = type(rows[0])
         full = self.full_name(model)
         source = to_table(rows)
@@ -203,6 +212,7 @@ class DatabricksOpsStore:
         rows = _dedupe(records)
         if not rows:
             return UpsertResult(table="", inserted=0, updated=0)
+        _WRITES["n"] += 1
         model = type(rows[0])
         full = self.full_name(model)
         if full not in self._created:

@@ -29,6 +29,8 @@ import pytest
 from include.devstack.local_stack import LocalStack, LocalStackConfig
 from include.devstack.procs import free_port
 from include.emulator.client import EmulatorClient
+from include.health.escalation import Escalation
+from include.health.lifecycle import FindingState, issue_key
 from include.lakehouse.delta_store import read_table
 from include.notify.message import text_part
 from include.notify.outbox import list_outbox, load_message
@@ -107,7 +109,8 @@ def _stack(tmp_path_factory: pytest.TempPathFactory, name: str, database_url: st
         passwords={"admin": "admin-e2e"}, production=production,
         extra_env={"LAKEPILOT_REMEDIATION_POLL_SECONDS": "2", "LAKEPILOT_REMEDIATION_SCHEDULE": "none",
                    "LAKEPILOT_REPORT_RECIPIENTS": "platform-team@example.com",
-                   "LAKEPILOT_APPROVER_EMAIL": "approvers@example.com", "LAKEPILOT_FAILURE_EMAIL": "oncall@example.com"},
+                   "LAKEPILOT_APPROVER_EMAIL": "approvers@example.com", "LAKEPILOT_FAILURE_EMAIL": "oncall@example.com",
+                   "LAKEPILOT_ESCALATION_EMAIL": "secops@example.com"},
     )
     stack = LocalStack(config)
     stack.start()
@@ -121,6 +124,37 @@ def _stack(tmp_path_factory: pytest.TempPathFactory, name: str, database_url: st
 def product(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, metadata_db) -> Iterator[Product]:
     mode = request.param
     yield from _stack(tmp_path_factory, f"golden-{mode}", metadata_db(f"golden_{mode}"), production=mode == "production")
+
+
+def _critical_findings_are_told_once(product: Product, data_end: datetime) -> None:
+    """The security sweep's critical burst was mailed at once; the next sweep still finding it tells nobody;
+    with `renotify_hours` 0 (the Variable) the one after tells again."""
+    critical = {issue_key(f.domain, f.check, f.entity_type, f.entity_id): f for f in product.store.read(Finding)
+                if f.domain == "security" and f.severity == "critical"}
+    assert len(critical) == 1, critical  # the workspace's one injected failed-login burst
+    ((key, burst),) = critical.items()
+
+    def told() -> list[str]:
+        return [m.subject for m in list_outbox(product.home / "outbox")
+                if "secops@example.com" in m.to and burst.entity_id in m.subject]
+
+    assert told() == [f"[LakePilot] CRITICAL security: failed login burst on {burst.entity_id}"], told()
+    (sent,) = [e for e in product.store.read(Escalation) if e.issue_key == key]
+    assert sent.status == "sent" and sent.channels == ["mail"] and sent.recipients == ["secops@example.com"]
+
+    dag = "health_security"
+    product.succeeded(dag, product.run(dag, "golden-again", run_after=data_end - timedelta(minutes=1)))
+    again = product.client.xcom(dag, "golden-again", "escalate")
+    assert again["held_back"] == [key] and again["told"] == [] and len(told()) == 1, again
+    product.client.request("POST", "/api/v2/variables", json={"key": "lakepilot_health_settings",
+                                                               "value": json.dumps({"renotify_hours": 0})})
+    try:
+        product.succeeded(dag, product.run(dag, "golden-renotify", run_after=data_end - timedelta(minutes=2)))
+    finally:
+        product.client.request("DELETE", "/api/v2/variables/lakepilot_health_settings")
+    assert product.client.xcom(dag, "golden-renotify", "escalate")["told"] == [key] and len(told()) == 2
+    (state,) = product.store.read(FindingState, {"issue_key": key})
+    assert state.notified_count == 2
 
 
 def test_the_whole_product_through_the_rest_api(product: Product) -> None:
@@ -146,6 +180,8 @@ def test_the_whole_product_through_the_rest_api(product: Product) -> None:
     ours = [f for f in findings if f.window_end == data_end]
     assert {f.domain for f in ours} >= {"cost", "security", "reliability"}, sorted({f.domain for f in findings})
     assert len(findings) == len({f.finding_id for f in findings})
+
+    _critical_findings_are_told_once(product, data_end)
 
     report_run = product.run("daily_health_report", "golden", run_after=data_end)
     product.succeeded("daily_health_report", report_run)
