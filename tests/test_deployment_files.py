@@ -54,8 +54,34 @@ def test_every_airflow_service_gets_connections_and_lakepilot_settings(compose: 
                     "AIRFLOW__CORE__EXECUTION_API_SERVER_URL", "AIRFLOW__API_AUTH__JWT_SECRET"):
             assert key in env, f"{name} lacks {key}"
         assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
-        mounts = {v.split(":")[1] for v in compose["services"][name]["volumes"] if v.startswith("./")}
-        assert {"/opt/airflow/dags", "/opt/airflow/plugins", "/opt/lakepilot/include", "/opt/lakepilot/agents"} <= mounts
+        # Production runs from the image: no bind mount of the working tree (that is the dev override's job).
+        mounted = [v for v in compose["services"][name]["volumes"] if v.startswith(("./", "/"))]
+        assert not mounted, f"{name} bind-mounts {mounted}"
+        assert any(v.startswith("lakepilot-state:") for v in compose["services"][name]["volumes"])
+
+
+CODE = {"/opt/airflow/dags": "dags", "/opt/airflow/plugins": "plugins", "/opt/lakepilot/include": "include",
+        "/opt/lakepilot/agents": "agents", "/opt/lakepilot/cli": "cli"}
+
+
+def test_the_image_is_the_product_and_the_dev_override_mounts_the_tree_over_it(compose: dict) -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    copied = {m.group(2): m.group(1) for m in re.finditer(r"^COPY --chown=airflow:0 (\S+) (\S+)$", dockerfile, re.M)}
+    for target, folder in CODE.items():
+        assert copied.get(target) == folder, f"the image does not bake {folder}/ into {target}"
+        assert (ROOT / folder).is_dir()
+    assert "LAKEPILOT_CACHE=/opt/lakepilot/cache" in dockerfile and "get_model()" in dockerfile  # router trained at build
+    assert re.search(r"chown -R airflow:0 /opt/airflow/lakepilot-state", dockerfile)  # the named volume's owner
+    for arch in ("AMD64", "ARM64"):
+        assert re.search(rf"^ARG TERRAFORM_SHA256_{arch}=[0-9a-f]{{64}}$", dockerfile, re.M), arch
+    assert "sha256sum -c" in dockerfile
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert not {"dags", "plugins", "include", "agents", "cli"} & set(ignored)
+    dev = yaml.safe_load((ROOT / "docker-compose.dev.yaml").read_text())
+    for name in AIRFLOW_SERVICES:
+        assert name in compose["services"]
+        mounts = {v.split(":")[1]: v.split(":")[0] for v in dev["services"][name]["volumes"]}
+        assert mounts == {target: f"./{folder}" for target, folder in CODE.items()}, name
 
 
 def test_production_uses_a_real_auth_manager(compose: dict) -> None:
