@@ -144,7 +144,25 @@ def test_monitoring_profile_scrapes_lakepilot_metrics(compose: dict) -> None:
     uid = datasource["datasources"][0]["uid"]
     assert datasource["datasources"][0]["url"] == "http://prometheus:9090"
     dashboard = json.loads((ROOT / "monitoring/grafana/dashboards/lakepilot.json").read_text())
-    assert {p["datasource"]["uid"] for p in dashboard["panels"] if p["type"] != "row"} == {uid}
+    variables = {v["name"]: v for v in dashboard["templating"]["list"]}
+    assert variables["datasource"]["type"] == "datasource" and variables["datasource"]["current"]["value"] == uid
+    assert "label_values(up, deployment)" in variables["deployment"]["definition"]
+    panels = [p for p in dashboard["panels"] if p["type"] != "row"]
+    assert {p["datasource"]["uid"] for p in panels} == {"${datasource}"}
+    for panel in panels:
+        for target in panel["targets"]:
+            for name in re.findall(r"\b(?:lakepilot|airflow)_[a-z0-9_]+", target["expr"]):
+                assert f'{name}{{deployment=~"$deployment"' in target["expr"], (panel["title"], target["expr"])
+    # Every scrape job labels its deployment (the dashboard's selector), Airflow's metrics included.
+    jobs = {j["job_name"]: j for j in prom["scrape_configs"]}
+    assert jobs["airflow"]["static_configs"][0]["targets"] == ["statsd-exporter:9102"]
+    assert all(j["static_configs"][0]["labels"]["deployment"] for j in jobs.values())
+    assert services["statsd-exporter"]["profiles"] == ["monitoring"]
+    assert any("9125" in arg for arg in services["statsd-exporter"]["command"])
+    env = compose["services"]["airflow-scheduler"]["environment"]
+    assert env["AIRFLOW__METRICS__STATSD_HOST"] == "statsd-exporter" and env["AIRFLOW__METRICS__STATSD_PORT"] == "9125"
+    assert env["AIRFLOW__METRICS__STATSD_ON"] == "${AIRFLOW_STATSD_ON:-false}"
+    assert "statsd" in _declared("requirements-deploy.txt")  # Airflow's StatsD client, in the image
 
 
 DEV_TOOLS = {"pytest", "pytest-timeout", "hypothesis", "ruff", "mypy", "playwright"}
