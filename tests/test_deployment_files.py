@@ -283,3 +283,26 @@ def test_the_venv_is_the_lock_and_the_runtime_set_pulls_in_no_dev_tool() -> None
             drift[name] = (lock[name], installed)
     assert not unlocked, f"installed but not in requirements.lock (run `make lock`): {unlocked}"
     assert not drift, f"installed versions differ from requirements.lock (lock, installed): {drift}"
+
+
+def test_helm_values_run_the_same_image_and_settings_as_compose(compose: dict) -> None:
+    values = yaml.safe_load((ROOT / "deploy" / "helm" / "values.yaml").read_text())
+    pins = _pins()
+    assert values["airflowVersion"] == values["defaultAirflowTag"] == pins["apache-airflow"]
+    assert values["executor"] in {"CeleryExecutor", "KubernetesExecutor"}
+    assert values["dags"]["gitSync"]["enabled"] is False  # DAGs are in the image
+    env = {e["name"]: e["value"] for e in values["env"]}
+    compose_env = compose["services"]["airflow-scheduler"]["environment"]
+    lakepilot = {k for k in env if k.startswith("LAKEPILOT_")}
+    assert {"LAKEPILOT_WAREHOUSE", "LAKEPILOT_OPS_CATALOG", "LAKEPILOT_OPS_SCHEMA", "LAKEPILOT_HOME"} <= lakepilot
+    documented = (ROOT / "docs" / "deployment.md").read_text()
+    assert all(k in compose_env or k in documented for k in lakepilot)
+    # Connections come from a secret (or a secrets backend), never as values in the file.
+    from_secret = {s["envName"] for s in values["secret"]}
+    assert {"AIRFLOW_CONN_DATABRICKS_DEFAULT", "AIRFLOW_CONN_SMTP_DEFAULT", "AIRFLOW_CONN_LAKEPILOT_LLM"} <= from_secret
+    assert not any(k.startswith("AIRFLOW_CONN_") or "TOKEN" in k or "PASSWORD" in k for k in env)
+    # Every Airflow pod mounts the shared state volume where LAKEPILOT_HOME points.
+    (mount,) = [m for m in values["volumeMounts"] if m["name"] == "lakepilot-state"]
+    assert mount["mountPath"] == env["LAKEPILOT_HOME"]
+    assert env["LAKEPILOT_TERRAFORM_HOME"].startswith(env["LAKEPILOT_HOME"])
+    assert values["statsd"]["enabled"] is True
