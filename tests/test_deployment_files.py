@@ -305,4 +305,8 @@ def test_helm_values_run_the_same_image_and_settings_as_compose(compose: dict) -
     (mount,) = [m for m in values["volumeMounts"] if m["name"] == "lakepilot-state"]
     assert mount["mountPath"] == env["LAKEPILOT_HOME"]
     assert env["LAKEPILOT_TERRAFORM_HOME"].startswith(env["LAKEPILOT_HOME"])
+    (volume,) = [v for v in values["volumes"] if v["name"] == "lakepilot-state"]
+    pvc = yaml.safe_load((ROOT / "deploy" / "helm" / "lakepilot-state-pvc.yaml").read_text())
+    assert volume["persistentVolumeClaim"]["claimName"] == pvc["metadata"]["name"]
+    assert pvc["spec"]["accessModes"] == ["ReadWriteMany"]  # every worker sees the same stacks and plans
     assert values["statsd"]["enabled"] is True
