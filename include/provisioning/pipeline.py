@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from include.provisioning.cost import CostEstimate
+from include.provisioning.expiry import record_applied, write_spec
 from include.provisioning.plan import (
     ValidatedPlan,
     confirm_threshold_usd,
@@ -147,6 +148,7 @@ def plan_capability(validated: ValidatedPlan, capability: str, run_id: str,
         plan_monthly_usd=validated.monthly_usd, budget_usd=plan.budget_usd,
     )
     (workdir / stacks.SUMMARY_FILE).write_text(step.model_dump_json(indent=2))
+    write_spec(workdir, validated, capability, run_id)  # what this plan would make the stack (include/provisioning/expiry.py)
     log.info("%s: %d to add, %d to change, %d to destroy; plan sha256 %s", capability, summary.adds,
              summary.changes, summary.destroys, step.plan_hash)
     return step
@@ -205,6 +207,7 @@ def apply_capability(step: PlanStep, approval: ApprovalDecision | None, confirma
         check_plan_unchanged(step.plan_file, approval.plan_hash)
         runner.apply(step.plan_file)
         state = runner.show_state()
+        record_applied(Path(step.workdir), step.stack, step.capability)  # the stack's last applied desired state
     result = ApplyResult(capability=step.capability, stack=step.stack, plan_hash=step.plan_hash,
                          outputs=runner.outputs(), resources=state_resources(state))
     (Path(step.workdir) / "apply.json").write_text(result.model_dump_json(indent=2))

@@ -265,3 +265,41 @@ def test_provisioning_runs_through_airflow(airflow_only, airflow_logs, tmp_path:
     assert results["tamper"]["unchanged_approve"]["required"] is False
     assert results["tamper"]["unchanged_apply"] == "skipped"
     assert again["e2e-tamper-again"].outcome == "no_changes"
+
+
+def test_an_expired_rule_is_closed_by_the_scheduled_dag(airflow_only, airflow_logs) -> None:
+    """A rule applied with an expiry is removed by `close_expired_firewall_rules` through an approved run."""
+    from datetime import date, timedelta
+
+    config, client = airflow_only
+    _CONFIGS[config.base_url] = config
+    home = Path(config.extra_env["LAKEPILOT_HOME"])
+    _wait_listed(client)
+    tomorrow = date.today() + timedelta(days=1)
+    plan = make_plan(FIREWALL, stack="e2e-expiry")
+    (cap,) = plan.capabilities
+    rules = [{**r, "expires_on": tomorrow.isoformat() if "443" in r["ports"] else None} for r in cap.params["rules"]]
+    plan = plan.model_copy(update={"capabilities": [cap.model_copy(update={"params": {**cap.params, "rules": rules}})]})
+    client.unpause(DAG)
+    opened = client.trigger(DAG, conf=plan_json(plan), run_id="e2e-expiry-open")["dag_run_id"]
+    for task in ("firewall_ports.approve", "firewall_ports.confirm"):
+        _answer(client, opened, task, "Approve")
+    assert client.wait_run(DAG, opened, timeout=240)["state"] == "success", airflow_logs(config)
+    assert "azurerm_network_security_rule__rule_allow_tcp_443" in _inputs(_state(home, "e2e-expiry", "firewall_ports"))
+
+    expiry, day = "close_expired_firewall_rules", tomorrow + timedelta(days=1)
+    client.unpause(expiry)
+    client.trigger(expiry, conf={"as_of": day.isoformat()}, run_id="e2e-expiry-check")
+    assert client.wait_run(expiry, "e2e-expiry-check", timeout=240)["state"] == "success", airflow_logs(config)
+    (closing,) = client.xcom(expiry, "e2e-expiry-check", "find_expired")
+    run_id = closing["trigger_run_id"]
+    assert run_id == f"expiry__e2e-expiry__{day.isoformat()}"
+    for task in ("firewall_ports.approve", "firewall_ports.confirm"):  # the same approval path as any change
+        _answer(client, run_id, task, "Approve")
+    assert client.wait_run(DAG, run_id, timeout=240)["state"] == "success", airflow_logs(config)
+    left = set(_inputs(_state(home, "e2e-expiry", "firewall_ports")))
+    assert "azurerm_network_security_rule__rule_allow_tcp_443" not in left
+    assert "azurerm_network_security_rule__rule_allow_tcp_8443" in left
+    row = next(r for r in LocalOpsStore(home / "lakehouse").read(ProvisioningRun) if r.run_id == run_id)
+    assert row.requester == "lakepilot-expiry" and row.outcome == "applied" and row.approver == "admin"
+    assert "allow-tcp-443" in row.request

@@ -130,12 +130,17 @@ class FirewallParams(BaseModel):
 
     nsg_name: str
     create_resource_group: bool = False
-    rules: list[FirewallRule] = Field(min_length=1, max_length=100)
+    rules: list[FirewallRule] = Field(max_length=100)
     allow_public_admin_ports: bool = False
     override_reason: str | None = Field(default=None, max_length=500)
+    # Set only by the expiry DAG (include/provisioning/expiry.py) when every rule has expired: the plan keeps the
+    # security group and removes its rules. A request always opens at least one rule.
+    closes_expired_rules: bool = False
 
     @model_validator(mode="after")
     def _safe(self) -> FirewallParams:
+        if not self.rules and not self.closes_expired_rules:
+            raise ValueError("rules: at least one rule is needed")
         for field in ("name", "priority"):
             values = [(getattr(r, field), r.direction) for r in self.rules]
             if len(values) != len(set(values)):
