@@ -32,7 +32,7 @@ def main() -> int:
                 "--disable-pip-version-check", "--report", str(report)]
         for name in INPUTS:
             args += ["-r", str(ROOT / name)]
-        subprocess.run(args, check=True)
+        subprocess.run(args, check=True)  # noqa: S603 - fixed argv: this interpreter's pip, our requirement files
         resolved = json.loads(report.read_text())["install"]
     pins = sorted({(item["metadata"]["name"].lower().replace("_", "-"), item["metadata"]["version"]) for item in resolved})
     python = ".".join(map(str, sys.version_info[:2]))
