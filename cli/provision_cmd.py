@@ -71,6 +71,7 @@ def _trigger(plan: Any, session: Any | None, save: Any, as_json: bool) -> None:
     from cli.output import err, fail, json_line
     from cli.provision_trigger import trigger_plan
     from include.airflow_api import AirflowApiError
+    from include.provisioning.plan import DAG_FOR
 
     retry = f" (the plan is saved; retry with --session {session.id})" if session else ""
     try:
@@ -78,13 +79,13 @@ def _trigger(plan: Any, session: Any | None, save: Any, as_json: bool) -> None:
     except requests.RequestException as exc:
         fail(f"could not reach Airflow: {type(exc).__name__}: {exc}{retry}")
     except (AirflowApiError, RuntimeError, OSError) as exc:
-        fail(f"could not trigger provision_infrastructure: {exc}{retry}")
+        fail(f"could not trigger {DAG_FOR[plan.action]}: {exc}{retry}")
     if session is not None:
         session.status = "triggered"
         session.run = run.model_dump()
         save()
     if run.unpaused:
-        err.print("[dim](unpaused provision_infrastructure)[/dim]")
+        err.print(f"[dim](unpaused {run.dag_id})[/dim]")
     err.print(f"[bold green]Triggered[/bold green] {run.dag_id} run {run.dag_run_id}\n"
               f"Approve each step in Airflow (Required actions): {run.url}")
     if as_json:
@@ -118,6 +119,28 @@ def _dry_run(request: str | None, answers: dict[str, list[str]], target: str, ll
         raise typer.Exit(3)
 
 
+def _destroy(stack: str, why: str, no_trigger: bool, as_json: bool) -> None:
+    from agents.provisioning.draft import default_requester
+    from cli.output import banner, err, fail, json_line
+    from include.provisioning.decommission import destroy_plan
+    from include.provisioning.plan import PlanValidationError, validate_plan
+
+    try:
+        validated = validate_plan(destroy_plan(stack, default_requester(), reason=why))
+    except (LookupError, ValueError, PlanValidationError) as exc:
+        fail(str(exc))
+    banner(f"destroy stack {stack} ({', '.join(reversed(validated.order))}), target {validated.plan.target}")
+    for name in reversed(validated.order):
+        err.print(f"[bold]{name}[/bold] (about ${validated.capabilities[name].monthly_usd:,.2f}/month today):")
+        for line in validated.capabilities[name].description:
+            err.print(f"  {line}")
+    if no_trigger:
+        if as_json:
+            json_line(validated.plan.model_dump(mode="json"))
+        return
+    _trigger(validated.plan, None, lambda: None, as_json)
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def provision(
@@ -131,6 +154,9 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the triggered run (or the dry run) as JSON.")] = False,
         dry: Annotated[bool, typer.Option("--dry-run", help="No prompts, nothing saved or triggered: print what the "
                                           "request becomes (with --answers) and exit 3 if a question is open.")] = False,
+        destroy: Annotated[str | None, typer.Option("--destroy", help="Destroy what LakePilot applied on this stack "
+                                                    "(decommission_infrastructure: approved like any change).")] = None,
+        why: Annotated[str, typer.Option("--why", help="With --destroy: the reason, recorded with the run.")] = "",
     ) -> None:
         """Describe what you need; LakePilot plans it, Airflow asks for approval and applies exactly that plan."""
         from agents.llm import LLMConfig, build_chat_model, llm_mode_label
@@ -142,6 +168,9 @@ def register(app: typer.Typer) -> None:
 
         if target not in ("sandbox", "azure"):
             fail(f"--target {target!r}: use sandbox or azure")
+        if destroy is not None:
+            _destroy(destroy, why, no_trigger or dry, as_json)
+            return
         if plan_file is not None:
             try:
                 validated = validate_plan(json.loads(plan_file.read_text()))

@@ -18,9 +18,9 @@ from pydantic import BaseModel
 
 from include.airflow_api import AirflowClient
 from include.config import state_dir
-from include.provisioning.plan import ProvisioningPlan, plan_json, validate_plan
+from include.provisioning.plan import DAG_FOR, ProvisioningPlan, plan_json, validate_plan
 
-DAG_ID = "provision_infrastructure"
+DAG_ID = "provision_infrastructure"  # a destroy plan goes to DAG_FOR["destroy"]
 
 
 class TriggeredRun(BaseModel):
@@ -52,19 +52,21 @@ def airflow_client() -> AirflowClient:
 def run_id_for(plan: ProvisioningPlan) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     base = plan.session_id or plan.stack
-    return re.sub(r"[^A-Za-z0-9_.~:+-]", "-", f"provision-{base}-{stamp}")[:200]
+    verb = "decommission" if plan.action == "destroy" else "provision"
+    return re.sub(r"[^A-Za-z0-9_.~:+-]", "-", f"{verb}-{base}-{stamp}")[:200]
 
 
 def trigger_plan(plan: ProvisioningPlan, client: AirflowClient | None = None, run_id: str | None = None) -> TriggeredRun:
     """Validate once more, unpause the DAG if needed, trigger it; return the run and its UI address."""
     validate_plan(plan)
+    dag_id = DAG_FOR[plan.action]
     client = client or airflow_client()
-    dag: dict[str, Any] = client.request("GET", f"/api/v2/dags/{DAG_ID}")
+    dag: dict[str, Any] = client.request("GET", f"/api/v2/dags/{dag_id}")
     unpaused = False
     if dag.get("is_paused"):
-        client.unpause(DAG_ID)
+        client.unpause(dag_id)
         unpaused = True
-    run = client.trigger(DAG_ID, conf=plan_json(plan), run_id=run_id or run_id_for(plan))
+    run = client.trigger(dag_id, conf=plan_json(plan), run_id=run_id or run_id_for(plan))
     run_id = run["dag_run_id"]
-    return TriggeredRun(dag_id=DAG_ID, dag_run_id=run_id, url=f"{client.base_url}/dags/{DAG_ID}/runs/{run_id}",
+    return TriggeredRun(dag_id=dag_id, dag_run_id=run_id, url=f"{client.base_url}/dags/{dag_id}/runs/{run_id}",
                         state=run.get("state"), unpaused=unpaused)

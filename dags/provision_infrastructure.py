@@ -1,4 +1,5 @@
 """Provision infrastructure from a validated plan: per capability plan → approve → (confirm) → apply.
+The same builder makes `decommission_infrastructure`, which destroys a stack's capabilities (dependents first).
 
 Wiring only: the steps live in `include.provisioning.pipeline`; task groups come from the
 capability registry at parse time (light imports), so a new capability needs no change here.
@@ -41,8 +42,8 @@ VALIDATE = "validate_plan"
 
 
 @task(task_id=VALIDATE)
-def validate_plan() -> dict:
-    """Validate conf as a provisioning plan; record the run; fail (no retry) when invalid."""
+def validate_plan(action: str) -> dict:
+    """Validate conf as a provisioning plan for this DAG's action; record the run; fail (no retry) when invalid."""
     from airflow.sdk.exceptions import AirflowFailException
     from lakepilot_airflow.connections import resolve_warehouse
 
@@ -55,7 +56,7 @@ def validate_plan() -> dict:
     store = get_ops_store(resolve_warehouse())
     try:
         validated = start_run(dag_run.conf or {}, dag_run.run_id, getattr(dag_run, "triggering_user_name", None),
-                              store)
+                              store, action=action)
     except PlanValidationError as exc:
         raise AirflowFailException(str(exc)) from exc
     return validated.model_dump(mode="json")
@@ -123,38 +124,60 @@ def record(capabilities: list[str]) -> dict:
     return {"outcome": row["outcome"], "capability_outcomes": row["capability_outcomes"]}
 
 
-@dag(
-    dag_id="provision_infrastructure",
-    schedule=None,
-    start_date=datetime(2026, 1, 1),
-    catchup=False,
-    max_active_runs=8,
-    tags=["lakepilot", "provisioning", "terraform", "hitl"],
-    doc_md=DOC,
-    default_args={"on_failure_callback": failure_notifier(), "retries": 1, "retry_delay": timedelta(seconds=30), "owner": "lakepilot"},
-)
-def provision_infrastructure():
-    registry = get_registry()
-    validated = validate_plan()
-    applies = {}
-    plans = {}
-    for name in registry.order():
-        with TaskGroup(group_id=name, tooltip=registry.get(name).description):
-            planned = plan.override(task_id="plan")(name, validated)
-            # A quick retry re-asks at once if an answer raced the scheduler (see docs/provisioning.md).
-            approve = PlanApprovalOperator(task_id="approve", capability=name, stage="approve",
-                                           plan_task_id=f"{name}.plan", validate_task_id=VALIDATE,
-                                           retries=2, retry_delay=timedelta(seconds=5))
-            confirm = PlanApprovalOperator(task_id="confirm", capability=name, stage="confirm",
-                                           plan_task_id=f"{name}.plan", validate_task_id=VALIDATE,
-                                           retries=2, retry_delay=timedelta(seconds=5))
-            applied = apply.override(task_id="apply")(name, planned)
-            planned >> approve >> confirm >> applied
-        plans[name], applies[name] = planned, applied
-    for name in registry.order():
-        for dep in registry.get(name).depends_on:
-            applies[dep] >> plans[name]
-    record(registry.order()) << [validated, *applies.values()]
+def build(dag_id: str, action: str, doc: str):
+    """The provisioning DAG: per capability plan → approve → (confirm) → apply, in dependency order for an
+    apply and the other way round (dependents first) for a destroy."""
+
+    @dag(
+        dag_id=dag_id,
+        schedule=None,
+        start_date=datetime(2026, 1, 1),
+        catchup=False,
+        max_active_runs=8,
+        tags=["lakepilot", "provisioning", "terraform", "hitl"],
+        doc_md=doc,
+        default_args={"on_failure_callback": failure_notifier(), "retries": 1, "retry_delay": timedelta(seconds=30),
+                      "owner": "lakepilot"},
+    )
+    def provisioning():
+        registry = get_registry()
+        validated = validate_plan(action)
+        applies = {}
+        plans = {}
+        for name in registry.order():
+            with TaskGroup(group_id=name, tooltip=registry.get(name).description):
+                planned = plan.override(task_id="plan")(name, validated)
+                # A quick retry re-asks at once if an answer raced the scheduler (see docs/provisioning.md).
+                approve = PlanApprovalOperator(task_id="approve", capability=name, stage="approve",
+                                               plan_task_id=f"{name}.plan", validate_task_id=VALIDATE,
+                                               retries=2, retry_delay=timedelta(seconds=5))
+                confirm = PlanApprovalOperator(task_id="confirm", capability=name, stage="confirm",
+                                               plan_task_id=f"{name}.plan", validate_task_id=VALIDATE,
+                                               retries=2, retry_delay=timedelta(seconds=5))
+                applied = apply.override(task_id="apply")(name, planned)
+                planned >> approve >> confirm >> applied
+            plans[name], applies[name] = planned, applied
+        for name in registry.order():
+            for dep in registry.get(name).depends_on:
+                if action == "destroy":
+                    applies[name] >> plans[dep]  # what depends on a capability goes first
+                else:
+                    applies[dep] >> plans[name]
+        record(registry.order()) << [validated, *applies.values()]
+
+    return provisioning()
 
 
-provision_infrastructure()
+DECOMMISSION_DOC = """
+### Decommission infrastructure
+Triggered with a **destroy plan** as conf (`lakepilot provision --destroy STACK`, or
+`include.provisioning.decommission.destroy_plan`): the plan each capability of the stack last applied, with
+`action: destroy`. The same guarantees as provisioning, the other way round — per capability, dependents
+first: **plan** (`terraform plan -destroy`, summary and what it cost), **approve**, **confirm** (a destroy is
+always confirmed twice), **apply** exactly the approved plan under the stack's lock. An apply plan is refused
+here, and a destroy plan by provision_infrastructure. Every run is recorded in
+`lakepilot.ops.provisioning_runs` with `action = destroy`.
+"""
+
+provision_infrastructure = build("provision_infrastructure", "apply", DOC)
+decommission_infrastructure = build("decommission_infrastructure", "destroy", DECOMMISSION_DOC)

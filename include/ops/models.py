@@ -183,6 +183,7 @@ class ProvisioningRun(OpsRecord):
     request: str = ""
     error: str | None = None
     agent_path: str = "plan_file"
+    action: str = "apply"  # or "destroy" (decommission_infrastructure)
 
 
 class ConversationTurn(OpsRecord):

@@ -83,6 +83,11 @@ def record_applied(workdir: Path, stack: str, capability: str) -> Path | None:
     return target
 
 
+def forget_applied(stack: str, capability: str) -> None:
+    """After a destroy: the stack's capability holds nothing any more."""
+    applied_spec_file(stack, capability).unlink(missing_ok=True)
+
+
 def _closing(spec: AppliedSpec, today: date) -> ExpiryClosing | None:
     (cap,) = [c for c in spec.plan.capabilities if c.name == CAPABILITY]
     rules = list(cap.params.get("rules") or [])

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from include.provisioning.cost import CostEstimate
-from include.provisioning.expiry import record_applied, write_spec
+from include.provisioning.expiry import forget_applied, record_applied, write_spec
 from include.provisioning.plan import (
     ValidatedPlan,
     confirm_threshold_usd,
@@ -68,6 +68,7 @@ class PlanStep(BaseModel):
     confirm_reasons: list[str] = Field(default_factory=list)
     plan_monthly_usd: float | None = None  # the whole plan's estimate, against...
     budget_usd: float | None = None  # ...the requester's monthly budget
+    action: str = "apply"  # or "destroy" (decommission_infrastructure)
     planned_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -132,10 +133,14 @@ def plan_capability(validated: ValidatedPlan, capability: str, run_id: str,
     runner = TerraformRunner(workdir, env)
     runner.init()
     plan_file = workdir / stacks.PLAN_FILE
-    has_changes = runner.plan(plan_file)
+    destroy = plan.action == "destroy"
+    has_changes = runner.plan(plan_file, destroy=destroy)
     summary = summarise_plan(runner.show_plan(plan_file))
     reasons = []
-    if has_changes:
+    if has_changes and destroy:  # removing infrastructure is always confirmed twice
+        reasons.append(f"destroys every resource of {capability} on stack {plan.stack} "
+                       f"(about ${vc.monthly_usd:,.2f}/month today)")
+    elif has_changes:
         reasons += vc.sensitive
         threshold = confirm_threshold_usd(plan)
         if vc.monthly_usd > threshold:
@@ -145,10 +150,11 @@ def plan_capability(validated: ValidatedPlan, capability: str, run_id: str,
         requester=plan.requester, workdir=str(workdir), plan_file=str(plan_file),
         plan_hash=sha256_file(plan_file), has_changes=has_changes, summary=summary, cost=vc.cost,
         monthly_usd=vc.monthly_usd, risk=vc.risk, sensitive=vc.sensitive, confirm_reasons=reasons,
-        plan_monthly_usd=validated.monthly_usd, budget_usd=plan.budget_usd,
+        plan_monthly_usd=validated.monthly_usd, budget_usd=plan.budget_usd, action=plan.action,
     )
     (workdir / stacks.SUMMARY_FILE).write_text(step.model_dump_json(indent=2))
-    write_spec(workdir, validated, capability, run_id)  # what this plan would make the stack (include/provisioning/expiry.py)
+    if not destroy:
+        write_spec(workdir, validated, capability, run_id)  # what this plan would make the stack (provisioning/expiry.py)
     log.info("%s: %d to add, %d to change, %d to destroy; plan sha256 %s", capability, summary.adds,
              summary.changes, summary.destroys, step.plan_hash)
     return step
@@ -207,7 +213,10 @@ def apply_capability(step: PlanStep, approval: ApprovalDecision | None, confirma
         check_plan_unchanged(step.plan_file, approval.plan_hash)
         runner.apply(step.plan_file)
         state = runner.show_state()
-        record_applied(Path(step.workdir), step.stack, step.capability)  # the stack's last applied desired state
+        if step.action == "destroy":
+            forget_applied(step.stack, step.capability)  # nothing left to expire or to destroy again
+        else:
+            record_applied(Path(step.workdir), step.stack, step.capability)  # the stack's last applied desired state
     result = ApplyResult(capability=step.capability, stack=step.stack, plan_hash=step.plan_hash,
                          outputs=runner.outputs(), resources=state_resources(state))
     (Path(step.workdir) / "apply.json").write_text(result.model_dump_json(indent=2))

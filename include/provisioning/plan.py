@@ -18,6 +18,10 @@ from include.provisioning.cost import CostEstimate
 from include.provisioning.registry import CapabilityRegistry, get_registry
 
 Target = Literal["sandbox", "azure"]
+# "apply" creates or changes (provision_infrastructure); "destroy" removes what the stack's capabilities hold
+# (decommission_infrastructure, include/provisioning/decommission.py).
+PlanAction = Literal["apply", "destroy"]
+DAG_FOR: dict[str, str] = {"apply": "provision_infrastructure", "destroy": "decommission_infrastructure"}
 _STACK = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _USER = re.compile(r"^[A-Za-z0-9_.@+-]{1,128}$")
 
@@ -79,6 +83,7 @@ class ProvisioningPlan(BaseModel):
                                      description="monthly budget (USD) the estimate must stay within; None: no limit")
     session_id: str | None = None
     parsed_by: Literal["deterministic", "llm", "plan_file"] = "plan_file"
+    action: PlanAction = "apply"
 
     @field_validator("stack")
     @classmethod
@@ -180,7 +185,7 @@ def validate_plan(data: dict[str, Any] | ProvisioningPlan, registry: CapabilityR
         outside = sorted(set(plan.approval.approvers) - allowed)
         problems.append(f"approval.approvers: {outside} are not in {ENV_APPROVERS}")
     total = round(sum(c.monthly_usd for c in caps.values()), 2)
-    if plan.budget_usd is not None and not problems and total > plan.budget_usd:
+    if plan.action == "apply" and plan.budget_usd is not None and not problems and total > plan.budget_usd:
         problems.append(f"budget: the estimate ${total:,.2f}/month is above the budget ${plan.budget_usd:,.2f}/month; "
                         "make the plan smaller (e.g. fewer workers, a smaller node size) or raise the budget")
     if problems:

@@ -92,6 +92,7 @@ def build_run_record(
         triggered_by=triggered_by,
         request=plan.request,
         agent_path=plan.parsed_by,
+        action=plan.action,
         updated_at=utcnow(),
     )
 

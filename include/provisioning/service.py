@@ -21,7 +21,7 @@ from include.provisioning.pipeline import (
     apply_capability,
     plan_capability,
 )
-from include.provisioning.plan import PlanValidationError, ValidatedPlan, validate_plan
+from include.provisioning.plan import DAG_FOR, PlanValidationError, ValidatedPlan, validate_plan
 from include.provisioning.records import build_run_record, invalid_run_record
 from include.untrusted.limits import check_conf
 
@@ -35,14 +35,21 @@ def _store(store: OpsStore | None) -> OpsStore:
 
 
 def start_run(conf: Mapping[str, Any], run_id: str, triggered_by: str | None,
-              store: OpsStore | None = None) -> ValidatedPlan:
-    """Validate the conf; record the run as `planning` (or `invalid`, then re-raise)."""
+              store: OpsStore | None = None, action: str = "apply") -> ValidatedPlan:
+    """Validate the conf; record the run as `planning` (or `invalid`, then re-raise).
+
+    `action` is what the DAG does: a destroy plan is refused by provision_infrastructure and an apply
+    plan by decommission_infrastructure, so neither can be smuggled through the other's approvals.
+    """
     try:
         try:
             check_conf(conf)
         except ValueError as exc:
             raise PlanValidationError([str(exc)]) from None
         validated = validate_plan(dict(conf))
+        if validated.plan.action != action:
+            raise PlanValidationError([f"action: this is {DAG_FOR[action]}; a plan to {validated.plan.action} "
+                                       f"goes to {DAG_FOR[validated.plan.action]}"])
     except PlanValidationError as exc:
         _store(store).upsert([invalid_run_record(run_id, dict(conf), str(exc), triggered_by)])
         raise
@@ -50,7 +57,7 @@ def start_run(conf: Mapping[str, Any], run_id: str, triggered_by: str | None,
     _store(store).upsert([ProvisioningRun(
         run_id=run_id, stack=plan.stack, requester=plan.requester, capabilities=validated.order,
         cost_estimate_usd=validated.monthly_usd, outcome="planning", target=plan.target,
-        triggered_by=triggered_by, request=plan.request, agent_path=plan.parsed_by,
+        triggered_by=triggered_by, request=plan.request, agent_path=plan.parsed_by, action=plan.action,
     )])
     log.info("plan for stack %s valid: %s, about $%.2f/month", plan.stack, ", ".join(validated.order),
              validated.monthly_usd)
@@ -58,7 +65,17 @@ def start_run(conf: Mapping[str, Any], run_id: str, triggered_by: str | None,
 
 
 def blocked_by(validated: ValidatedPlan, capability: str, pull: Pull) -> str | None:
-    """Why `capability` must not be planned in this run (a dependency not applied), or None."""
+    """Why `capability` must not be planned in this run (a dependency not applied), or None.
+
+    A destroy runs the other way round: a capability goes only after everything that depends on it is gone.
+    """
+    if validated.plan.action == "destroy":
+        for other, vc in validated.capabilities.items():
+            if capability in vc.depends_on and pull(f"{other}.apply") is None:
+                step = pull(f"{other}.plan")
+                if not (step is not None and not step.get("has_changes", True)):
+                    return f"{capability} is needed by {other}, which was not destroyed in this run"
+        return None
     for dep in validated.capabilities[capability].depends_on:
         applied = pull(f"{dep}.apply")
         step = pull(f"{dep}.plan")

@@ -112,10 +112,10 @@ class TerraformRunner:
             raise TerraformError("fmt", proc.returncode, proc.stdout + proc.stderr)
         return [line for line in proc.stdout.splitlines() if line.strip()]
 
-    def plan(self, out_file: str | Path) -> bool:
-        """`plan -out`; True when the plan has changes (`-detailed-exitcode` 2)."""
+    def plan(self, out_file: str | Path, *, destroy: bool = False) -> bool:
+        """`plan -out` (`-destroy`: remove everything in the state); True when it has changes (`-detailed-exitcode` 2)."""
         argv = [terraform_binary(), "plan", "-input=false", "-no-color", "-detailed-exitcode",
-                f"-lock-timeout={self.lock_timeout_s}s", f"-out={out_file}"]
+                f"-lock-timeout={self.lock_timeout_s}s", f"-out={out_file}", *(["-destroy"] if destroy else [])]
         log.info("terraform plan -out=%s (in %s)", out_file, self.workdir)
         proc = subprocess.run(argv, cwd=self.workdir, env=self.env, capture_output=True, text=True,  # noqa: S603
                               timeout=self.timeout_s)

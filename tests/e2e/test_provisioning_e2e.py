@@ -267,8 +267,9 @@ def test_provisioning_runs_through_airflow(airflow_only, airflow_logs, tmp_path:
     assert again["e2e-tamper-again"].outcome == "no_changes"
 
 
-def test_an_expired_rule_is_closed_by_the_scheduled_dag(airflow_only, airflow_logs) -> None:
-    """A rule applied with an expiry is removed by `close_expired_firewall_rules` through an approved run."""
+def test_an_expired_rule_is_closed_and_then_the_stack_destroyed(airflow_only, airflow_logs, monkeypatch) -> None:
+    """A rule applied with an expiry is removed by `close_expired_firewall_rules` through an approved run; then
+    `decommission_infrastructure` destroys the stack after its approval, leaving the sandbox state empty."""
     from datetime import date, timedelta
 
     config, client = airflow_only
@@ -303,3 +304,23 @@ def test_an_expired_rule_is_closed_by_the_scheduled_dag(airflow_only, airflow_lo
     row = next(r for r in LocalOpsStore(home / "lakehouse").read(ProvisioningRun) if r.run_id == run_id)
     assert row.requester == "lakepilot-expiry" and row.outcome == "applied" and row.approver == "admin"
     assert "allow-tcp-443" in row.request
+
+    # -- decommission: the destroy plan from what the stack last applied, approved and confirmed ----------
+    from include.provisioning.decommission import destroy_plan
+
+    monkeypatch.setenv("LAKEPILOT_TERRAFORM_HOME", str(home / "terraform"))
+    doomed = destroy_plan("e2e-expiry", "admin", reason="the partner link is gone")
+    client.trigger(DAG, conf=plan_json(doomed), run_id="e2e-destroy-wrong-dag")  # never through the other DAG
+    assert client.wait_run(DAG, "e2e-destroy-wrong-dag", timeout=240)["state"] == "failed"
+    assert client.task_state(DAG, "e2e-destroy-wrong-dag", "validate_plan") == "failed"
+    assert _state(home, "e2e-expiry", "firewall_ports") != []
+    decommission = "decommission_infrastructure"
+    client.unpause(decommission)
+    client.trigger(decommission, conf=plan_json(doomed), run_id="e2e-destroy")
+    scheduler_log = Path(config.home) / "process-logs" / "scheduler.log"
+    for task in ("firewall_ports.approve", "firewall_ports.confirm"):
+        answer_safely(client, scheduler_log, decommission, "e2e-destroy", task, "Approve")
+    assert client.wait_run(decommission, "e2e-destroy", timeout=240)["state"] == "success", airflow_logs(config)
+    assert _state(home, "e2e-expiry", "firewall_ports") == []
+    row = next(r for r in LocalOpsStore(home / "lakehouse").read(ProvisioningRun) if r.run_id == "e2e-destroy")
+    assert (row.action, row.outcome, row.approver) == ("destroy", "applied", "admin")
