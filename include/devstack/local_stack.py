@@ -108,6 +108,9 @@ class LocalStack:
         self.group = ProcessGroup()
         c = self.config
         self.service_env = {
+            # Locally every mail lands in the loopback sink: on-call (remediation escalations, critical findings,
+            # failed tasks) gets a visible address unless one is configured, as in docker-compose.yaml.
+            "LAKEPILOT_ONCALL_EMAIL": "oncall@example.com",
             **os.environ,
             ENV_HOME: str(c.home),
             "LAKEPILOT_LAKEHOUSE": str(c.lakehouse),
