@@ -33,6 +33,7 @@ PLAN: list[tuple[str, dict[str, Any], int]] = [
     ("bench_generate", {}, 1),
     ("bench_sweeps", {}, 3),
     ("bench_history", {}, 1),
+    ("bench_statements", {}, 1),
     ("bench_report", {}, 3),
     ("bench_ask", {}, 1),
     ("bench_triage", {}, 3),
