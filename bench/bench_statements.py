@@ -24,6 +24,9 @@ from include.ops.models import DOMAINS
 
 def run(scale: str = "small", days: int = 30, seed: int = 7) -> dict[str, Any]:
     """Figures for `make bench` (see module docstring)."""
+    import tempfile
+    from pathlib import Path
+
     from include.connections import databricks_warehouse
     from include.emulator.engine import DEFAULT_TOKEN
     from include.emulator.server import start_emulator
@@ -31,9 +34,6 @@ def run(scale: str = "small", days: int = 30, seed: int = 7) -> dict[str, Any]:
     from include.health.service import sweep_and_store
     from include.ops.store import DatabricksOpsStore
     from include.simulator.manifest import load_manifest
-
-    import tempfile
-    from pathlib import Path
 
     root, _ = ensure_workspace(scale, days, seed, END)
     as_of = load_manifest(root).end
