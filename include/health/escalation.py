@@ -3,7 +3,7 @@
 An issue (one per domain, check and entity: `include.health.lifecycle`) is *due* when this sweep found
 it at or above `HealthSettings.escalate_min_severity`, it is open (an acknowledged or snoozed issue has
 a person on it already), and nobody was told about it in the last `renotify_hours` (wall clock) — unless
-it got worse since. A sweep's due issues go out as one alert through every configured channel (the
+it got worse since, or was closed and came back (reopened) since. A sweep's due issues go out as one alert through every configured channel (the
 caller's `deliver`: mail through the SMTP connection; Slack, Teams or PagerDuty when their Airflow
 connections exist). Each issue told is recorded in `lakepilot.ops.escalations`, keyed by (issue, sweep
 time), and the issue keeps when it was last told, at what severity and how often.
@@ -160,8 +160,9 @@ def due_issues(
         if state is None or state.status != "open":
             continue  # acknowledged, snoozed or closed: a person has it, or it is not an issue now
         told = as_utc(state.notified_at) if state.notified_at else None
+        reopened_since = told is not None and as_utc(state.status_changed_at) > told  # closed, then back: news
         if told is not None and now - told < timedelta(hours=policy.renotify_hours) \
-                and not _worse(f.severity, state.notified_severity):
+                and not _worse(f.severity, state.notified_severity) and not reopened_since:
             held.append(state.issue_key)
             continue
         due.append(AlertIssue(

@@ -189,3 +189,22 @@ def test_names_from_the_system_tables_cannot_inject_markup(sink) -> None:
     from include.notify.alerts import slack_text
 
     assert "<!channel>" not in slack_text(alert) and "&lt;!channel&gt;" in slack_text(alert)
+
+
+def test_an_issue_that_was_closed_and_came_back_is_told_again_at_once(store, sink) -> None:
+    """A state check's issue told at 09:00, resolved by the 10:00 sweep, back at 11:00: news, not a repeat."""
+    mailer = Mailer(sink)
+    stale = "stale_table"
+
+    def finding(at: datetime) -> Finding:
+        return _finding(at, entity="main.sales.orders", check=stale)
+
+    escalate(store, _sweep(store, T0, finding(T0)), deliver=mailer, now=T0)
+    at = T0 + timedelta(hours=1)
+    gone = DomainSweep(domain="security", as_of=at, window_start=at - timedelta(hours=24), window_end=at,
+                       checks_run=[stale])
+    sweep_and_store(None, "security", at, store=store, sweep_fn=lambda *a, **k: gone)
+    assert _state(store, "main.sales.orders", stale).status == "resolved"
+    at = T0 + timedelta(hours=2)
+    back = escalate(store, _sweep(store, at, finding(at)), deliver=mailer, now=at)
+    assert back.told == [_state(store, "main.sales.orders", stale).issue_key] and len(_mails(sink)) == 2
