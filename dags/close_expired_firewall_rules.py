@@ -23,7 +23,8 @@ Daily (`LAKEPILOT_SCHEDULE_EXPIRY`, default 00:30 UTC): finds every stack whose 
 include one with `expires_on` on or before the day (the end of the data interval; `{"as_of": "YYYY-MM-DD"}`
 in conf to check another day), and triggers **provision_infrastructure** with the stack's plan minus those
 rules (requester `lakepilot-expiry`). Nothing is removed without the usual approval of the plan; the run
-id is `expiry__<stack>__<day>`, so a re-run of the same day never triggers a second one.
+id is `expiry__<stack>__<day>`, so a re-run of the same day never triggers a second one, and a stack whose
+closing run still waits for its approval is not asked about again (a rejected or timed-out one is).
 """
 
 
@@ -43,12 +44,16 @@ def close_expired_firewall_rules():
         import logging
         from datetime import date
 
+        from lakepilot_airflow.connections import resolve_warehouse
+
+        from include.ops.store import get_ops_store
+        from include.provisioning.expiry import awaiting
         from include.provisioning.expiry import find_expired as scan
 
         conf = context["dag_run"].conf or {}
         day = date.fromisoformat(str(conf["as_of"])) if conf.get("as_of") else \
             (context.get("data_interval_end") or context["dag_run"].run_after).date()
-        closings = scan(day)
+        closings = scan(day, skip=awaiting(get_ops_store(resolve_warehouse())))
         for c in closings:
             logging.getLogger(__name__).info("stack %s: closing %s (expired %s); %s kept", c.stack, ", ".join(c.expired),
                                              ", ".join(map(str, c.expired_on)), ", ".join(c.remaining) or "no rule")

@@ -16,12 +16,14 @@ import json
 import logging
 import os
 import tempfile
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from include.ops.models import ProvisioningRun
+from include.ops.store import OpsStore
 from include.provisioning.plan import ProvisioningPlan, ValidatedPlan, plan_json
 from include.terraform import stacks
 
@@ -31,6 +33,7 @@ SPEC_FILE = "spec.json"
 APPLIED_SPEC = "applied-spec.json"
 CAPABILITY = "firewall_ports"
 REQUESTER = "lakepilot-expiry"
+PENDING_FOR = timedelta(days=7)  # a closing run older than this that never finished no longer holds the stack
 
 
 class AppliedSpec(BaseModel):
@@ -109,10 +112,19 @@ def _closing(spec: AppliedSpec, today: date) -> ExpiryClosing | None:
                          run_id=f"expiry__{spec.plan.stack}__{today.isoformat()}", conf=plan_json(plan))
 
 
-def find_expired(today: date) -> list[ExpiryClosing]:
+def awaiting(store: OpsStore, now: datetime | None = None) -> set[str]:
+    """Stacks with a closing run still waiting for its approval (recorded `planning`, under a week old)."""
+    now = now or datetime.now(UTC)
+    rows = store.read(ProvisioningRun, {"requester": REQUESTER, "outcome": "planning"})
+    return {r.stack for r in rows if now - r.created_at < PENDING_FOR}
+
+
+def find_expired(today: date, *, skip: set[str] | frozenset[str] = frozenset()) -> list[ExpiryClosing]:
     """Every stack whose applied firewall rules include one expired on or before `today`, with its closing plan.
 
-    A spec that cannot be read is logged and skipped (it never blocks the other stacks).
+    Stacks in `skip` (a closing run already waits for its approval: `awaiting`) are left out, so approvers
+    are not asked twice for the same removal. A spec that cannot be read is logged and skipped (it never
+    blocks the other stacks).
     """
     root = stacks.terraform_home() / "stacks"
     found: list[ExpiryClosing] = []
@@ -123,7 +135,9 @@ def find_expired(today: date) -> list[ExpiryClosing]:
         except (OSError, ValueError, json.JSONDecodeError) as exc:
             log.warning("cannot read the applied firewall spec %s: %s", path, exc)
             continue
-        if closing is not None:
+        if closing is not None and closing.stack in skip:
+            log.info("stack %s: a closing run already waits for its approval; not asked again", closing.stack)
+        elif closing is not None:
             log.info("stack %s: rule(s) %s expired; closing them", closing.stack, ", ".join(closing.expired))
             found.append(closing)
     return found

@@ -80,3 +80,27 @@ def test_a_request_still_needs_a_rule_and_an_unreadable_spec_blocks_no_other_sta
     broken.parent.mkdir(parents=True, exist_ok=True)
     broken.write_text("{not json")
     assert [c.stack for c in find_expired(TODAY + timedelta(days=3))] == ["fw-good"]
+
+
+def test_a_stack_whose_closing_run_waits_for_approval_is_not_asked_about_again(lakehouse) -> None:
+    from datetime import UTC, datetime
+
+    from include.ops.models import ProvisioningRun
+    from include.ops.store import LocalOpsStore
+    from include.provisioning.expiry import awaiting
+
+    now = datetime.now(UTC)
+    store = LocalOpsStore(lakehouse)
+    store.upsert([
+        ProvisioningRun(run_id="a", stack="fw-wait", requester=REQUESTER, outcome="planning", created_at=now),
+        ProvisioningRun(run_id="b", stack="fw-old", requester=REQUESTER, outcome="planning",
+                        created_at=now - timedelta(days=8)),  # never finished: no longer holds the stack
+        ProvisioningRun(run_id="c", stack="fw-no", requester=REQUESTER, outcome="rejected", created_at=now),
+        ProvisioningRun(run_id="d", stack="fw-human", requester="alice", outcome="planning", created_at=now),
+    ])
+    assert awaiting(store, now) == {"fw-wait"}
+    for stack in ("fw-wait", "fw-no"):
+        _approve_and_apply(_plan(stack, [TODAY + timedelta(days=1), None]), f"run-{stack}")
+    due = TODAY + timedelta(days=2)
+    assert [c.stack for c in find_expired(due, skip=awaiting(store, now))] == ["fw-no"]  # rejected: asked again
+    assert [c.stack for c in find_expired(due)] == ["fw-no", "fw-wait"]
